@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what `npm start` and `npm test` need and a fresh machine lacks
+# (DEVELOPERS.md, "The machine"). Idempotent: every step checks first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+
+apt_packages=(chromium chromium-driver)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+if ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then
+  rustup component add clippy
+fi
+
+export PATH="$HOME/.cargo/bin:$PATH"
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$want" != "$have" ]; then
+  log "cargo install wasm-bindgen-cli@$want (had '${have:-none}')"
+  cargo install -q --locked wasm-bindgen-cli --version "$want" --force
+fi
+if ! command -v wasm-pack >/dev/null; then
+  log "cargo install wasm-pack"
+  cargo install -q --locked wasm-pack
+fi
+
+if [ ! -d node_modules/playwright-core ]; then
+  log "npm install"
+  npm install --no-audit --no-fund --silent
+fi
+log "ready"

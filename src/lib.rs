@@ -1,0 +1,19 @@
+//! wasmrtc's core: a sans-IO WebRTC protocol engine that builds natively and
+//! for wasm32-unknown-unknown.
+//!
+//! # The sans-IO contract
+//!
+//! Nothing here but `wasm` reads a clock, sleeps, spawns or does I/O. Time is
+//! a value the host passes in; randomness comes from one injected
+//! [`random::Random`]. No input, however malformed, makes the core panic.
+//!
+//! # Module map
+//!
+//! - [`sdp`]: SDP grammar (RFC 8866) — the typed model, parser, serializer.
+//! - [`error`]: the one error type, named as the W3C spec names it.
+//! - [`random`]: the injected random source.
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod random;
+pub mod sdp;
