@@ -10,6 +10,7 @@
 //! # Module map
 //!
 //! - [`sdp`]: SDP grammar (RFC 8866) — the typed model, parser, serializer.
+//! - [`stun`]: STUN/TURN messages (RFC 8489, RFC 8656) and ChannelData.
 //! - [`error`]: the one error type, named as the W3C spec names it.
 //! - [`random`]: the injected random source.
 #![forbid(unsafe_code)]
@@ -17,3 +18,4 @@
 pub mod error;
 pub mod random;
 pub mod sdp;
+pub mod stun;
