@@ -10,11 +10,13 @@
 //! # Module map
 //!
 //! - [`sdp`]: SDP grammar (RFC 8866) — the typed model, parser, serializer.
+//! - [`dtls`]: DTLS (RFC 6347) — the local certificate and its fingerprint (RFC 8122).
 //! - [`stun`]: STUN/TURN messages (RFC 8489, RFC 8656) and ChannelData.
 //! - [`error`]: the one error type, named as the W3C spec names it.
 //! - [`random`]: the injected random source.
 #![forbid(unsafe_code)]
 
+pub mod dtls;
 pub mod error;
 pub mod random;
 pub mod sdp;
