@@ -33,11 +33,13 @@ want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; e
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$want" != "$have" ]; then
   log "cargo install wasm-bindgen-cli@$want (had '${have:-none}')"
-  cargo install -q --locked wasm-bindgen-cli --version "$want" --force
+  # --locked can name a dependency version the registry mirror lacks; fall back to a fresh resolve.
+  cargo install -q --locked wasm-bindgen-cli --version "$want" --force \
+    || cargo install -q wasm-bindgen-cli --version "$want" --force
 fi
 if ! command -v wasm-pack >/dev/null; then
   log "cargo install wasm-pack"
-  cargo install -q --locked wasm-pack
+  cargo install -q --locked wasm-pack || cargo install -q wasm-pack
 fi
 
 if [ ! -d node_modules/playwright-core ]; then

@@ -1,0 +1,61 @@
+// Errors as webrtc-pc names them (§11.1): DOMExceptions by name, the
+// ECMAScript TypeError and RangeError, and RTCError with its errorDetail.
+
+const RTC_ERROR_DETAILS = new Set([
+  'data-channel-failure', 'dtls-failure', 'fingerprint-failure', 'sctp-failure',
+  'sdp-syntax-error', 'hardware-encoder-not-available', 'hardware-encoder-error',
+]);
+
+/** RTCError (webrtc-pc §11.1.1): an OperationError with details. */
+export class RTCError extends DOMException {
+  #errorDetail;
+  #sdpLineNumber;
+  #sctpCauseCode;
+  #receivedAlert;
+  #sentAlert;
+  #httpRequestStatusCode;
+
+  constructor(init, message = '') {
+    super(message, 'OperationError');
+    if (init === undefined || init === null || typeof init !== 'object') {
+      throw new TypeError("Failed to construct 'RTCError': parameter 1 is not an object.");
+    }
+    if (!RTC_ERROR_DETAILS.has(init.errorDetail)) {
+      throw new TypeError(`Failed to construct 'RTCError': The provided value '${init.errorDetail}' is not a valid enum value of type RTCErrorDetailType.`);
+    }
+    this.#errorDetail = init.errorDetail;
+    this.#sdpLineNumber = init.sdpLineNumber ?? null;
+    this.#sctpCauseCode = init.sctpCauseCode ?? null;
+    this.#receivedAlert = init.receivedAlert ?? null;
+    this.#sentAlert = init.sentAlert ?? null;
+    this.#httpRequestStatusCode = init.httpRequestStatusCode ?? null;
+  }
+
+  get errorDetail() { return this.#errorDetail; }
+  get sdpLineNumber() { return this.#sdpLineNumber; }
+  get sctpCauseCode() { return this.#sctpCauseCode; }
+  get receivedAlert() { return this.#receivedAlert; }
+  get sentAlert() { return this.#sentAlert; }
+  get httpRequestStatusCode() { return this.#httpRequestStatusCode; }
+  get [Symbol.toStringTag]() { return 'RTCError'; }
+}
+
+/** An error of the given spec name: a DOMException, TypeError or RangeError. */
+export function makeError(name, message) {
+  if (name === 'TypeError') return new TypeError(message);
+  if (name === 'RangeError') return new RangeError(message);
+  return new DOMException(message, name);
+}
+
+/** Turns an error object thrown by the wasm core ({name, message,
+ * errorDetail, sdpLineNumber}) into what the spec throws. */
+export function fromCore(e) {
+  if (e instanceof Error || e instanceof DOMException) return e;
+  if (e && e.errorDetail) {
+    const init = { errorDetail: e.errorDetail };
+    if (e.sdpLineNumber != null) init.sdpLineNumber = e.sdpLineNumber;
+    return new RTCError(init, e.message);
+  }
+  if (e && e.name) return makeError(e.name, e.message);
+  return new DOMException(String(e), 'OperationError');
+}

@@ -1,0 +1,33 @@
+// wasmrtc implements the W3C WebRTC interfaces, so its types are the DOM
+// library's own: code typed against the browser's globals type-checks
+// unchanged against wasmrtc's classes.
+/// <reference lib="dom" />
+
+export declare const RTCPeerConnection: typeof globalThis.RTCPeerConnection;
+export type RTCPeerConnection = globalThis.RTCPeerConnection;
+export declare const RTCSessionDescription: typeof globalThis.RTCSessionDescription;
+export type RTCSessionDescription = globalThis.RTCSessionDescription;
+export declare const RTCIceCandidate: typeof globalThis.RTCIceCandidate;
+export type RTCIceCandidate = globalThis.RTCIceCandidate;
+export declare const RTCRtpTransceiver: typeof globalThis.RTCRtpTransceiver;
+export type RTCRtpTransceiver = globalThis.RTCRtpTransceiver;
+export declare const RTCRtpSender: typeof globalThis.RTCRtpSender;
+export type RTCRtpSender = globalThis.RTCRtpSender;
+export declare const RTCRtpReceiver: typeof globalThis.RTCRtpReceiver;
+export type RTCRtpReceiver = globalThis.RTCRtpReceiver;
+export declare const RTCDataChannel: typeof globalThis.RTCDataChannel;
+export type RTCDataChannel = globalThis.RTCDataChannel;
+export declare const RTCCertificate: typeof globalThis.RTCCertificate;
+export type RTCCertificate = globalThis.RTCCertificate;
+export declare const RTCError: typeof globalThis.RTCError;
+export type RTCError = globalThis.RTCError;
+export declare const RTCPeerConnectionIceEvent: typeof globalThis.RTCPeerConnectionIceEvent;
+export type RTCPeerConnectionIceEvent = globalThis.RTCPeerConnectionIceEvent;
+export declare const RTCPeerConnectionIceErrorEvent: typeof globalThis.RTCPeerConnectionIceErrorEvent;
+export type RTCPeerConnectionIceErrorEvent = globalThis.RTCPeerConnectionIceErrorEvent;
+export declare const RTCTrackEvent: typeof globalThis.RTCTrackEvent;
+export type RTCTrackEvent = globalThis.RTCTrackEvent;
+export declare const RTCDataChannelEvent: typeof globalThis.RTCDataChannelEvent;
+export type RTCDataChannelEvent = globalThis.RTCDataChannelEvent;
+export declare const RTCErrorEvent: typeof globalThis.RTCErrorEvent;
+export type RTCErrorEvent = globalThis.RTCErrorEvent;

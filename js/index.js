@@ -1,0 +1,14 @@
+// wasmrtc: the W3C WebRTC API over a Rust core compiled to WebAssembly.
+// Importing this module loads the core (top-level await), so every class is
+// usable as soon as the import resolves.
+export { RTCPeerConnection } from './peer_connection.js';
+export { RTCSessionDescription } from './session_description.js';
+export { RTCIceCandidate } from './ice_candidate.js';
+export { RTCRtpTransceiver, RTCRtpSender, RTCRtpReceiver } from './rtp_transceiver.js';
+export { RTCDataChannel } from './data_channel.js';
+export { RTCCertificate } from './certificate.js';
+export { RTCError } from './errors.js';
+export {
+  RTCPeerConnectionIceEvent, RTCPeerConnectionIceErrorEvent, RTCTrackEvent,
+  RTCDataChannelEvent, RTCErrorEvent,
+} from './events.js';

@@ -1,0 +1,5 @@
+// Symbols shared between this package's classes and hidden from users: the
+// token that lets only the package construct interfaces that have no public
+// constructor, and internal hooks between objects.
+export const CONSTRUCT = Symbol('wasmrtc.construct');
+export const CLOSE_SILENTLY = Symbol('wasmrtc.closeSilently');

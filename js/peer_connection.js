@@ -1,0 +1,429 @@
+// RTCPeerConnection (webrtc-pc §4): the operations chain (§4.4.1.2), the
+// negotiation-needed flag (§4.7.3), setting descriptions (§4.4.1.5) and the
+// event order the spec queues. Negotiation itself happens in the core's JSEP
+// engine; this class mirrors its state into spec-shaped objects.
+import { wasm } from './core.js';
+import { RTCCertificate, generateCertificate, makeCertificate } from './certificate.js';
+import { configurationCopy, normalizeConfiguration } from './configuration.js';
+import { RTCDataChannel, dataChannelInit } from './data_channel.js';
+import { fromCore } from './errors.js';
+import { defineEventHandlers } from './events.js';
+import { RTCIceCandidate } from './ice_candidate.js';
+import { CLOSE_SILENTLY, CONSTRUCT } from './internal.js';
+import { RTCRtpTransceiver, checkDirection } from './rtp_transceiver.js';
+import { RTCSessionDescription, checkSdpType } from './session_description.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function queueTask(fn) {
+  setTimeout(fn, 0);
+}
+
+function invalidState(method) {
+  return new DOMException(`Failed to execute '${method}' on 'RTCPeerConnection': The RTCPeerConnection's signalingState is 'closed'.`, 'InvalidStateError');
+}
+
+function coreCall(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw fromCore(e);
+  }
+}
+
+export class RTCPeerConnection extends EventTarget {
+  #core;
+  #config;
+  #closed = false;
+  #signalingState = 'stable';
+  #operations = [];
+  #updateNegotiationNeededFlagOnEmptyChain = false;
+  #negotiationNeeded = false;
+  #transceivers = new Map();
+  #transceiverStates = new Map();
+  #descriptions = {};
+  #canTrickle = null;
+  #dataChannels = [];
+  #remoteCandidates = [];
+  #control;
+
+  constructor(configuration = {}) {
+    super();
+    this.#config = normalizeConfiguration(configuration, "construct 'RTCPeerConnection'");
+    const now = Date.now();
+    const certificate = this.#config.certificates[0] ?? makeCertificate(now, now + 30 * DAY_MS);
+    const { der, key } = RTCCertificate.material(certificate);
+    this.#core = coreCall(() => new wasm.Core(this.#config.bundlePolicy, der, key));
+    this.#control = {
+      state: (id) => this.#transceiverStates.get(id),
+      setDirection: (id, direction) => this.#setDirection(id, direction),
+      stop: (id) => this.#stopTransceiver(id),
+    };
+  }
+
+  static generateCertificate(keygenAlgorithm) {
+    return generateCertificate(keygenAlgorithm);
+  }
+
+  // --- attributes ---------------------------------------------------------
+
+  get signalingState() { return this.#signalingState; }
+  get localDescription() { return this.#descriptions.pendingLocal ?? this.#descriptions.currentLocal ?? null; }
+  get currentLocalDescription() { return this.#descriptions.currentLocal ?? null; }
+  get pendingLocalDescription() { return this.#descriptions.pendingLocal ?? null; }
+  get remoteDescription() { return this.#descriptions.pendingRemote ?? this.#descriptions.currentRemote ?? null; }
+  get currentRemoteDescription() { return this.#descriptions.currentRemote ?? null; }
+  get pendingRemoteDescription() { return this.#descriptions.pendingRemote ?? null; }
+  get canTrickleIceCandidates() { return this.#canTrickle; }
+  // ICE, DTLS and SCTP run in layers not yet wired to this class: until they
+  // are, the states stay where a connection that has not started would be.
+  get iceGatheringState() { return 'new'; }
+  get iceConnectionState() { return this.#closed ? 'closed' : 'new'; }
+  get connectionState() { return this.#closed ? 'closed' : 'new'; }
+  get sctp() { return null; }
+
+  getConfiguration() { return configurationCopy(this.#config); }
+
+  setConfiguration(configuration = {}) {
+    const context = "execute 'setConfiguration' on 'RTCPeerConnection'";
+    if (this.#closed) throw invalidState('setConfiguration');
+    const next = normalizeConfiguration(configuration, context);
+    const sameCertificates = next.certificates.length === 0
+      || (next.certificates.length === this.#config.certificates.length
+        && next.certificates.every((c, i) => c === this.#config.certificates[i]));
+    if (!sameCertificates) {
+      throw new DOMException(`Failed to ${context}: Attempted to modify the PeerConnection's configuration in an unsupported way.`, 'InvalidModificationError');
+    }
+    if (next.bundlePolicy !== this.#config.bundlePolicy || next.rtcpMuxPolicy !== this.#config.rtcpMuxPolicy) {
+      throw new DOMException(`Failed to ${context}: Attempted to modify the PeerConnection's configuration in an unsupported way.`, 'InvalidModificationError');
+    }
+    if (next.iceCandidatePoolSize !== this.#config.iceCandidatePoolSize && this.localDescription !== null) {
+      throw new DOMException(`Failed to ${context}: Attempted to modify the PeerConnection's configuration in an unsupported way.`, 'InvalidModificationError');
+    }
+    next.certificates = this.#config.certificates;
+    this.#config = next;
+  }
+
+  // --- the operations chain (§4.4.1.2) -------------------------------------
+
+  #chain(method, operation) {
+    if (this.#closed) return Promise.reject(invalidState(method));
+    return new Promise((resolve, reject) => {
+      const run = () => {
+        let result;
+        try {
+          result = Promise.resolve(operation());
+        } catch (e) {
+          result = Promise.reject(e);
+        }
+        result.then(
+          (value) => { if (!this.#closed) { resolve(value); this.#operationDone(); } },
+          (error) => { if (!this.#closed) { reject(error); this.#operationDone(); } });
+      };
+      this.#operations.push(run);
+      if (this.#operations.length === 1) run();
+    });
+  }
+
+  #operationDone() {
+    // The next operation starts after the caller's promise has settled.
+    queueMicrotask(() => {
+      if (this.#closed) return;
+      this.#operations.shift();
+      if (this.#operations.length > 0) {
+        this.#operations[0]();
+      } else if (this.#updateNegotiationNeededFlagOnEmptyChain) {
+        this.#updateNegotiationNeededFlagOnEmptyChain = false;
+        this.#updateNegotiationNeededFlag();
+      }
+    });
+  }
+
+  // --- negotiation-needed (§4.7.3) ----------------------------------------
+
+  #updateNegotiationNeededFlag() {
+    if (this.#closed) return;
+    if (this.#operations.length > 0) {
+      this.#updateNegotiationNeededFlagOnEmptyChain = true;
+      return;
+    }
+    queueTask(() => {
+      if (this.#closed) return;
+      if (this.#operations.length > 0) {
+        this.#updateNegotiationNeededFlagOnEmptyChain = true;
+        return;
+      }
+      if (this.#signalingState !== 'stable') return;
+      if (!this.#core.negotiationNeeded()) {
+        this.#negotiationNeeded = false;
+        return;
+      }
+      if (this.#negotiationNeeded) return;
+      this.#negotiationNeeded = true;
+      this.dispatchEvent(new Event('negotiationneeded'));
+    });
+  }
+
+  // --- offers and answers ---------------------------------------------------
+
+  createOffer(...args) {
+    const legacy = legacyCallbacks(args);
+    const options = legacy ? args[2] : args[0];
+    const p = this.#chain('createOffer', () => {
+      const iceRestart = Boolean(options?.iceRestart);
+      const sdp = coreCall(() => this.#core.createOffer(iceRestart));
+      return new RTCSessionDescription({ type: 'offer', sdp });
+    });
+    return settleLegacy(p, legacy);
+  }
+
+  createAnswer(...args) {
+    const legacy = legacyCallbacks(args);
+    const p = this.#chain('createAnswer', () => {
+      const sdp = coreCall(() => this.#core.createAnswer());
+      return new RTCSessionDescription({ type: 'answer', sdp });
+    });
+    return settleLegacy(p, legacy);
+  }
+
+  setLocalDescription(description, ...rest) {
+    const legacy = typeof rest[0] === 'function' ? [rest[0], rest[1]] : null;
+    let type;
+    let sdp;
+    try {
+      if (description !== undefined && description !== null && typeof description !== 'object') {
+        throw new TypeError("Failed to execute 'setLocalDescription' on 'RTCPeerConnection': parameter 1 is not an object.");
+      }
+      type = description?.type === undefined ? undefined : checkSdpType(String(description.type), "execute 'setLocalDescription' on 'RTCPeerConnection'");
+      sdp = description?.sdp === undefined ? '' : String(description.sdp);
+    } catch (e) {
+      return settleLegacy(Promise.reject(e), legacy);
+    }
+    const p = this.#chain('setLocalDescription', () => {
+      const implicitType = type ?? (['stable', 'have-local-offer', 'have-remote-pranswer'].includes(this.#signalingState) ? 'offer' : 'answer');
+      const changes = coreCall(() => this.#core.setLocalDescription(implicitType, type === 'rollback' || sdp === '' ? undefined : sdp));
+      this.#applied(JSON.parse(changes));
+    });
+    return settleLegacy(p, legacy);
+  }
+
+  setRemoteDescription(description, ...rest) {
+    const legacy = typeof rest[0] === 'function' ? [rest[0], rest[1]] : null;
+    let type;
+    let sdp;
+    try {
+      if (description === undefined || description === null || typeof description !== 'object') {
+        throw new TypeError("Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': 1 argument required, but only 0 present.");
+      }
+      if (description.type === undefined) {
+        throw new TypeError("Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': Failed to read the 'type' property from 'RTCSessionDescriptionInit': Required member is undefined.");
+      }
+      type = checkSdpType(String(description.type), "execute 'setRemoteDescription' on 'RTCPeerConnection'");
+      sdp = description.sdp === undefined ? '' : String(description.sdp);
+    } catch (e) {
+      return settleLegacy(Promise.reject(e), legacy);
+    }
+    const p = this.#chain('setRemoteDescription', () => {
+      // An offer in have-local-offer first rolls the local offer back
+      // (webrtc-pc §4.4.1.6, "perfect negotiation"'s implicit rollback).
+      if (type === 'offer' && this.#signalingState === 'have-local-offer') {
+        const rolledBack = coreCall(() => this.#core.setLocalDescription('rollback', undefined));
+        this.#applied(JSON.parse(rolledBack));
+      }
+      const changes = coreCall(() => this.#core.setRemoteDescription(type, sdp));
+      this.#applied(JSON.parse(changes));
+    });
+    return settleLegacy(p, legacy);
+  }
+
+  /** Mirrors a description the core has applied, then fires what the spec
+   * fires, in its order (§4.4.1.5 steps 4.x). */
+  #applied(changes) {
+    const negotiationNeededBefore = this.#negotiationNeeded;
+    const previousState = this.#signalingState;
+    this.#refresh();
+    for (const id of changes.removedTransceivers) this.#transceivers.delete(id);
+    if (this.#signalingState !== previousState) this.dispatchEvent(new Event('signalingstatechange'));
+    if (this.#signalingState === 'stable') {
+      this.#updateNegotiationNeededFlag();
+      if (negotiationNeededBefore && this.#negotiationNeeded) {
+        queueTask(() => {
+          if (this.#closed || !this.#negotiationNeeded) return;
+          this.dispatchEvent(new Event('negotiationneeded'));
+        });
+      }
+    }
+  }
+
+  /** Reads the core's negotiated state into this object's slots. */
+  #refresh() {
+    const state = JSON.parse(this.#core.state());
+    this.#signalingState = state.signalingState;
+    this.#canTrickle = state.canTrickleIceCandidates;
+    for (const slot of ['pendingLocal', 'currentLocal', 'pendingRemote', 'currentRemote']) {
+      const d = state[slot];
+      const cached = this.#descriptions[slot];
+      if (!d) this.#descriptions[slot] = null;
+      else if (!cached || cached.type !== d.type || cached.sdp !== d.sdp) this.#descriptions[slot] = new RTCSessionDescription(d);
+    }
+    const live = new Set();
+    for (const t of state.transceivers) {
+      live.add(t.id);
+      this.#transceiverStates.set(t.id, t);
+      if (!this.#transceivers.has(t.id)) {
+        this.#transceivers.set(t.id, new RTCRtpTransceiver(CONSTRUCT, t.id, t.kind, this.#control, null));
+      }
+    }
+    for (const id of [...this.#transceivers.keys()]) if (!live.has(id)) this.#transceivers.delete(id);
+  }
+
+  // --- ICE candidates (signaling side) ------------------------------------
+
+  addIceCandidate(candidate, ...rest) {
+    const legacy = typeof rest[0] === 'function' ? [rest[0], rest[1]] : null;
+    let init;
+    try {
+      init = candidate === undefined || candidate === null ? {} : candidate;
+      if (typeof init !== 'object') throw new TypeError("Failed to execute 'addIceCandidate' on 'RTCPeerConnection': parameter 1 is not an object.");
+      const text = init.candidate === undefined || init.candidate === null ? '' : String(init.candidate);
+      if (text !== '' && (init.sdpMid ?? null) === null && (init.sdpMLineIndex ?? null) === null) {
+        throw new TypeError("Failed to execute 'addIceCandidate' on 'RTCPeerConnection': Candidate missing values for both sdpMid and sdpMLineIndex");
+      }
+    } catch (e) {
+      return settleLegacy(Promise.reject(e), legacy);
+    }
+    const p = this.#chain('addIceCandidate', () => {
+      if (this.remoteDescription === null) {
+        throw new DOMException("Failed to execute 'addIceCandidate' on 'RTCPeerConnection': The remote description was null", 'InvalidStateError');
+      }
+      const text = init.candidate === undefined || init.candidate === null ? '' : String(init.candidate);
+      if (text === '') return; // end-of-candidates: nothing to pair yet
+      const parsed = new RTCIceCandidate(init);
+      if (parsed.foundation === null) {
+        throw new DOMException("Failed to execute 'addIceCandidate' on 'RTCPeerConnection': Error processing ICE candidate", 'OperationError');
+      }
+      this.#remoteCandidates.push(parsed);
+    });
+    return settleLegacy(p, legacy);
+  }
+
+  restartIce() {
+    if (this.#closed) return;
+    this.#core.restartIce();
+    this.#updateNegotiationNeededFlag();
+  }
+
+  // --- transceivers ---------------------------------------------------------
+
+  addTransceiver(trackOrKind, init = {}) {
+    const context = "execute 'addTransceiver' on 'RTCPeerConnection'";
+    let kind;
+    let track = null;
+    if (typeof trackOrKind === 'string') {
+      kind = trackOrKind;
+      if (kind !== 'audio' && kind !== 'video') {
+        throw new TypeError(`Failed to ${context}: The argument provided as parameter 1 is not a valid kind, must be 'audio' or 'video'.`);
+      }
+    } else if (trackOrKind && typeof trackOrKind === 'object' && (trackOrKind.kind === 'audio' || trackOrKind.kind === 'video')) {
+      track = trackOrKind;
+      kind = track.kind;
+    } else {
+      throw new TypeError(`Failed to ${context}: The provided value is not of type '(MediaStreamTrack or DOMString)'.`);
+    }
+    const dict = init ?? {};
+    const direction = dict.direction === undefined ? 'sendrecv' : checkDirection(String(dict.direction), context);
+    if (direction === 'stopped') {
+      throw new TypeError(`Failed to ${context}: The provided value 'stopped' is not a valid direction for a new transceiver.`);
+    }
+    const streamIds = [...(dict.streams ?? [])].map((s) => String(s?.id ?? s));
+    if (this.#closed) throw invalidState('addTransceiver');
+    const id = coreCall(() => this.#core.addTransceiver(kind, direction, JSON.stringify(streamIds)));
+    this.#refresh();
+    const transceiver = new RTCRtpTransceiver(CONSTRUCT, id, kind, this.#control, track);
+    this.#transceivers.set(id, transceiver);
+    this.#updateNegotiationNeededFlag();
+    return transceiver;
+  }
+
+  getTransceivers() { return [...this.#transceivers.values()]; }
+  getSenders() { return this.getTransceivers().filter((t) => !this.#transceiverStates.get(this.#idOf(t))?.stopped).map((t) => t.sender); }
+  getReceivers() { return this.getTransceivers().filter((t) => !this.#transceiverStates.get(this.#idOf(t))?.stopped).map((t) => t.receiver); }
+
+  #idOf(transceiver) {
+    for (const [id, t] of this.#transceivers) if (t === transceiver) return id;
+    return undefined;
+  }
+
+  #setDirection(id, direction) {
+    const state = this.#transceiverStates.get(id);
+    if (this.#closed || state.stopping) {
+      throw new DOMException("Failed to set the 'direction' property on 'RTCRtpTransceiver': The transceiver is stopped.", 'InvalidStateError');
+    }
+    if (direction === 'stopped') {
+      throw new TypeError("Failed to set the 'direction' property on 'RTCRtpTransceiver': The provided value 'stopped' is not an allowed direction.");
+    }
+    if (direction === state.direction) return;
+    coreCall(() => this.#core.setDirection(id, direction));
+    this.#refresh();
+    this.#updateNegotiationNeededFlag();
+  }
+
+  #stopTransceiver(id) {
+    if (this.#closed) {
+      throw new DOMException("Failed to execute 'stop' on 'RTCRtpTransceiver': The peer connection is closed.", 'InvalidStateError');
+    }
+    if (this.#transceiverStates.get(id).stopping) return;
+    coreCall(() => this.#core.stopTransceiver(id));
+    this.#refresh();
+    this.#updateNegotiationNeededFlag();
+  }
+
+  // --- data channels ----------------------------------------------------------
+
+  createDataChannel(label, dataChannelDict = {}) {
+    if (arguments.length === 0) {
+      throw new TypeError("Failed to execute 'createDataChannel' on 'RTCPeerConnection': 1 argument required, but only 0 present.");
+    }
+    if (this.#closed) throw invalidState('createDataChannel');
+    const attrs = dataChannelInit(label, dataChannelDict);
+    const channel = new RTCDataChannel(CONSTRUCT, attrs);
+    const first = this.#dataChannels.length === 0;
+    this.#dataChannels.push(channel);
+    if (first) {
+      this.#core.addDataChannel();
+      this.#updateNegotiationNeededFlag();
+    }
+    return channel;
+  }
+
+  // --- close (§4.4.1.7) -----------------------------------------------------
+
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#signalingState = 'closed';
+    this.#core.close();
+    this.#refresh();
+    for (const channel of this.#dataChannels) channel[CLOSE_SILENTLY]();
+  }
+
+  get [Symbol.toStringTag]() { return 'RTCPeerConnection'; }
+}
+
+defineEventHandlers(RTCPeerConnection.prototype, [
+  'negotiationneeded', 'icecandidate', 'icecandidateerror', 'signalingstatechange',
+  'iceconnectionstatechange', 'icegatheringstatechange', 'connectionstatechange',
+  'track', 'datachannel',
+]);
+
+// The legacy callback forms (webrtc-pc §4.4.4): createOffer(success, failure,
+// options), setLocalDescription(desc, success, failure), ...
+function legacyCallbacks(args) {
+  return typeof args[0] === 'function' ? [args[0], args[1]] : null;
+}
+
+function settleLegacy(promise, legacy) {
+  if (!legacy) return promise;
+  const [success, failure] = legacy;
+  return promise.then((v) => { success(v); }, (e) => { if (typeof failure === 'function') failure(e); });
+}

@@ -1,0 +1,79 @@
+// RTCRtpTransceiver, RTCRtpSender and RTCRtpReceiver (webrtc-pc §5). The
+// negotiated state (mid, direction, currentDirection, stopped) lives in the
+// core; these objects keep a stable identity and read it back.
+
+import { CONSTRUCT } from './internal.js';
+
+const DIRECTIONS = ['sendrecv', 'sendonly', 'recvonly', 'inactive', 'stopped'];
+
+export function checkDirection(direction, context) {
+  if (!DIRECTIONS.includes(direction)) {
+    throw new TypeError(`Failed to ${context}: The provided value '${direction}' is not a valid enum value of type RTCRtpTransceiverDirection.`);
+  }
+  return direction;
+}
+
+export class RTCRtpSender {
+  #kind;
+  #track;
+  constructor(token, kind, track) {
+    guard(token, 'RTCRtpSender');
+    this.#kind = kind;
+    this.#track = track ?? null;
+  }
+  get track() { return this.#track; }
+  // The DTLS transport exists once ICE and DTLS do (a later layer); until a
+  // description is applied it is null in native implementations too.
+  get transport() { return null; }
+  get dtmf() { return null; }
+  get [Symbol.toStringTag]() { return 'RTCRtpSender'; }
+}
+
+export class RTCRtpReceiver {
+  #kind;
+  constructor(token, kind) {
+    guard(token, 'RTCRtpReceiver');
+    this.#kind = kind;
+  }
+  // Remote tracks are produced by the media layer, which is not built yet.
+  get track() { return null; }
+  get transport() { return null; }
+  getContributingSources() { return []; }
+  getSynchronizationSources() { return []; }
+  get [Symbol.toStringTag]() { return 'RTCRtpReceiver'; }
+}
+
+export class RTCRtpTransceiver {
+  #id;
+  #control;
+  #sender;
+  #receiver;
+
+  /** @param control the owning peer connection's internal hooks:
+   *  state(id), setDirection(id, dir), stop(id). */
+  constructor(token, id, kind, control, track) {
+    guard(token, 'RTCRtpTransceiver');
+    this.#id = id;
+    this.#control = control;
+    this.#sender = new RTCRtpSender(token, kind, track);
+    this.#receiver = new RTCRtpReceiver(token, kind);
+  }
+
+  get mid() { return this.#control.state(this.#id).mid ?? null; }
+  get sender() { return this.#sender; }
+  get receiver() { return this.#receiver; }
+  get direction() { return this.#control.state(this.#id).direction; }
+  set direction(value) {
+    const direction = checkDirection(String(value), "set the 'direction' property on 'RTCRtpTransceiver'");
+    this.#control.setDirection(this.#id, direction);
+  }
+  get currentDirection() { return this.#control.state(this.#id).currentDirection ?? null; }
+  stop() { this.#control.stop(this.#id); }
+  get [Symbol.toStringTag]() { return 'RTCRtpTransceiver'; }
+}
+
+// These interfaces have no public constructor (webrtc-pc: [Exposed=Window]
+// without a constructor); only the peer connection holds the token.
+function guard(token, name) {
+  if (token !== CONSTRUCT) throw new TypeError(`Failed to construct '${name}': Illegal constructor`);
+}

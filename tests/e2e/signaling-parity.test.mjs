@@ -1,0 +1,185 @@
+// One script, run once with native Chromium's classes and once with
+// wasmrtc's: the same signalingState values, signalingstatechange and
+// negotiationneeded events, and the same exception names.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch } from './harness.mjs';
+
+let browser;
+let page;
+before(async () => { browser = await launch(); page = await browser.page(); });
+after(async () => { await browser?.close(); });
+
+// Runs in the page with `api` = window.native or window.wasmrtc.
+async function script(apiName) {
+  const api = window[apiName];
+  const config = apiName === 'native' ? NATIVE_SAFE_CONFIG : {};
+  const log = [];
+  const settle = () => new Promise((r) => setTimeout(r, 20));
+  const make = (name) => {
+    const pc = new api.RTCPeerConnection(config);
+    pc.onsignalingstatechange = () => log.push(`${name} signalingstatechange ${pc.signalingState}`);
+    pc.onnegotiationneeded = () => log.push(`${name} negotiationneeded`);
+    return pc;
+  };
+  const attempt = async (label, fn) => {
+    try {
+      await fn();
+      log.push(`${label}: ok`);
+    } catch (e) {
+      log.push(`${label}: ${e.name}`);
+    }
+  };
+  const a = make('a');
+  const b = make('b');
+  log.push(`initial ${a.signalingState} ${b.signalingState}`);
+
+  // Wrong state and bad descriptions before anything is negotiated.
+  await attempt('createAnswer in stable', () => a.createAnswer());
+  await attempt('sLD(rollback) in stable', () => a.setLocalDescription({ type: 'rollback' }));
+  await attempt('sRD(rollback) in stable', () => a.setRemoteDescription({ type: 'rollback' }));
+  await attempt('sRD(bogus type)', () => a.setRemoteDescription({ type: 'bogus', sdp: '' }));
+  await attempt('sRD(no argument)', () => a.setRemoteDescription());
+  await attempt('sRD(garbage offer)', () => a.setRemoteDescription({ type: 'offer', sdp: 'garbage' }));
+  await attempt('sRD(answer) in stable', async () => b.setRemoteDescription({ type: 'answer', sdp: (await a.createOffer()).sdp }));
+  await attempt('sLD(pranswer) in stable', () => a.setLocalDescription({ type: 'pranswer', sdp: '' }));
+  await attempt('addIceCandidate without remote', () => a.addIceCandidate({ candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' }));
+  await attempt('addTransceiver(bogus)', () => a.addTransceiver('bogus'));
+  await attempt('createDataChannel(both limits)', () => a.createDataChannel('x', { maxPacketLifeTime: 1, maxRetransmits: 1 }));
+  await settle();
+  log.push(`after errors ${a.signalingState} ${b.signalingState}`);
+
+  // First negotiation: a data channel and audio.
+  a.createDataChannel('chat');
+  a.addTransceiver('audio');
+  await settle();
+  const offer = await a.createOffer();
+  await a.setLocalDescription(offer);
+  log.push(`a pending ${a.pendingLocalDescription?.type} current ${a.currentLocalDescription?.type}`);
+  await attempt('a.createAnswer in have-local-offer', () => a.createAnswer());
+  await attempt('a.sRD(offer garbage) in have-local-offer', () => a.setRemoteDescription({ type: 'answer', sdp: 'v=0' }));
+  await b.setRemoteDescription(offer);
+  log.push(`b remote pending ${b.pendingRemoteDescription?.type}`);
+  await attempt('b.createOffer in have-remote-offer', async () => { await b.createOffer(); });
+  await attempt('b.sLD(offer) in have-remote-offer', async () => b.setLocalDescription({ type: 'offer', sdp: offer.sdp }));
+  const answer = await b.createAnswer();
+  await b.setLocalDescription(answer);
+  await a.setRemoteDescription(answer);
+  await settle();
+  log.push(`negotiated ${a.signalingState} ${b.signalingState} ${a.getTransceivers().length} ${b.getTransceivers().length}`);
+  log.push(`a current ${a.currentLocalDescription?.type} ${a.currentRemoteDescription?.type} pending ${a.pendingLocalDescription} ${a.pendingRemoteDescription}`);
+
+  // Renegotiation triggers.
+  a.addTransceiver('video');
+  await settle();
+  const t = a.getTransceivers()[0];
+  t.direction = 'recvonly';
+  await settle();
+  log.push(`direction ${t.direction} current ${t.currentDirection}`);
+
+  // Implicit setLocalDescription and rollback.
+  await a.setLocalDescription();
+  log.push(`implicit ${a.localDescription.type}`);
+  await a.setLocalDescription({ type: 'rollback' });
+  await settle();
+  log.push(`rolled back ${a.signalingState} ${a.pendingLocalDescription}`);
+
+  // Glare: both make offers; b's offer reaches a in have-local-offer
+  // (implicit rollback), a answers it.
+  b.addTransceiver('audio');
+  await settle();
+  const offerA = await a.createOffer();
+  await a.setLocalDescription(offerA);
+  const offerB = await b.createOffer();
+  await b.setLocalDescription(offerB);
+  await a.setRemoteDescription(offerB);
+  log.push(`glare a ${a.signalingState}`);
+  await b.setLocalDescription({ type: 'rollback' });
+  const answerA = await a.createAnswer();
+  await a.setLocalDescription(answerA);
+  await b.setRemoteDescription(answerA);
+  await settle();
+  log.push(`glare settled ${a.signalingState} ${b.signalingState}`);
+  // a still wants its video: negotiationneeded fires again; negotiate it.
+  const offer2 = await a.createOffer();
+  await a.setLocalDescription(offer2);
+  await b.setRemoteDescription(offer2);
+  await b.setLocalDescription();
+  await a.setRemoteDescription(b.localDescription);
+  await settle();
+  log.push(`third round ${a.signalingState} ${b.signalingState} mids ${a.getTransceivers().map((x) => x.mid).join(',')} / ${b.getTransceivers().map((x) => x.mid).join(',')}`);
+  log.push(`directions ${a.getTransceivers().map((x) => `${x.direction}/${x.currentDirection}`).join(',')}`);
+
+  // Stopping, ICE restart.
+  a.getTransceivers()[1].stop();
+  await settle();
+  a.restartIce();
+  await settle();
+  await a.setLocalDescription();
+  await b.setRemoteDescription(a.localDescription);
+  await b.setLocalDescription();
+  await a.setRemoteDescription(b.localDescription);
+  await settle();
+  log.push(`after stop ${a.getTransceivers().length} ${b.getTransceivers().length} ${a.signalingState}`);
+
+  // Closed.
+  a.close();
+  log.push(`closed ${a.signalingState}`);
+  await attempt('createOffer after close', () => a.createOffer());
+  await attempt('sLD after close', () => a.setLocalDescription());
+  await attempt('addTransceiver after close', () => a.addTransceiver('audio'));
+  await attempt('createDataChannel after close', () => a.createDataChannel('late'));
+  await attempt('setConfiguration after close', () => a.setConfiguration({}));
+  b.close();
+  await settle();
+  return log;
+}
+
+test('the same script gives the same signaling states, events and errors with native and wasmrtc classes', async () => {
+  const nativeLog = await page.evaluate(script, 'native');
+  const oursLog = await page.evaluate(script, 'wasmrtc');
+  assert.deepEqual(oursLog, nativeLog);
+});
+
+test('constructor and setConfiguration validate RTCConfiguration as native does', async () => {
+  const run = async (apiName) => {
+    const api = window[apiName];
+    const cases = [
+      { iceServers: [{ urls: [] }] },
+      { iceServers: [{ urls: 'http://example.com' }] },
+      { iceServers: [{ urls: 'turn:127.0.0.1:3478' }] },
+      { iceServers: [{ urls: 'turn:127.0.0.1:3478', username: 'u' }] },
+      { iceServers: [{ urls: 'stun:127.0.0.1:3478' }] },
+      { iceServers: [{ urls: 'stun:127.0.0.1:3478?transport=udp' }] },
+      { iceServers: [{ urls: 'not a url' }] },
+      { iceServers: [{}] },
+      { iceServers: 'x' },
+      { iceTransportPolicy: 'bogus' },
+      { bundlePolicy: 'bogus' },
+      { rtcpMuxPolicy: 'negotiate' },
+      { iceCandidatePoolSize: 256 },
+      { certificates: [{}] },
+      { bundlePolicy: 'max-bundle', iceTransportPolicy: 'relay' },
+    ];
+    const out = [];
+    for (const c of cases) {
+      try {
+        const pc = new api.RTCPeerConnection(c);
+        const conf = pc.getConfiguration();
+        out.push(`ok ${conf.bundlePolicy} ${conf.iceTransportPolicy} ${conf.rtcpMuxPolicy} ${conf.iceCandidatePoolSize}`);
+        pc.close();
+      } catch (e) {
+        out.push(e.name);
+      }
+    }
+    const pc = new api.RTCPeerConnection({ bundlePolicy: 'max-bundle' });
+    for (const c of [{ bundlePolicy: 'balanced' }, { bundlePolicy: 'max-bundle', iceTransportPolicy: 'relay' }]) {
+      try { pc.setConfiguration(c); out.push(`set ok ${pc.getConfiguration().iceTransportPolicy}`); } catch (e) { out.push(`set ${e.name}`); }
+    }
+    pc.close();
+    return out;
+  };
+  const nativeOut = await page.evaluate(run, 'native');
+  const ours = await page.evaluate(run, 'wasmrtc');
+  assert.deepEqual(ours, nativeOut);
+});
