@@ -19,7 +19,7 @@ use std::fmt;
 use super::candidate;
 use super::model::{Attribute, Connection, Direction, PayloadTypes, RidDirection, Setup, SimulcastRid};
 use super::parse::parse_connection_fields;
-use super::token::{excerpt, is_token, number, single_word, Fallible, Words};
+use super::token::{excerpt, is_token, number, single_word, Budget, Fallible, Words};
 
 impl Direction {
     /// The attribute name: `sendrecv`, `sendonly`, `recvonly`, `inactive`.
@@ -93,7 +93,7 @@ impl Attribute {
     }
 
     /// Parses what follows `a=`.
-    pub(super) fn parse(text: &str) -> Fallible<Attribute> {
+    pub(super) fn parse(text: &str, budget: &mut Budget) -> Fallible<Attribute> {
         let (name, value) = match text.split_once(':') {
             Some((name, value)) => (name, Some(value)),
             None => (text.trim_end_matches([' ', '\t']), None),
@@ -102,7 +102,7 @@ impl Attribute {
             return Err(format!("invalid attribute name `{}`", excerpt(name)));
         }
         let typed_value = value.map(|value| value.trim_end_matches([' ', '\t']));
-        match typed(name, typed_value)? {
+        match typed(name, typed_value, budget)? {
             Some(attribute) => Ok(attribute),
             None => Ok(Attribute::Other { name: name.to_owned(), value: value.map(str::to_owned) }),
         }
@@ -110,7 +110,7 @@ impl Attribute {
 }
 
 /// The typed attribute `name`, `None` if WebRTC does not type it.
-fn typed(name: &str, value: Option<&str>) -> Fallible<Option<Attribute>> {
+fn typed(name: &str, value: Option<&str>, budget: &mut Budget) -> Fallible<Option<Attribute>> {
     let flag = |attribute: Attribute| match value {
         None => Ok(Some(attribute)),
         Some(_) => Err(format!("a={name} takes no value")),
@@ -127,16 +127,18 @@ fn typed(name: &str, value: Option<&str>) -> Fallible<Option<Attribute>> {
         "end-of-candidates" => return flag(Attribute::EndOfCandidates),
         _ => {}
     }
-    let parser: fn(&str) -> Fallible<Attribute> = match name {
+    let parser: fn(&str, &mut Budget) -> Fallible<Attribute> = match name {
         "group" => group,
-        "mid" => |value| Ok(Attribute::Mid(single_word(value, "mid")?.to_owned())),
-        "ice-ufrag" => |value| Ok(Attribute::IceUfrag(single_word(value, "ice-ufrag")?.to_owned())),
-        "ice-pwd" => |value| Ok(Attribute::IcePwd(single_word(value, "ice-pwd")?.to_owned())),
-        "ice-options" => |value| Ok(Attribute::IceOptions(Words::new(value).map(str::to_owned).collect())),
+        "mid" => |value, _| Ok(Attribute::Mid(single_word(value, "mid")?.to_owned())),
+        "ice-ufrag" => |value, _| Ok(Attribute::IceUfrag(single_word(value, "ice-ufrag")?.to_owned())),
+        "ice-pwd" => |value, _| Ok(Attribute::IcePwd(single_word(value, "ice-pwd")?.to_owned())),
+        "ice-options" => {
+            |value, budget| Ok(Attribute::IceOptions(budget.list(Words::new(value), |option| Ok(option.to_owned()))?))
+        }
         "fingerprint" => fingerprint,
         "setup" => setup,
-        "sctp-port" => |value| Ok(Attribute::SctpPort(number(value, "sctp-port")?)),
-        "max-message-size" => |value| Ok(Attribute::MaxMessageSize(number(value, "max-message-size")?)),
+        "sctp-port" => |value, _| Ok(Attribute::SctpPort(number(value, "sctp-port")?)),
+        "max-message-size" => |value, _| Ok(Attribute::MaxMessageSize(number(value, "max-message-size")?)),
         "rtpmap" => rtpmap,
         "fmtp" => fmtp,
         "rtcp-fb" => rtcp_fb,
@@ -148,11 +150,11 @@ fn typed(name: &str, value: Option<&str>) -> Fallible<Option<Attribute>> {
         "rid" => rid,
         "simulcast" => simulcast,
         "rtcp" => rtcp,
-        "candidate" => |value| Ok(Attribute::Candidate(candidate::parse_value(value)?)),
+        "candidate" => |value, budget| Ok(Attribute::Candidate(candidate::parse_value(value, budget)?)),
         _ => return Ok(None),
     };
     let value = value.ok_or_else(|| format!("a={name} needs a value"))?;
-    parser(value).map(Some).map_err(|message| format!("a={name}: {message}"))
+    parser(value, budget).map(Some).map_err(|message| format!("a={name}: {message}"))
 }
 
 /// An RTP payload type: 0–127, the 7 bits of the RTP header's PT field.
@@ -164,13 +166,13 @@ fn payload_type(text: &str) -> Fallible<u8> {
     Ok(pt)
 }
 
-fn group(value: &str) -> Fallible<Attribute> {
+fn group(value: &str, budget: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let semantics = words.expect("group semantics")?.to_owned();
-    Ok(Attribute::Group { semantics, mids: words.map(str::to_owned).collect() })
+    Ok(Attribute::Group { semantics, mids: budget.list(words, |mid| Ok(mid.to_owned()))? })
 }
 
-fn fingerprint(value: &str) -> Fallible<Attribute> {
+fn fingerprint(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let hash_function = words.expect("hash function")?;
     if !is_token(hash_function) {
@@ -193,7 +195,7 @@ fn hex_digit(digit: u8) -> Option<u8> {
     char::from(digit).to_digit(16).and_then(|value| u8::try_from(value).ok())
 }
 
-fn setup(value: &str) -> Fallible<Attribute> {
+fn setup(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let setup = match value {
         "actpass" => Setup::ActPass,
         "active" => Setup::Active,
@@ -204,7 +206,7 @@ fn setup(value: &str) -> Fallible<Attribute> {
     Ok(Attribute::Setup(setup))
 }
 
-fn rtpmap(value: &str) -> Fallible<Attribute> {
+fn rtpmap(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let payload_type = payload_type(words.expect("payload type")?)?;
     let encoding = words.expect("encoding")?;
@@ -219,13 +221,13 @@ fn rtpmap(value: &str) -> Fallible<Attribute> {
     Ok(Attribute::Rtpmap { payload_type, encoding_name: encoding_name.to_owned(), clock_rate, encoding_params })
 }
 
-fn fmtp(value: &str) -> Fallible<Attribute> {
+fn fmtp(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let payload_type = payload_type(words.expect("payload type")?)?;
     Ok(Attribute::Fmtp { payload_type, parameters: words.remainder().unwrap_or_default().to_owned() })
 }
 
-fn rtcp_fb(value: &str) -> Fallible<Attribute> {
+fn rtcp_fb(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let payload_types = match words.expect("payload type")? {
         "*" => PayloadTypes::All,
@@ -235,7 +237,7 @@ fn rtcp_fb(value: &str) -> Fallible<Attribute> {
     Ok(Attribute::RtcpFb { payload_types, feedback_type, parameter: words.remainder().map(str::to_owned) })
 }
 
-fn extmap(value: &str) -> Fallible<Attribute> {
+fn extmap(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let id_and_direction = words.expect("extension id")?;
     let (id, direction) = match id_and_direction.split_once('/') {
@@ -251,19 +253,19 @@ fn extmap(value: &str) -> Fallible<Attribute> {
     Ok(Attribute::Extmap { id, direction, uri, attributes: words.remainder().map(str::to_owned) })
 }
 
-fn msid(value: &str) -> Fallible<Attribute> {
+fn msid(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let stream_id = words.expect("stream id")?.to_owned();
     Ok(Attribute::Msid { stream_id, track_id: words.remainder().map(str::to_owned) })
 }
 
-fn msid_semantic(value: &str) -> Fallible<Attribute> {
+fn msid_semantic(value: &str, budget: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let semantic = words.expect("semantic")?.to_owned();
-    Ok(Attribute::MsidSemantic { semantic, identifiers: words.map(str::to_owned).collect() })
+    Ok(Attribute::MsidSemantic { semantic, identifiers: budget.list(words, |identifier| Ok(identifier.to_owned()))? })
 }
 
-fn ssrc(value: &str) -> Fallible<Attribute> {
+fn ssrc(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let ssrc = number(words.expect("ssrc")?, "ssrc")?;
     let source_attribute = words.remainder().ok_or("missing source attribute")?;
@@ -277,14 +279,14 @@ fn ssrc(value: &str) -> Fallible<Attribute> {
     Ok(Attribute::Ssrc { ssrc, attribute: attribute.to_owned(), value })
 }
 
-fn ssrc_group(value: &str) -> Fallible<Attribute> {
+fn ssrc_group(value: &str, budget: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let semantics = words.expect("semantics")?.to_owned();
-    let ssrcs = words.map(|ssrc| number(ssrc, "ssrc")).collect::<Fallible<Vec<u32>>>()?;
+    let ssrcs = budget.list(words, |ssrc| number(ssrc, "ssrc"))?;
     Ok(Attribute::SsrcGroup { semantics, ssrcs })
 }
 
-fn rid(value: &str) -> Fallible<Attribute> {
+fn rid(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let id = words.expect("rid id")?.to_owned();
     let direction = match words.expect("rid direction")? {
@@ -297,7 +299,7 @@ fn rid(value: &str) -> Fallible<Attribute> {
 
 /// `send <streams> [recv <streams>]` or the other way round, where streams
 /// are `;`-separated lists of `,`-separated alternatives.
-fn simulcast(value: &str) -> Fallible<Attribute> {
+fn simulcast(value: &str, budget: &mut Budget) -> Fallible<Attribute> {
     let mut send = None;
     let mut recv = None;
     let mut words = Words::new(value);
@@ -310,7 +312,7 @@ fn simulcast(value: &str) -> Fallible<Attribute> {
         if slot.is_some() {
             return Err(format!("more than one `{direction}` list"));
         }
-        *slot = Some(simulcast_streams(words.expect("simulcast stream list")?)?);
+        *slot = Some(simulcast_streams(words.expect("simulcast stream list")?, budget)?);
     }
     if send.is_none() && recv.is_none() {
         return Err("no `send` or `recv` list".into());
@@ -318,12 +320,13 @@ fn simulcast(value: &str) -> Fallible<Attribute> {
     Ok(Attribute::Simulcast { send: send.unwrap_or_default(), recv: recv.unwrap_or_default() })
 }
 
-fn simulcast_streams(list: &str) -> Fallible<Vec<Vec<SimulcastRid>>> {
+fn simulcast_streams(list: &str, budget: &mut Budget) -> Fallible<Vec<Vec<SimulcastRid>>> {
     list.split(';')
         .map(|alternatives| {
             alternatives
                 .split(',')
                 .map(|rid| {
+                    budget.take()?;
                     let (id, paused) = match rid.strip_prefix('~') {
                         Some(id) => (id, true),
                         None => (rid, false),
@@ -338,7 +341,7 @@ fn simulcast_streams(list: &str) -> Fallible<Vec<Vec<SimulcastRid>>> {
         .collect()
 }
 
-fn rtcp(value: &str) -> Fallible<Attribute> {
+fn rtcp(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let port = number(words.expect("port")?, "port")?;
     let connection = match words.remainder() {

@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::error::SdpError;
 use super::model::Candidate;
-use super::token::{excerpt, is_token, number, Fallible, Words};
+use super::token::{excerpt, is_token, number, Budget, Fallible, Words};
 
 impl Candidate {
     /// Parses a candidate attribute value, with or without its leading
@@ -14,12 +14,12 @@ impl Candidate {
     /// of an `a=candidate` line does not). Errors are reported on line 1.
     pub fn parse(text: &str) -> Result<Candidate, SdpError> {
         let value = text.strip_prefix("candidate:").unwrap_or(text);
-        parse_value(value).map_err(|message| SdpError::new(1, message))
+        parse_value(value, &mut Budget::new()).map_err(|message| SdpError::new(1, message))
     }
 }
 
-/// The value after `a=candidate:`.
-pub(super) fn parse_value(value: &str) -> Fallible<Candidate> {
+/// The value after `a=candidate:`; each extension is one entry of `budget`.
+pub(super) fn parse_value(value: &str, budget: &mut Budget) -> Fallible<Candidate> {
     let mut words = Words::new(value);
     let foundation = words.expect("candidate foundation")?;
     // ice-char = ALPHA / DIGIT / "+" / "/"
@@ -74,6 +74,7 @@ pub(super) fn parse_value(value: &str) -> Fallible<Candidate> {
             return Err(format!("invalid candidate extension name `{}`", excerpt(extension)));
         }
         let value = words.next().ok_or_else(|| format!("candidate extension `{}` has no value", excerpt(extension)))?;
+        budget.take()?;
         if extension == "tcptype" {
             if candidate.tcp_type.is_some() {
                 return Err("more than one tcptype".into());

@@ -13,8 +13,19 @@
 //! - `accessors`: the attribute lookups JSEP needs (RFC 8829), with the
 //!   session-level fallbacks.
 //!
-//! There is no size limit: parsing is linear-time and stops at the first bad
-//! line (see `parse`).
+//! # Limits
+//!
+//! Parsing is one linear-time pass that stops at the first bad line, so
+//! megabytes of garbage fail as fast as they are scanned. There is no limit
+//! on the length of the text or of a line. There is one on what the model
+//! may hold: [`MAX_ENTRIES`] (100 000) lines plus list entries (mids of a
+//! group, formats of an `m=` line, ssrcs, simulcast rids, `ice-options`,
+//! candidate extensions) per description or candidate string. Each entry
+//! costs at most a few hundred bytes of model, so however large or
+//! repetitive the input, a parse allocates a copy of its text plus a few
+//! tens of megabytes at most: a wasm instance is not grown without bound
+//! by one hostile description. A browser's description for hundreds of
+//! transceivers is a few tens of thousands of entries.
 
 mod accessors;
 mod attribute;
@@ -28,3 +39,4 @@ mod token;
 pub use accessors::RtpmapRef;
 pub use error::SdpError;
 pub use model::*;
+pub use token::MAX_ENTRIES;

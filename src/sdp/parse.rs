@@ -5,13 +5,13 @@
 //! Lines end in CRLF or a bare LF, and a final line end is optional. Parsing
 //! is one pass that stops at the first bad line, and each line is scanned a
 //! fixed number of times, so time is linear in the input and a megabyte of
-//! garbage fails on its first line. There is no size limit: what a valid
-//! description allocates is a fixed multiple of its length (every field of
-//! the model is a slice of a line, a number, or one entry per line).
+//! garbage fails on its first bad line. Every line and list entry is charged
+//! to a `Budget` of [`MAX_ENTRIES`](super::MAX_ENTRIES), which bounds what
+//! a parse allocates (see the `sdp` module doc).
 
 use super::error::SdpError;
 use super::model::{Attribute, Bandwidth, Connection, MediaDescription, Origin, SessionDescription, Timing};
-use super::token::{excerpt, is_token, number, Fallible, Words};
+use super::token::{excerpt, is_token, number, Budget, Fallible, Words};
 
 impl SessionDescription {
     /// Parses a whole session description. Never panics; the error names
@@ -23,11 +23,14 @@ impl SessionDescription {
         // A final line end does not start another (empty) line.
         let body = text.strip_suffix('\n').unwrap_or(text);
         let mut builder = Builder::default();
+        let mut budget = Budget::new();
         let mut line_number = 0;
         for line in body.split('\n') {
             line_number += 1;
-            split_line(line)
-                .and_then(|(kind, value)| builder.line(kind, value))
+            budget
+                .take()
+                .and_then(|()| split_line(line))
+                .and_then(|(kind, value)| builder.line(kind, value, &mut budget))
                 .map_err(|message| SdpError::new(line_number, message))?;
         }
         builder.finish().map_err(|message| SdpError::new(line_number, message))
@@ -86,9 +89,14 @@ fn media_rank(kind: char) -> Option<u8> {
     })
 }
 
-/// Line types that appear at most once per section.
-fn is_singleton(kind: char) -> bool {
-    matches!(kind, 'v' | 'o' | 's' | 'i' | 'u' | 'c' | 'z' | 'k')
+/// Line types that appear at most once in a section; a media section may
+/// have several `c=` lines (RFC 8866 §5.7, one per multicast address).
+fn is_singleton(kind: char, in_media: bool) -> bool {
+    match kind {
+        'i' | 'k' => true,
+        'v' | 'o' | 's' | 'u' | 'c' | 'z' => !in_media,
+        _ => false,
+    }
 }
 
 /// The description read so far: the session-level lines, then the media
@@ -115,7 +123,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn line(&mut self, kind: char, value: &str) -> Fallible<()> {
+    fn line(&mut self, kind: char, value: &str, budget: &mut Budget) -> Fallible<()> {
         let rank = match self.media.last() {
             None => session_rank(kind),
             Some(_) if session_rank(kind).is_some() && media_rank(kind).is_none() => {
@@ -133,7 +141,7 @@ impl Builder {
                 if rank < previous {
                     return Err(format!("{kind}= line out of order (RFC 8866 §5)"));
                 }
-                if rank == previous && is_singleton(kind) {
+                if rank == previous && is_singleton(kind, !self.media.is_empty()) {
                     return Err(format!("more than one {kind}= line"));
                 }
             }
@@ -144,8 +152,8 @@ impl Builder {
         self.rank = Some(if kind == 'm' { 0 } else { rank });
 
         match (kind, self.media.last_mut()) {
-            ('m', _) => self.media.push(media_line(value)?),
-            ('a', Some(media)) => media.attributes.push(Attribute::parse(value)?),
+            ('m', _) => self.media.push(media_line(value, budget)?),
+            ('a', Some(media)) => media.attributes.push(Attribute::parse(value, budget)?),
             ('i', Some(media)) => media.information = Some(value.to_owned()),
             ('c', Some(media)) => media.connections.push(parse_connection_fields(value)?),
             ('b', Some(media)) => media.bandwidths.push(bandwidth(value)?),
@@ -171,7 +179,7 @@ impl Builder {
             }
             ('z', None) => self.time_zones = Some(value.to_owned()),
             ('k', None) => self.encryption_key = Some(value.to_owned()),
-            ('a', None) => self.attributes.push(Attribute::parse(value)?),
+            ('a', None) => self.attributes.push(Attribute::parse(value, budget)?),
             // The rank tables admit no other combination.
             _ => return Err(format!("unexpected {kind}= line")),
         }
@@ -268,7 +276,7 @@ fn timing(value: &str) -> Fallible<Timing> {
 }
 
 /// `<media> <port>[/<number of ports>] <proto> <fmt> ...` (§5.14).
-fn media_line(value: &str) -> Fallible<MediaDescription> {
+fn media_line(value: &str, budget: &mut Budget) -> Fallible<MediaDescription> {
     let mut words = Words::new(value);
     let media = words.expect("media type")?;
     if !is_token(media) {
@@ -284,12 +292,10 @@ fn media_line(value: &str) -> Fallible<MediaDescription> {
     if !proto.split('/').all(is_token) {
         return Err(format!("invalid transport protocol `{}`", excerpt(proto)));
     }
-    let formats = words
-        .map(|format| match is_token(format) {
-            true => Ok(format.to_owned()),
-            false => Err(format!("invalid format `{}`", excerpt(format))),
-        })
-        .collect::<Fallible<Vec<String>>>()?;
+    let formats = budget.list(words, |format| match is_token(format) {
+        true => Ok(format.to_owned()),
+        false => Err(format!("invalid format `{}`", excerpt(format))),
+    })?;
     if formats.is_empty() {
         return Err("missing media format".into());
     }

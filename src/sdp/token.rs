@@ -9,6 +9,46 @@ use std::str::FromStr;
 /// A parse failure inside one line; the line parser adds the line number.
 pub(super) type Fallible<T> = Result<T, String>;
 
+/// The most lines plus list entries one parse may create; see the `sdp`
+/// module doc.
+pub const MAX_ENTRIES: usize = 100_000;
+
+/// What is left of [`MAX_ENTRIES`] in one parse. Each entry costs at most a
+/// few hundred bytes of model, so the budget bounds what a parse allocates
+/// beyond a copy of its input, whatever that input is.
+pub(super) struct Budget {
+    left: usize,
+}
+
+impl Budget {
+    pub(super) fn new() -> Self {
+        Budget { left: MAX_ENTRIES }
+    }
+
+    /// Accounts for one more line or list entry.
+    pub(super) fn take(&mut self) -> Fallible<()> {
+        self.left = self
+            .left
+            .checked_sub(1)
+            .ok_or_else(|| format!("more than {MAX_ENTRIES} lines and list entries in one description"))?;
+        Ok(())
+    }
+
+    /// The remaining words, each made into an entry by `item`.
+    pub(super) fn list<'a, T>(
+        &mut self,
+        words: Words<'a>,
+        mut item: impl FnMut(&'a str) -> Fallible<T>,
+    ) -> Fallible<Vec<T>> {
+        words
+            .map(|word| {
+                self.take()?;
+                item(word)
+            })
+            .collect()
+    }
+}
+
 /// Splits a value into words separated by runs of ASCII whitespace, and can
 /// hand back the unsplit rest. Words therefore never contain ASCII
 /// whitespace, which is what lets the serializer join them with one space
