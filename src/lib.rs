@@ -10,6 +10,7 @@
 //! # Module map
 //!
 //! - [`sdp`]: SDP grammar (RFC 8866) — the typed model, parser, serializer.
+//! - [`jsep`]: offer/answer (RFC 8829) with the webrtc-pc state rules: the signaling session.
 //! - [`dtls`]: DTLS (RFC 6347) — the local certificate and its fingerprint (RFC 8122).
 //! - [`stun`]: STUN/TURN messages (RFC 8489, RFC 8656) and ChannelData.
 //! - [`error`]: the one error type, named as the W3C spec names it.
@@ -18,6 +19,7 @@
 
 pub mod dtls;
 pub mod error;
+pub mod jsep;
 pub mod random;
 pub mod sdp;
 pub mod stun;

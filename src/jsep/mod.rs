@@ -1,0 +1,38 @@
+//! JSEP (RFC 8829, the JavaScript Session Establishment Protocol): creating
+//! offers and answers and applying local and remote descriptions, with the
+//! state rules of webrtc-pc — setting descriptions (§4.4.1.5), rollback,
+//! negotiation-needed (§4.7.3) and transceivers (§5.4). Sans-IO: the
+//! [`Session`] takes and returns SDP text and values, draws randomness only
+//! from the [`Random`](crate::random::Random) it is handed, and never
+//! panics on input.
+//!
+//! The JS `RTCPeerConnection` keeps the operations chain, the
+//! negotiation-needed flag and event dispatch; each call here returns what
+//! changed ([`DescriptionChanges`]) so it can fire the events the spec
+//! queues, in order.
+//!
+//! - `session`: the state machine, the transceiver operations, accessors.
+//! - `offer`, `answer`, `sections`: writing descriptions (RFC 8829 §5.2, §5.3).
+//! - `apply`: applying them and rolling back (RFC 8829 §5.9, §5.10).
+//! - `codecs`: what we offer and how answers intersect codecs.
+//! - `negotiation_needed`: webrtc-pc §4.7.3.
+//! - `media`: reading the SDP model.
+
+mod answer;
+mod apply;
+mod codecs;
+mod media;
+mod negotiation_needed;
+mod offer;
+mod sections;
+mod session;
+mod transceiver;
+mod types;
+
+pub use codecs::RtpCodec;
+pub use session::{DtlsRole, RemoteTransport, SctpParameters, Session};
+pub use transceiver::TransceiverState;
+pub use types::{
+    BundlePolicy, DescriptionChanges, JsepConfig, MediaKind, OfferOptions, SdpType, SignalingState,
+    TransceiverDirection, TransceiverId,
+};
