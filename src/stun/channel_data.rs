@@ -8,6 +8,9 @@ use super::StunError;
 /// The lowest and highest channel numbers a client may bind (RFC 8656 §12).
 pub const MIN_CHANNEL: u16 = 0x4000;
 pub const MAX_CHANNEL: u16 = 0x4FFF;
+/// The highest channel number RFC 5766 allowed. Servers accept up to it:
+/// older clients (coturn's turnutils among them) still use 0x5000–0x7FFF.
+pub const MAX_CHANNEL_RFC5766: u16 = 0x7FFF;
 
 /// A borrowed ChannelData message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,8 +27,8 @@ impl<'a> ChannelData<'a> {
             return Err(StunError::Truncated { needed: 4, have: bytes.len() });
         }
         let channel = u16::from_be_bytes([bytes[0], bytes[1]]);
-        if !(MIN_CHANNEL..=MAX_CHANNEL).contains(&channel) {
-            return Err(StunError::NotChannelData("channel number outside 0x4000-0x4FFF"));
+        if !(MIN_CHANNEL..=MAX_CHANNEL_RFC5766).contains(&channel) {
+            return Err(StunError::NotChannelData("channel number outside 0x4000-0x7FFF"));
         }
         let len = usize::from(u16::from_be_bytes([bytes[2], bytes[3]]));
         let Some(data) = bytes.get(4..4 + len) else {

@@ -25,9 +25,6 @@ pub fn next_message_len(buf: &[u8]) -> Result<Option<usize>, StunError> {
             Ok((buf.len() >= n).then_some(n))
         }
         0b01 => {
-            if buf[0] & 0xF0 != 0x40 {
-                return Err(StunError::NotChannelData("channel number outside 0x4000-0x4FFF"));
-            }
             let n = (4 + len).div_ceil(4) * 4;
             Ok((buf.len() >= n).then_some(n))
         }

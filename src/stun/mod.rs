@@ -57,10 +57,11 @@ pub fn is_stun(bytes: &[u8]) -> bool {
         && bytes[4..8] == MAGIC_COOKIE.to_be_bytes()
 }
 
-/// Whether `bytes` start like a ChannelData message (first byte 0x40–0x4F,
-/// RFC 8656 §12).
+/// Whether `bytes` start like a ChannelData message: first two bits 01, a
+/// channel number 0x4000–0x7FFF (RFC 8656 §12 binds 0x4000–0x4FFF; RFC 5766
+/// allowed up to 0x7FFF and older clients still use it).
 pub fn is_channel_data(bytes: &[u8]) -> bool {
-    bytes.len() >= 4 && bytes[0] & 0xF0 == 0x40
+    bytes.len() >= 4 && bytes[0] & 0xC0 == 0x40
 }
 
 #[cfg(test)]

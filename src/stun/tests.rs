@@ -243,7 +243,8 @@ fn channel_data() {
     assert_eq!(framing::next_message_len(&p[..11]), Ok(None));
     assert!(is_channel_data(&p) && !is_stun(&p));
     assert!(ChannelData::decode(&b[..8]).is_err());
-    assert!(ChannelData::decode(&[0x50, 0, 0, 0]).is_err());
+    assert!(ChannelData::decode(&[0x50, 0, 0, 0]).is_ok()); // RFC 5766 range
+    assert!(ChannelData::decode(&[0x80, 0, 0, 0]).is_err());
     assert!(ChannelData::decode(&[0x3f, 0xff, 0, 0]).is_err());
     let mut long = p.clone();
     long.extend_from_slice(&[0; 4]);
@@ -252,7 +253,8 @@ fn channel_data() {
     assert!(framing::next_message_len(&[0x80, 0, 0, 0]).is_err());
     assert!(framing::next_message_len(&[0, 1, 0, 2, 0x21, 0x12, 0xa4, 0x42]).is_err());
     assert!(framing::next_message_len(&[0, 1, 0, 0, 1, 2, 3, 4]).is_err());
-    assert!(framing::next_message_len(&[0x7f, 0, 0, 0]).is_err());
+    assert_eq!(framing::next_message_len(&[0x7f, 0, 0, 0]), Ok(Some(4)));
+    assert!(framing::next_message_len(&[0xC0, 0, 0, 0]).is_err());
 }
 
 #[test]
