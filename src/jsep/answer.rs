@@ -50,7 +50,8 @@ impl Session {
             }
             match media::section_kind(m) {
                 SectionKind::Rtp(kind) => {
-                    let transceiver = self.transceivers.iter().find(|t| t.mid.as_deref() == Some(mid) && t.kind == kind);
+                    let transceiver =
+                        self.transceivers.iter().find(|t| t.mid.as_deref() == Some(mid) && t.kind == kind);
                     let Some(t) = transceiver.filter(|t| !t.stopped) else {
                         sections.push(rejected_copy(m));
                         continue;

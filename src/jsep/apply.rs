@@ -64,9 +64,7 @@ fn validate_answer(answer: &SessionDescription, offer: &SessionDescription) -> R
 }
 
 fn rejected_in(description: &Option<Description>, mid: &str) -> bool {
-    description.as_ref().is_some_and(|d| {
-        d.sdp.media.iter().any(|m| m.mid() == Some(mid) && m.is_rejected())
-    })
+    description.as_ref().is_some_and(|d| d.sdp.media.iter().any(|m| m.mid() == Some(mid) && m.is_rejected()))
 }
 
 fn section_direction(sdp: &SessionDescription, m: &crate::sdp::MediaDescription) -> TransceiverDirection {
@@ -146,8 +144,7 @@ impl Session {
             return Err(RtcError::invalid_access("a subsequent offer has fewer m= sections than the session"));
         }
         for (old, new) in current.sdp.media.iter().zip(&offer.media) {
-            let recyclable = old.is_rejected()
-                || old.mid().is_some_and(|mid| rejected_in(&self.current_remote, mid));
+            let recyclable = old.is_rejected() || old.mid().is_some_and(|mid| rejected_in(&self.current_remote, mid));
             if !recyclable && (old.mid() != new.mid() || old.media != new.media) {
                 return Err(RtcError::invalid_access(
                     "the order of m= sections in a subsequent offer does not match the session",
@@ -174,9 +171,12 @@ impl Session {
             return;
         }
         self.stable = Some(StableSnapshot {
-            transceivers: self.transceivers.iter().map(|t| (t.id, t.mid.clone(), t.remote_stream_ids.clone())).collect(),
+            transceivers: self
+                .transceivers
+                .iter()
+                .map(|t| (t.id, t.mid.clone(), t.remote_stream_ids.clone()))
+                .collect(),
             data_mid: self.data.mid.clone(),
-            local_ice: self.local_ice.clone(),
         });
     }
 
@@ -189,9 +189,11 @@ impl Session {
                 Ok(self.apply_local_offer(sdp))
             }
             _ => {
-                let offer = self.pending_remote.as_ref().map(|d| &d.sdp).ok_or_else(|| {
-                    RtcError::invalid_state("no remote offer to answer")
-                })?;
+                let offer = self
+                    .pending_remote
+                    .as_ref()
+                    .map(|d| &d.sdp)
+                    .ok_or_else(|| RtcError::invalid_state("no remote offer to answer"))?;
                 validate_answer(&sdp, offer)?;
                 Ok(self.apply_local_answer(ty, sdp))
             }
@@ -268,7 +270,8 @@ impl Session {
             match media::section_kind(m) {
                 SectionKind::Rtp(kind) => {
                     let direction = section_direction(&sdp, m);
-                    let Some(t) = self.transceivers.iter_mut().find(|t| t.kind == kind && t.mid.as_deref() == Some(mid))
+                    let Some(t) =
+                        self.transceivers.iter_mut().find(|t| t.kind == kind && t.mid.as_deref() == Some(mid))
                     else {
                         continue;
                     };
@@ -331,9 +334,11 @@ impl Session {
             self.validate_kinds(&sdp)?;
             Ok(self.apply_remote_offer(sdp, random))
         } else {
-            let offer = self.pending_local.as_ref().map(|d| &d.sdp).ok_or_else(|| {
-                RtcError::invalid_state("no local offer to answer")
-            })?;
+            let offer = self
+                .pending_local
+                .as_ref()
+                .map(|d| &d.sdp)
+                .ok_or_else(|| RtcError::invalid_state("no local offer to answer"))?;
             validate_answer(&sdp, offer)?;
             Ok(self.apply_remote_answer(ty, sdp))
         }
@@ -350,9 +355,10 @@ impl Session {
         random: &mut Random,
     ) -> usize {
         if offered.has_recv() {
-            let reusable = self.transceivers.iter().position(|t| {
-                t.kind == kind && t.created_by_add_track && t.mid.is_none() && !t.stopped && !t.stopping
-            });
+            let reusable = self
+                .transceivers
+                .iter()
+                .position(|t| t.kind == kind && t.created_by_add_track && t.mid.is_none() && !t.stopped && !t.stopping);
             if let Some(index) = reusable {
                 return index;
             }
@@ -430,7 +436,8 @@ impl Session {
                         TransceiverDirection::from_sdp(media::direction(&sdp, m)).reversed()
                     };
                     let msids = if direction.has_recv() { self.remote_msids(&sdp, m) } else { Vec::new() };
-                    let Some(t) = self.transceivers.iter_mut().find(|t| t.kind == kind && t.mid.as_deref() == Some(mid))
+                    let Some(t) =
+                        self.transceivers.iter_mut().find(|t| t.kind == kind && t.mid.as_deref() == Some(mid))
                     else {
                         continue;
                     };
@@ -504,7 +511,9 @@ impl Session {
             // Chromium also drops stopped transceivers that never had a
             // section: nothing will ever negotiate them.
             let gone = t.stopped
-                && t.mid.as_deref().is_none_or(|mid| rejected_in(current_local, mid) || rejected_in(current_remote, mid));
+                && t.mid
+                    .as_deref()
+                    .is_none_or(|mid| rejected_in(current_local, mid) || rejected_in(current_remote, mid));
             if gone {
                 removed.push(t.id);
             }
@@ -512,12 +521,7 @@ impl Session {
         });
         changes.removed_transceivers.extend(removed);
         let negotiated_id = self.current_local.as_ref().and_then(|d| {
-            d.sdp
-                .media
-                .iter()
-                .flat_map(media::extmaps)
-                .find(|(_, uri)| uri == MID_EXTENSION_URI)
-                .map(|(id, _)| id)
+            d.sdp.media.iter().flat_map(media::extmaps).find(|(_, uri)| uri == MID_EXTENSION_URI).map(|(id, _)| id)
         });
         if negotiated_id.is_some() {
             self.mid_extension_id = negotiated_id;
@@ -555,7 +559,10 @@ impl Session {
         changes.removed_transceivers = removed;
         if let Some(snapshot) = snapshot {
             self.data.mid = snapshot.data_mid;
-            self.local_ice = snapshot.local_ice;
+        }
+        // An ICE restart offered in the rolled-back description is undone.
+        if let Some(ice) = self.current_local.as_ref().and_then(|d| ice_of(&d.sdp)) {
+            self.local_ice = ice;
         }
         self.data.reserved_mid = None;
         self.remote_ice_restart = false;

@@ -209,10 +209,8 @@ fn answer_fmtp(local: &RtpCodec, offered: &RtpCodec) -> Option<String> {
     let local_fmtp = local.fmtp.as_deref();
     let offered_fmtp = offered.fmtp.as_deref();
     let (_, [local_idc, local_iop, local_level]) = h264_profile_level_id(local_fmtp)?;
-    let (_, [idc, iop, offered_level]) = h264_profile_level_id(offered_fmtp).unwrap_or((
-        H264Profile::Baseline,
-        [local_idc, local_iop, local_level],
-    ));
+    let (_, [idc, iop, offered_level]) =
+        h264_profile_level_id(offered_fmtp).unwrap_or((H264Profile::Baseline, [local_idc, local_iop, local_level]));
     let asymmetry = fmtp_value(offered_fmtp, "level-asymmetry-allowed") == Some("1");
     let level = if asymmetry { local_level } else { local_level.min(offered_level) };
     Some(format!(
@@ -240,9 +238,8 @@ pub(super) fn codecs_of(media: &MediaDescription) -> Vec<RtpCodec> {
         if pt > 127 || out.iter().any(|c| c.payload_type == pt) {
             continue;
         }
-        let rtpmap = media
-            .rtpmap(pt)
-            .map(|r| RtpCodec::new(pt, r.encoding_name, r.clock_rate, r.encoding_params, None));
+        let rtpmap =
+            media.rtpmap(pt).map(|r| RtpCodec::new(pt, r.encoding_name, r.clock_rate, r.encoding_params, None));
         let Some(mut codec) = rtpmap.or_else(|| static_codec(pt)) else { continue };
         codec.fmtp = media.fmtp(pt).map(str::to_string);
         codec.rtcp_feedback = media.rtcp_fbs(pt).map(|(t, p)| (t.to_string(), p.map(str::to_string))).collect();
@@ -259,13 +256,8 @@ pub(super) fn answer_codecs(kind: MediaKind, offered: &[RtpCodec]) -> Vec<RtpCod
     let mut accepted: Vec<RtpCodec> = Vec::new();
     for codec in offered.iter().filter(|c| !c.is_rtx()) {
         let Some(local) = locals.iter().find(|l| same_codec(codec, &l.codec)) else { continue };
-        let feedback = local
-            .codec
-            .rtcp_feedback
-            .iter()
-            .filter(|fb| codec.rtcp_feedback.contains(fb))
-            .cloned()
-            .collect();
+        let feedback =
+            local.codec.rtcp_feedback.iter().filter(|fb| codec.rtcp_feedback.contains(fb)).cloned().collect();
         accepted.push(RtpCodec {
             payload_type: codec.payload_type,
             name: local.codec.name.clone(),

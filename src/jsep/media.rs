@@ -49,9 +49,6 @@ pub(super) fn section_kind(media: &MediaDescription) -> SectionKind {
     }
 }
 
-
-
-
 /// The section's direction, falling back to the session level and then to
 /// sendrecv (RFC 8866 §6.7).
 pub(super) fn direction(session: &SessionDescription, media: &MediaDescription) -> Direction {
@@ -80,9 +77,7 @@ pub(super) fn ice_credentials(session: &SessionDescription, media: &MediaDescrip
 
 /// `a=ice-options:trickle` (RFC 8840 §4.1.1), either level.
 pub(super) fn has_trickle(session: &SessionDescription, media: &MediaDescription) -> bool {
-    let trickle = |attribute: Option<&Attribute>| {
-        matches!(attribute, Some(Attribute::IceOptions(options)) if options.iter().any(|o| o == "trickle"))
-    };
+    let trickle = |attribute: Option<&Attribute>| matches!(attribute, Some(Attribute::IceOptions(options)) if options.iter().any(|o| o == "trickle"));
     trickle(media.attribute("ice-options")) || trickle(session.attribute("ice-options"))
 }
 
@@ -188,8 +183,6 @@ pub(super) fn ssrcs(media: &MediaDescription) -> Vec<u32> {
     }
     out
 }
-
-
 
 /// `a=extmap` entries (RFC 8285 §8): (id, uri).
 pub(super) fn extmaps(media: &MediaDescription) -> Vec<(u16, String)> {

@@ -41,9 +41,10 @@ impl Session {
             let Some(mid) = t.mid.as_deref() else { continue };
             if t.stopped {
                 let rejected_somewhere = section.is_rejected()
-                    || self.current_remote.as_ref().is_some_and(|r| {
-                        r.sdp.media.iter().any(|m| m.mid() == Some(mid) && m.is_rejected())
-                    });
+                    || self
+                        .current_remote
+                        .as_ref()
+                        .is_some_and(|r| r.sdp.media.iter().any(|m| m.mid() == Some(mid) && m.is_rejected()));
                 if !rejected_somewhere {
                     return true;
                 }
@@ -74,7 +75,8 @@ impl Session {
                     }
                 }
                 _ => {
-                    let offered = remote_section.map(|(r, m)| TransceiverDirection::from_sdp(media::direction(&r.sdp, m)));
+                    let offered =
+                        remote_section.map(|(r, m)| TransceiverDirection::from_sdp(media::direction(&r.sdp, m)));
                     let expected = offered.map(|o| t.direction.intersect(o.reversed()));
                     if expected != Some(local) {
                         return true;

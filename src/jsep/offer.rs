@@ -122,11 +122,7 @@ impl Session {
                 Slot::Recyclable(previous) => sections.push(rejected_copy(&previous)),
             }
         }
-        let bundle = sections
-            .iter()
-            .filter(|m| !m.is_rejected())
-            .filter_map(|m| m.mid().map(str::to_string))
-            .collect();
+        let bundle = sections.iter().filter(|m| !m.is_rejected()).filter_map(|m| m.mid().map(str::to_string)).collect();
         self.finish_description(sections, bundle, true)
     }
 }

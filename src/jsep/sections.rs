@@ -98,17 +98,28 @@ impl Session {
         attributes.extend(self.transport_attributes(spec.setup));
         attributes.push(Attribute::Mid(spec.mid.to_string()));
         if let Some(id) = spec.mid_extension_id {
-            attributes.push(Attribute::Extmap { id, direction: None, uri: MID_EXTENSION_URI.to_string(), attributes: None });
+            attributes.push(Attribute::Extmap {
+                id,
+                direction: None,
+                uri: MID_EXTENSION_URI.to_string(),
+                attributes: None,
+            });
         }
         attributes.push(Attribute::Direction(spec.direction.to_sdp()));
         let sending = t.direction.has_send() && !t.stopping;
         let first_stream = t.sender_stream_ids.first().map_or("-", String::as_str).to_string();
         if sending {
             if t.sender_stream_ids.is_empty() {
-                attributes.push(Attribute::Msid { stream_id: "-".to_string(), track_id: Some(t.sender_msid_track_id.clone()) });
+                attributes.push(Attribute::Msid {
+                    stream_id: "-".to_string(),
+                    track_id: Some(t.sender_msid_track_id.clone()),
+                });
             }
             for stream in &t.sender_stream_ids {
-                attributes.push(Attribute::Msid { stream_id: stream.clone(), track_id: Some(t.sender_msid_track_id.clone()) });
+                attributes.push(Attribute::Msid {
+                    stream_id: stream.clone(),
+                    track_id: Some(t.sender_msid_track_id.clone()),
+                });
             }
         }
         attributes.push(Attribute::RtcpMux);
@@ -124,7 +135,11 @@ impl Session {
                 attributes.push(Attribute::SsrcGroup { semantics: "FID".to_string(), ssrcs: ssrcs.clone() });
             }
             for ssrc in ssrcs {
-                attributes.push(Attribute::Ssrc { ssrc, attribute: "cname".to_string(), value: Some(self.cname.clone()) });
+                attributes.push(Attribute::Ssrc {
+                    ssrc,
+                    attribute: "cname".to_string(),
+                    value: Some(self.cname.clone()),
+                });
                 attributes.push(Attribute::Ssrc {
                     ssrc,
                     attribute: "msid".to_string(),

@@ -93,7 +93,6 @@ pub(super) struct StableSnapshot {
     /// The transceivers that existed, with their [[Mid]] and remote streams.
     pub transceivers: Vec<(TransceiverId, Option<String>, Vec<String>)>,
     pub data_mid: Option<String>,
-    pub local_ice: IceCredentials,
 }
 
 /// One peer's JSEP state. All randomness comes from the `Random` passed in.
@@ -597,9 +596,10 @@ impl Session {
     /// Whether our credentials already appear in an applied local description.
     pub(super) fn local_ice_in_use(&self) -> bool {
         [&self.current_local, &self.pending_local].into_iter().flatten().any(|d| {
-            d.sdp.media.iter().any(|m| {
-                media::ice_credentials(&d.sdp, m).is_some_and(|(ufrag, _)| ufrag == self.local_ice.ufrag)
-            })
+            d.sdp
+                .media
+                .iter()
+                .any(|m| media::ice_credentials(&d.sdp, m).is_some_and(|(ufrag, _)| ufrag == self.local_ice.ufrag))
         })
     }
 
@@ -628,7 +628,10 @@ impl Session {
         let remote = &self.latest_remote()?.sdp;
         let trickle = match remote.media.first() {
             Some(first) => media::has_trickle(remote, first),
-            None => remote.attributes.iter().any(|a| matches!(a, crate::sdp::Attribute::IceOptions(o) if o.iter().any(|x| x == "trickle"))),
+            None => remote
+                .attributes
+                .iter()
+                .any(|a| matches!(a, crate::sdp::Attribute::IceOptions(o) if o.iter().any(|x| x == "trickle"))),
         };
         Some(trickle)
     }
@@ -684,10 +687,8 @@ impl Session {
             return None;
         }
         let remote = &self.current_remote.as_ref().or(self.pending_remote.as_ref())?.sdp;
-        let section = remote
-            .media
-            .iter()
-            .find(|m| media::section_kind(m) == media::SectionKind::Data && !m.is_rejected())?;
+        let section =
+            remote.media.iter().find(|m| media::section_kind(m) == media::SectionKind::Data && !m.is_rejected())?;
         Some(SctpParameters {
             local_port: SCTP_PORT,
             remote_port: section.sctp_port().unwrap_or(SCTP_PORT),
@@ -699,8 +700,10 @@ impl Session {
 /// The section whose transport carries the session: the first mid of the
 /// first BUNDLE group (RFC 8843 §7.2.1), else the first section in use.
 pub(super) fn transport_section(sdp: &SessionDescription) -> Option<&crate::sdp::MediaDescription> {
-    let tagged = sdp.bundle_groups().next().and_then(|mids| mids.first()).and_then(|tag| {
-        sdp.media.iter().find(|m| m.mid() == Some(tag.as_str()) && !m.is_rejected())
-    });
+    let tagged = sdp
+        .bundle_groups()
+        .next()
+        .and_then(|mids| mids.first())
+        .and_then(|tag| sdp.media.iter().find(|m| m.mid() == Some(tag.as_str()) && !m.is_rejected()));
     tagged.or_else(|| sdp.media.iter().find(|m| !m.is_rejected()))
 }

@@ -160,10 +160,7 @@ impl TransceiverDirection {
     /// Both ends must want a direction for it to be negotiated
     /// (RFC 8829 §5.3.1, the answer's direction).
     pub(crate) fn intersect(self, other: TransceiverDirection) -> TransceiverDirection {
-        TransceiverDirection::from_flags(
-            self.has_send() && other.has_send(),
-            self.has_recv() && other.has_recv(),
-        )
+        TransceiverDirection::from_flags(self.has_send() && other.has_send(), self.has_recv() && other.has_recv())
     }
 
     pub(crate) fn from_sdp(direction: Direction) -> TransceiverDirection {
