@@ -17,7 +17,7 @@
 use std::fmt;
 
 use super::candidate;
-use super::model::{Attribute, Connection, Direction, PayloadTypes, RidDirection, Setup, SimulcastRid};
+use super::model::{Attribute, Direction, PayloadTypes, RidDirection, Setup, SimulcastRid};
 use super::parse::parse_connection_fields;
 use super::token::{excerpt, is_token, number, single_word, Budget, Fallible, Words};
 
@@ -458,9 +458,7 @@ impl fmt::Display for Attribute {
             Attribute::Rtcp { port, connection } => {
                 write!(f, "{name}:{port}")?;
                 match connection {
-                    Some(Connection { net_type, addr_type, address }) => {
-                        write!(f, " {net_type} {addr_type} {address}")
-                    }
+                    Some(connection) => write!(f, " {connection}"),
                     None => Ok(()),
                 }
             }
