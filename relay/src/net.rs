@@ -255,8 +255,18 @@ async fn tcp_connection(shared: Arc<Shared>, stream: TcpStream, from: SocketAddr
     let key = ClientKey { transport: Transport::Tcp, conn: guard.id, addr: from };
     let (mut rd, mut wr) = stream.into_split();
     let writer = tokio::spawn(async move {
+        // Coalesce what is queued into one write.
+        let mut batch = Vec::with_capacity(128 * 1024);
         while let Some(b) = rx.recv().await {
-            if wr.write_all(&b).await.is_err() {
+            batch.clear();
+            batch.extend_from_slice(&b);
+            while batch.len() < 64 * 1024 {
+                match rx.try_recv() {
+                    Ok(more) => batch.extend_from_slice(&more),
+                    Err(_) => break,
+                }
+            }
+            if wr.write_all(&batch).await.is_err() {
                 break;
             }
         }

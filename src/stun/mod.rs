@@ -64,5 +64,6 @@ pub fn is_channel_data(bytes: &[u8]) -> bool {
     bytes.len() >= 4 && bytes[0] & 0xC0 == 0x40
 }
 
-#[cfg(test)]
+// The tests use proptest, a native-only dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
