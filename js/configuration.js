@@ -4,7 +4,9 @@ import { RTCCertificate } from './certificate.js';
 
 const ICE_TRANSPORT_POLICIES = ['relay', 'all'];
 const BUNDLE_POLICIES = ['balanced', 'max-compat', 'max-bundle'];
-const RTCP_MUX_POLICIES = ['require'];
+// 'negotiate' is gone from webrtc-pc but Chromium still accepts and reports
+// it; wasmrtc always multiplexes RTCP (RFC 8858), as 'require' does.
+const RTCP_MUX_POLICIES = ['require', 'negotiate'];
 // stun:/turn: as webrtc-pc defines them, plus wasmrtc's relay tunnels:
 // ws:/wss: (TURN over WebSocket) and https: (TURN over WebTransport).
 const ICE_SCHEMES = ['stun:', 'stuns:', 'turn:', 'turns:'];

@@ -37,8 +37,7 @@ export class RTCIceCandidate {
     }
     this.#fields = parseCandidate(this.#candidate);
     const ufrag = init.usernameFragment;
-    this.#usernameFragment = ufrag === undefined || ufrag === null
-      ? (this.#fields?.ufrag ?? null) : String(ufrag);
+    this.#usernameFragment = ufrag === undefined || ufrag === null ? null : String(ufrag);
   }
 
   get candidate() { return this.#candidate; }
@@ -48,7 +47,11 @@ export class RTCIceCandidate {
   get foundation() { return this.#fields?.foundation ?? null; }
   get component() { return COMPONENTS[this.#fields?.component] ?? null; }
   get priority() { return this.#fields?.priority ?? null; }
-  get address() { return this.#fields?.address ?? null; }
+  // Chromium writes IPv6 addresses in URI form, bracketed.
+  get address() {
+    const address = this.#fields?.address ?? null;
+    return address !== null && address.includes(':') ? `[${address}]` : address;
+  }
   get protocol() { return oneOf(this.#fields?.protocol?.toLowerCase(), PROTOCOLS); }
   get port() { return this.#fields?.port ?? null; }
   get type() { return oneOf(this.#fields?.type, TYPES); }
@@ -59,13 +62,13 @@ export class RTCIceCandidate {
   get relayProtocol() { return null; }
   get url() { return null; }
 
+  // Chromium's serialization: an absent sdpMLineIndex is left out, an
+  // absent sdpMid or usernameFragment is ''.
   toJSON() {
-    return {
-      candidate: this.#candidate,
-      sdpMid: this.#sdpMid,
-      sdpMLineIndex: this.#sdpMLineIndex,
-      usernameFragment: this.#usernameFragment,
-    };
+    const json = { candidate: this.#candidate, sdpMid: this.#sdpMid ?? '' };
+    if (this.#sdpMLineIndex !== null) json.sdpMLineIndex = this.#sdpMLineIndex;
+    json.usernameFragment = this.#usernameFragment ?? '';
+    return json;
   }
 
   get [Symbol.toStringTag]() { return 'RTCIceCandidate'; }

@@ -15,8 +15,28 @@ import { RTCSessionDescription, checkSdpType } from './session_description.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+// The spec's "queue a task" (HTML §8.1.7.1): a macrotask, so that promise
+// reactions already queued run first. MessageChannel avoids setTimeout's
+// clamping; in Node the port must not keep the process alive.
+const taskChannel = new MessageChannel();
+const tasks = [];
+taskChannel.port1.onmessage = () => tasks.shift()?.();
+taskChannel.port1.unref?.();
 function queueTask(fn) {
-  setTimeout(fn, 0);
+  tasks.push(fn);
+  taskChannel.port2.postMessage(null);
+}
+
+/** Runs `fn` in a queued task and settles with its result: the spec applies
+ * descriptions "in parallel" and reports back in a task (§4.4.1.5). */
+function inTask(fn) {
+  return new Promise((resolve, reject) => queueTask(() => {
+    try {
+      resolve(fn());
+    } catch (e) {
+      reject(e);
+    }
+  }));
 }
 
 function invalidState(method) {
@@ -45,6 +65,8 @@ export class RTCPeerConnection extends EventTarget {
   #canTrickle = null;
   #dataChannels = [];
   #remoteCandidates = [];
+  #lastCreatedOffer = '';
+  #lastCreatedAnswer = '';
   #control;
 
   constructor(configuration = {}) {
@@ -108,26 +130,25 @@ export class RTCPeerConnection extends EventTarget {
 
   #chain(method, operation) {
     if (this.#closed) return Promise.reject(invalidState(method));
-    return new Promise((resolve, reject) => {
-      const run = () => {
-        let result;
-        try {
-          result = Promise.resolve(operation());
-        } catch (e) {
-          result = Promise.reject(e);
-        }
-        result.then(
-          (value) => { if (!this.#closed) { resolve(value); this.#operationDone(); } },
-          (error) => { if (!this.#closed) { reject(error); this.#operationDone(); } });
-      };
-      this.#operations.push(run);
-      if (this.#operations.length === 1) run();
-    });
-  }
-
-  #operationDone() {
-    // The next operation starts after the caller's promise has settled.
-    queueMicrotask(() => {
+    let resolveP;
+    let rejectP;
+    const p = new Promise((resolve, reject) => { resolveP = resolve; rejectP = reject; });
+    const run = () => {
+      let result;
+      try {
+        result = Promise.resolve(operation());
+      } catch (e) {
+        result = Promise.reject(e);
+      }
+      result.then(
+        (value) => { if (!this.#closed) resolveP(value); },
+        (error) => { if (!this.#closed) rejectP(error); });
+    };
+    this.#operations.push(run);
+    if (this.#operations.length === 1) run();
+    // Registered before the caller sees p, so the chain moves on before the
+    // caller's own reactions run (§4.4.1.2 step 7).
+    const next = () => {
       if (this.#closed) return;
       this.#operations.shift();
       if (this.#operations.length > 0) {
@@ -136,7 +157,9 @@ export class RTCPeerConnection extends EventTarget {
         this.#updateNegotiationNeededFlagOnEmptyChain = false;
         this.#updateNegotiationNeededFlag();
       }
-    });
+    };
+    p.then(next, next);
+    return p;
   }
 
   // --- negotiation-needed (§4.7.3) ----------------------------------------
@@ -169,20 +192,22 @@ export class RTCPeerConnection extends EventTarget {
   createOffer(...args) {
     const legacy = legacyCallbacks(args);
     const options = legacy ? args[2] : args[0];
-    const p = this.#chain('createOffer', () => {
+    const p = this.#chain('createOffer', () => inTask(() => {
       const iceRestart = Boolean(options?.iceRestart);
       const sdp = coreCall(() => this.#core.createOffer(iceRestart));
+      this.#lastCreatedOffer = sdp;
       return new RTCSessionDescription({ type: 'offer', sdp });
-    });
+    }));
     return settleLegacy(p, legacy);
   }
 
   createAnswer(...args) {
     const legacy = legacyCallbacks(args);
-    const p = this.#chain('createAnswer', () => {
+    const p = this.#chain('createAnswer', () => inTask(() => {
       const sdp = coreCall(() => this.#core.createAnswer());
+      this.#lastCreatedAnswer = sdp;
       return new RTCSessionDescription({ type: 'answer', sdp });
-    });
+    }));
     return settleLegacy(p, legacy);
   }
 
@@ -199,11 +224,17 @@ export class RTCPeerConnection extends EventTarget {
     } catch (e) {
       return settleLegacy(Promise.reject(e), legacy);
     }
-    const p = this.#chain('setLocalDescription', () => {
+    const p = this.#chain('setLocalDescription', () => inTask(() => {
       const implicitType = type ?? (['stable', 'have-local-offer', 'have-remote-pranswer'].includes(this.#signalingState) ? 'offer' : 'answer');
+      // A description passed in must be the one createOffer/createAnswer
+      // made (§4.4.1.6 setLocalDescription step 4).
+      const lastCreated = implicitType === 'offer' ? this.#lastCreatedOffer : this.#lastCreatedAnswer;
+      if (implicitType !== 'rollback' && sdp !== '' && sdp !== lastCreated) {
+        throw new DOMException(`Failed to execute 'setLocalDescription' on 'RTCPeerConnection': The SDP does not match the previously generated SDP for this type`, 'InvalidModificationError');
+      }
       const changes = coreCall(() => this.#core.setLocalDescription(implicitType, type === 'rollback' || sdp === '' ? undefined : sdp));
-      this.#applied(JSON.parse(changes));
-    });
+      this.#applied(JSON.parse(changes), implicitType === 'rollback');
+    }));
     return settleLegacy(p, legacy);
   }
 
@@ -223,7 +254,7 @@ export class RTCPeerConnection extends EventTarget {
     } catch (e) {
       return settleLegacy(Promise.reject(e), legacy);
     }
-    const p = this.#chain('setRemoteDescription', () => {
+    const p = this.#chain('setRemoteDescription', () => inTask(() => {
       // An offer in have-local-offer first rolls the local offer back
       // (webrtc-pc §4.4.1.6, "perfect negotiation"'s implicit rollback).
       if (type === 'offer' && this.#signalingState === 'have-local-offer') {
@@ -232,27 +263,28 @@ export class RTCPeerConnection extends EventTarget {
       }
       const changes = coreCall(() => this.#core.setRemoteDescription(type, sdp));
       this.#applied(JSON.parse(changes));
-    });
+    }));
     return settleLegacy(p, legacy);
   }
 
   /** Mirrors a description the core has applied, then fires what the spec
    * fires, in its order (§4.4.1.5 steps 4.x). */
-  #applied(changes) {
-    const negotiationNeededBefore = this.#negotiationNeeded;
+  #applied(changes, explicitRollback = false) {
     const previousState = this.#signalingState;
     this.#refresh();
     for (const id of changes.removedTransceivers) this.#transceivers.delete(id);
-    if (this.#signalingState !== previousState) this.dispatchEvent(new Event('signalingstatechange'));
-    if (this.#signalingState === 'stable') {
-      this.#updateNegotiationNeededFlag();
-      if (negotiationNeededBefore && this.#negotiationNeeded) {
-        queueTask(() => {
-          if (this.#closed || !this.#negotiationNeeded) return;
-          this.dispatchEvent(new Event('negotiationneeded'));
-        });
-      }
+    const stable = this.#signalingState === 'stable';
+    // A completed round answers whatever was needed before it; what is still
+    // needed (a change made mid-negotiation) fires anew.
+    if (stable) this.#negotiationNeeded = false;
+    if (stable && explicitRollback && this.#core.negotiationNeeded()) {
+      // Chromium announces what a rollback leaves unnegotiated at once,
+      // before the state change.
+      this.#negotiationNeeded = true;
+      this.dispatchEvent(new Event('negotiationneeded'));
     }
+    if (this.#signalingState !== previousState) this.dispatchEvent(new Event('signalingstatechange'));
+    if (stable && !explicitRollback) this.#updateNegotiationNeededFlag();
   }
 
   /** Reads the core's negotiated state into this object's slots. */

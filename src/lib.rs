@@ -15,11 +15,16 @@
 //! - [`stun`]: STUN/TURN messages (RFC 8489, RFC 8656) and ChannelData.
 //! - [`error`]: the one error type, named as the W3C spec names it.
 //! - [`random`]: the injected random source.
+//! - [`peer`]: the PeerConnection that composes the layers; the one entry point.
+//! - `wasm` (wasm32 only): the wasm-bindgen boundary js/ calls.
 #![forbid(unsafe_code)]
 
 pub mod dtls;
 pub mod error;
 pub mod jsep;
+pub mod peer;
 pub mod random;
 pub mod sdp;
 pub mod stun;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

@@ -11,13 +11,18 @@ after(async () => { await browser?.close(); });
 
 async function glare(kinds) {
   const { perfectNegotiation } = await import('/tests/e2e/pages/perfect-negotiation.js');
-  // An in-page signaling channel: messages arrive asynchronously, as over a
-  // network, and are JSON round-tripped as a server would.
+  // An in-page signaling channel: messages arrive asynchronously and in
+  // order, as over a network, JSON round-tripped as a server would; each is
+  // handed over once the handler has finished with the one before, so that
+  // an answer is applied before the offer that follows it is looked at.
   class SignalingChannel {
-    constructor() { this.peer = null; this.onmessage = null; }
+    constructor() { this.peer = null; this.onmessage = null; this.delivered = Promise.resolve(); }
     send(message) {
       const data = JSON.parse(JSON.stringify(message));
-      setTimeout(() => this.peer.onmessage?.({ data }), 5);
+      const peer = this.peer;
+      setTimeout(() => {
+        peer.delivered = peer.delivered.then(() => peer.onmessage?.({ data }));
+      }, 5);
     }
   }
   const make = (kind) => kind === 'native'
@@ -37,10 +42,14 @@ async function glare(kinds) {
       if (pc.signalingState === 'have-local-offer') offersSeen[name] += 1;
     });
   }
-  // Both sides want to negotiate at the same moment: glare.
+  // Both sides want to negotiate at the same moment: glare. (Native
+  // Chromium 156 itself fails to settle some glare mixes, e.g. a polite data
+  // channel against an impolite video transceiver, native to native: it
+  // rolls the data section out of its next offer. This mix settles
+  // native to native, the control case below.)
   politePc.addTransceiver('audio');
-  politePc.createDataChannel('from-polite');
-  impolitePc.addTransceiver('video');
+  impolitePc.addTransceiver('audio');
+  impolitePc.createDataChannel('from-impolite');
   const deadline = Date.now() + 5000;
   const settled = () => politePc.signalingState === 'stable' && impolitePc.signalingState === 'stable'
     && politePc.getTransceivers().length === 2 && impolitePc.getTransceivers().length === 2
@@ -51,24 +60,24 @@ async function glare(kinds) {
   const out = {
     settled: settled(),
     offersSeen,
-    polite: politePc.getTransceivers().map((t) => [t.mid, t.receiver.track?.kind ?? null, t.currentDirection]),
+    polite: politePc.getTransceivers().map((t) => [t.mid, t.currentDirection]),
     impolite: impolitePc.getTransceivers().map((t) => [t.mid, t.currentDirection]),
     politeData: /m=application/.test(politePc.currentLocalDescription?.sdp ?? ''),
-    impoliteData: /m=application/.test(impolitePc.currentRemoteDescription?.sdp ?? ''),
+    impoliteData: /m=application/.test(impolitePc.currentLocalDescription?.sdp ?? ''),
   };
   politePc.close();
   impolitePc.close();
   return out;
 }
 
-for (const kinds of [['wasmrtc', 'wasmrtc'], ['wasmrtc', 'native'], ['native', 'wasmrtc']]) {
+for (const kinds of [['native', 'native'], ['wasmrtc', 'wasmrtc'], ['wasmrtc', 'native'], ['native', 'wasmrtc']]) {
   test(`perfect negotiation settles glare: polite ${kinds[0]}, impolite ${kinds[1]}`, async () => {
     const result = await page.evaluate(glare, kinds);
     assert.equal(result.settled, true, JSON.stringify(result));
     assert.ok(result.offersSeen.polite >= 1 && result.offersSeen.impolite >= 1, `both sides offered: ${JSON.stringify(result.offersSeen)}`);
     assert.equal(result.politeData, true);
     assert.equal(result.impoliteData, true);
-    assert.deepEqual(result.polite.map((t) => t[2]).sort(), ['recvonly', 'sendonly']);
+    assert.deepEqual(result.polite.map((t) => t[1]).sort(), ['recvonly', 'sendonly']);
     assert.deepEqual(result.impolite.map((t) => t[1]).sort(), ['recvonly', 'sendonly']);
   });
 }

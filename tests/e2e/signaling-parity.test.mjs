@@ -94,7 +94,6 @@ async function script(apiName) {
   await b.setLocalDescription(offerB);
   await a.setRemoteDescription(offerB);
   log.push(`glare a ${a.signalingState}`);
-  await b.setLocalDescription({ type: 'rollback' });
   const answerA = await a.createAnswer();
   await a.setLocalDescription(answerA);
   await b.setRemoteDescription(answerA);

@@ -1,0 +1,237 @@
+//! The wasm-bindgen boundary, compiled for wasm32 only: the one place the
+//! core meets the host. It seeds the core's random source from the
+//! platform's CSPRNG and turns core values into the plain JS values and JSON
+//! that js/ reads. Control-plane state crosses as JSON; payload bytes (in
+//! later layers) cross as Uint8Array, once each way.
+
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+
+use crate::dtls::certificate::{format_fingerprint, Certificate};
+use crate::error::RtcError;
+use crate::jsep::{
+    BundlePolicy, DescriptionChanges, MediaKind, OfferOptions, SdpType, TransceiverDirection,
+    TransceiverId, TransceiverState,
+};
+use crate::peer::{PeerConfig, PeerConnection};
+use crate::random::Random;
+use crate::sdp::Candidate;
+
+fn random() -> Result<Random, JsValue> {
+    let mut seed = [0u8; 32];
+    getrandom::getrandom(&mut seed).map_err(|e| js_error(&RtcError::operation(format!("no random source: {e}"))))?;
+    Ok(Random::from_seed(seed))
+}
+
+/// An error object js/errors.js turns into the DOMException, TypeError or
+/// RTCError the spec names.
+fn js_error(e: &RtcError) -> JsValue {
+    let value = json!({
+        "name": e.name.as_str(),
+        "message": e.message,
+        "errorDetail": e.detail.map(|d| d.as_str()),
+        "sdpLineNumber": e.sdp_line_number,
+    });
+    js_sys::JSON::parse(&value.to_string()).unwrap_or_else(|_| JsValue::from_str(&e.message))
+}
+
+fn err(e: RtcError) -> JsValue {
+    js_error(&e)
+}
+
+fn type_error(message: String) -> JsValue {
+    js_error(&RtcError::type_error(message))
+}
+
+fn parse_sdp_type(ty: &str) -> Result<SdpType, JsValue> {
+    match ty {
+        "offer" => Ok(SdpType::Offer),
+        "pranswer" => Ok(SdpType::Pranswer),
+        "answer" => Ok(SdpType::Answer),
+        "rollback" => Ok(SdpType::Rollback),
+        other => Err(type_error(format!("'{other}' is not a valid RTCSdpType"))),
+    }
+}
+
+fn parse_direction(direction: &str) -> Result<TransceiverDirection, JsValue> {
+    match direction {
+        "sendrecv" => Ok(TransceiverDirection::SendRecv),
+        "sendonly" => Ok(TransceiverDirection::SendOnly),
+        "recvonly" => Ok(TransceiverDirection::RecvOnly),
+        "inactive" => Ok(TransceiverDirection::Inactive),
+        "stopped" => Ok(TransceiverDirection::Stopped),
+        other => Err(type_error(format!("'{other}' is not a valid RTCRtpTransceiverDirection"))),
+    }
+}
+
+fn description(d: Option<(SdpType, String)>) -> Value {
+    d.map_or(Value::Null, |(ty, sdp)| json!({ "type": ty.as_str(), "sdp": sdp }))
+}
+
+fn transceiver(t: &TransceiverState) -> Value {
+    json!({
+        "id": t.id.0,
+        "kind": t.kind.as_str(),
+        "mid": t.mid,
+        "direction": t.direction.as_str(),
+        "currentDirection": t.current_direction.map(|d| d.as_str()),
+        "stopping": t.stopping,
+        "stopped": t.stopped,
+    })
+}
+
+fn changes(c: &DescriptionChanges) -> String {
+    json!({
+        "createdTransceivers": c.created_transceivers.iter().map(|id| id.0).collect::<Vec<_>>(),
+        "removedTransceivers": c.removed_transceivers.iter().map(|id| id.0).collect::<Vec<_>>(),
+        "tracksAdded": c.tracks_added.iter().map(|(id, streams)| json!({ "transceiver": id.0, "streams": streams })).collect::<Vec<_>>(),
+        "tracksRemoved": c.tracks_removed.iter().map(|id| id.0).collect::<Vec<_>>(),
+        "dataNegotiated": c.data_negotiated,
+    })
+    .to_string()
+}
+
+/// One peer connection's core.
+#[wasm_bindgen]
+pub struct Core {
+    pc: PeerConnection,
+}
+
+#[wasm_bindgen]
+impl Core {
+    /// `bundle_policy` as RTCBundlePolicy; the certificate as DER and its
+    /// PKCS#8 key, from an RTCCertificate.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bundle_policy: &str, cert_der: &[u8], key_der: &[u8]) -> Result<Core, JsValue> {
+        let bundle_policy = match bundle_policy {
+            "balanced" => BundlePolicy::Balanced,
+            "max-compat" => BundlePolicy::MaxCompat,
+            "max-bundle" => BundlePolicy::MaxBundle,
+            other => return Err(type_error(format!("'{other}' is not a valid RTCBundlePolicy"))),
+        };
+        let certificate = Certificate::from_parts(cert_der, key_der).map_err(err)?;
+        let pc = PeerConnection::new(PeerConfig { bundle_policy, certificate }, random()?);
+        Ok(Core { pc })
+    }
+
+    #[wasm_bindgen(js_name = createOffer)]
+    pub fn create_offer(&mut self, ice_restart: bool) -> Result<String, JsValue> {
+        self.pc.create_offer(OfferOptions { ice_restart }).map_err(err)
+    }
+
+    #[wasm_bindgen(js_name = createAnswer)]
+    pub fn create_answer(&mut self) -> Result<String, JsValue> {
+        self.pc.create_answer().map_err(err)
+    }
+
+    /// Returns the changes as JSON.
+    #[wasm_bindgen(js_name = setLocalDescription)]
+    pub fn set_local_description(&mut self, ty: &str, sdp: Option<String>) -> Result<String, JsValue> {
+        let ty = parse_sdp_type(ty)?;
+        self.pc.set_local_description(ty, sdp.as_deref()).map(|c| changes(&c)).map_err(err)
+    }
+
+    /// Returns the changes as JSON.
+    #[wasm_bindgen(js_name = setRemoteDescription)]
+    pub fn set_remote_description(&mut self, ty: &str, sdp: &str) -> Result<String, JsValue> {
+        let ty = parse_sdp_type(ty)?;
+        self.pc.set_remote_description(ty, sdp).map(|c| changes(&c)).map_err(err)
+    }
+
+    /// The negotiated state as JSON: signaling state, the four
+    /// descriptions, the transceivers, canTrickleIceCandidates.
+    pub fn state(&self) -> String {
+        let jsep = self.pc.jsep();
+        json!({
+            "signalingState": self.pc.signaling_state().as_str(),
+            "pendingLocal": description(jsep.pending_local_description()),
+            "currentLocal": description(jsep.current_local_description()),
+            "pendingRemote": description(jsep.pending_remote_description()),
+            "currentRemote": description(jsep.current_remote_description()),
+            "transceivers": self.pc.transceivers().iter().map(transceiver).collect::<Vec<_>>(),
+            "canTrickleIceCandidates": jsep.remote_ice_trickle(),
+        })
+        .to_string()
+    }
+
+    /// `stream_ids` is a JSON array of strings.
+    #[wasm_bindgen(js_name = addTransceiver)]
+    pub fn add_transceiver(&mut self, kind: &str, direction: &str, stream_ids: &str) -> Result<u32, JsValue> {
+        let kind = match kind {
+            "audio" => MediaKind::Audio,
+            "video" => MediaKind::Video,
+            other => return Err(type_error(format!("'{other}' is not a valid media kind"))),
+        };
+        let direction = parse_direction(direction)?;
+        let stream_ids: Vec<String> =
+            serde_json::from_str(stream_ids).map_err(|e| type_error(format!("stream ids: {e}")))?;
+        self.pc.add_transceiver(kind, direction, stream_ids).map(|id| id.0).map_err(err)
+    }
+
+    #[wasm_bindgen(js_name = setDirection)]
+    pub fn set_direction(&mut self, id: u32, direction: &str) -> Result<(), JsValue> {
+        let direction = parse_direction(direction)?;
+        self.pc.set_direction(TransceiverId(id), direction).map_err(err)
+    }
+
+    #[wasm_bindgen(js_name = stopTransceiver)]
+    pub fn stop_transceiver(&mut self, id: u32) -> Result<(), JsValue> {
+        self.pc.stop_transceiver(TransceiverId(id)).map_err(err)
+    }
+
+    #[wasm_bindgen(js_name = addDataChannel)]
+    pub fn add_data_channel(&mut self) {
+        self.pc.add_data_channel()
+    }
+
+    #[wasm_bindgen(js_name = negotiationNeeded)]
+    pub fn negotiation_needed(&self) -> bool {
+        self.pc.is_negotiation_needed()
+    }
+
+    #[wasm_bindgen(js_name = restartIce)]
+    pub fn restart_ice(&mut self) {
+        self.pc.restart_ice()
+    }
+
+    pub fn close(&mut self) {
+        self.pc.close()
+    }
+}
+
+/// The candidate-attribute grammar (RFC 8839 §5.1) for RTCIceCandidate:
+/// its fields as a plain object.
+#[wasm_bindgen(js_name = parseCandidate)]
+pub fn parse_candidate(candidate: &str) -> Result<JsValue, JsValue> {
+    let c = Candidate::parse(candidate).map_err(|e| err(e.into()))?;
+    let value = json!({
+        "foundation": c.foundation,
+        "component": c.component,
+        "protocol": c.transport,
+        "priority": c.priority,
+        "address": c.address,
+        "port": c.port,
+        "type": c.typ,
+        "tcpType": c.tcp_type,
+        "relatedAddress": c.rel_addr,
+        "relatedPort": c.rel_port,
+    });
+    js_sys::JSON::parse(&value.to_string())
+}
+
+/// A new ECDSA P-256 certificate (webrtc-pc §4.9): `{der, key, expires,
+/// fingerprint}` with the sha-256 fingerprint in lowercase hex pairs, as
+/// RTCCertificate.getFingerprints() gives it.
+#[wasm_bindgen(js_name = generateCertificate)]
+pub fn generate_certificate(now_ms: f64, expires_ms: f64) -> Result<JsValue, JsValue> {
+    let mut random = random()?;
+    let cert = Certificate::generate_ecdsa_p256(&mut random, now_ms.max(0.0) as u64, expires_ms.max(0.0) as u64)
+        .map_err(err)?;
+    let out = js_sys::Object::new();
+    let set = |k: &str, v: JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(k), &v);
+    set("der", js_sys::Uint8Array::from(cert.der()).into())?;
+    set("key", js_sys::Uint8Array::from(cert.private_key_pkcs8_der().as_slice()).into())?;
+    set("expires", JsValue::from_f64(cert.expires_ms() as f64))?;
+    set("fingerprint", JsValue::from_str(&format_fingerprint(&cert.fingerprint_sha256(), false)))?;
+    Ok(out.into())
+}
