@@ -5,6 +5,8 @@
 //! zero; directions intersected (§5.3.1); `a=setup:active` unless the
 //! offerer chose active (RFC 8842 §5.3), keeping an established DTLS role.
 
+use std::collections::BTreeSet;
+
 use crate::error::RtcError;
 use crate::random::Random;
 use crate::sdp::{SessionDescription, Setup};
@@ -37,13 +39,15 @@ impl Session {
         }
         let setup = self.answer_setup(&offer);
         let offered_bundle: Option<Vec<String>> = offer.bundle_groups().next().map(|mids| mids.to_vec());
+        let bundled: Option<BTreeSet<&str>> =
+            offered_bundle.as_ref().map(|mids| mids.iter().map(String::as_str).collect());
         let mut sections = Vec::new();
         let mut data_answered = false;
         for m in &offer.media {
             let mid = m.mid().unwrap_or_default();
             // One transport carries everything: a section the offerer
             // keeps out of its BUNDLE group is rejected.
-            let outside_bundle = offered_bundle.as_ref().is_some_and(|group| !group.iter().any(|g| g == mid));
+            let outside_bundle = bundled.as_ref().is_some_and(|group| !group.contains(mid));
             if m.is_rejected() || outside_bundle {
                 sections.push(rejected_copy(m));
                 continue;
@@ -82,8 +86,14 @@ impl Session {
                 SectionKind::Data | SectionKind::Unsupported => sections.push(rejected_copy(m)),
             }
         }
-        let accepted = |mid: &str| sections.iter().any(|s| s.mid() == Some(mid) && !s.is_rejected());
-        let bundle = offered_bundle.unwrap_or_default().into_iter().filter(|mid| accepted(mid)).collect();
+        let accepted: BTreeSet<&str> = sections.iter().filter(|s| !s.is_rejected()).filter_map(|s| s.mid()).collect();
+        let mut listed = BTreeSet::new();
+        let bundle = offered_bundle
+            .iter()
+            .flatten()
+            .filter(|mid| accepted.contains(mid.as_str()) && listed.insert(mid.as_str()))
+            .cloned()
+            .collect();
         let allow_mixed = media::has_extmap_allow_mixed(&offer);
         Ok(self.finish_description(sections, bundle, allow_mixed))
     }

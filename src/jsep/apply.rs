@@ -3,6 +3,8 @@
 //! (RFC 8829 §4.1.8.2). Validation comes first and changes nothing, so a
 //! refused description leaves the session as it was.
 
+use std::collections::BTreeSet;
+
 use crate::error::RtcError;
 use crate::random::Random;
 use crate::sdp::{SessionDescription, Setup};
@@ -13,16 +15,22 @@ use super::session::{Description, DtlsRole, IceCredentials, Session, StableSnaps
 use super::transceiver::Transceiver;
 use super::types::{DescriptionChanges, MediaKind, SdpType, SignalingState, TransceiverDirection};
 
+/// More sections than any real session uses; the bound keeps every
+/// per-section lookup cheap however large a hostile description is.
+const MAX_MEDIA_SECTIONS: usize = 1024;
+
 /// Every `m=` section needs a unique `a=mid` (Chromium refuses a
 /// description without, as the BUNDLE and transceiver rules need them).
 fn validate_mids(sdp: &SessionDescription) -> Result<(), RtcError> {
-    let mut seen: Vec<&str> = Vec::new();
+    if sdp.media.len() > MAX_MEDIA_SECTIONS {
+        return Err(RtcError::operation(format!("more than {MAX_MEDIA_SECTIONS} m= sections")));
+    }
+    let mut seen = BTreeSet::new();
     for m in &sdp.media {
         let mid = m.mid().ok_or_else(|| RtcError::invalid_access("a media section is missing a=mid"))?;
-        if seen.contains(&mid) {
+        if !seen.insert(mid) {
             return Err(RtcError::invalid_access(format!("duplicate a=mid value '{mid}'")));
         }
-        seen.push(mid);
     }
     Ok(())
 }
@@ -38,7 +46,7 @@ fn validate_transport(sdp: &SessionDescription, is_answer: bool) -> Result<(), R
         if media::ice_credentials(sdp, m).is_none() {
             return Err(RtcError::invalid_access("a media section has no ice-ufrag and ice-pwd"));
         }
-        if media::fingerprints(sdp, m).is_empty() {
+        if !media::has_fingerprint(sdp, m) {
             return Err(RtcError::invalid_access("a media section has no DTLS fingerprint"));
         }
         if matches!(kind, SectionKind::Rtp(_)) && !m.has_attribute("rtcp-mux") {
@@ -84,14 +92,16 @@ fn ice_of(sdp: &SessionDescription) -> Option<IceCredentials> {
 /// "Set the associated remote streams" (webrtc-pc §4.4.1.5): returns
 /// whether the addList grew.
 fn set_associated_remote_streams(t: &mut Transceiver, msids: Vec<String>, changes: &mut DescriptionChanges) -> bool {
+    let (old_set, new_set): (BTreeSet<&String>, BTreeSet<&String>) =
+        (t.remote_stream_ids.iter().collect(), msids.iter().collect());
     for old in &t.remote_stream_ids {
-        if !msids.contains(old) {
+        if !new_set.contains(old) {
             changes.stream_tracks_removed.push((old.clone(), t.id));
         }
     }
     let mut added = false;
     for new in &msids {
-        if !t.remote_stream_ids.contains(new) {
+        if !old_set.contains(new) {
             changes.stream_tracks_added.push((new.clone(), t.id));
             added = true;
         }

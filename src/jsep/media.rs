@@ -3,6 +3,8 @@
 //! a media-level attribute overrides the session-level one), and what kind
 //! of `m=` section each is (RFC 8829 §5.8 parsing, §5.10 applying).
 
+use std::collections::BTreeSet;
+
 use crate::sdp::{Attribute, Direction, MediaDescription, SessionDescription, Setup};
 
 use super::types::MediaKind;
@@ -101,6 +103,11 @@ pub(super) fn fingerprints(session: &SessionDescription, media: &MediaDescriptio
         .collect()
 }
 
+/// Whether any `a=fingerprint` holds for the section, without copying them.
+pub(super) fn has_fingerprint(session: &SessionDescription, media: &MediaDescription) -> bool {
+    media.fingerprints().next().is_some() || session.attribute("fingerprint").is_some()
+}
+
 /// `a=setup` (RFC 4145 §4), either level.
 pub(super) fn setup(session: &SessionDescription, media: &MediaDescription) -> Option<Setup> {
     media.setup().or_else(|| match session.attribute("setup") {
@@ -118,31 +125,30 @@ pub(super) fn has_extmap_allow_mixed(session: &SessionDescription) -> bool {
 /// `a=msid` lines, or for senders that predate them (Plan B) the
 /// `a=ssrc:<n> msid:` values. `-` names no stream.
 pub(super) fn msid_stream_ids(media: &MediaDescription) -> Vec<String> {
-    let mut ids: Vec<String> = Vec::new();
-    let mut push = |id: &str| {
-        if id != "-" && !ids.iter().any(|known| known == id) {
-            ids.push(id.to_string());
-        }
-    };
-    let mut any_msid = false;
-    for attribute in &media.attributes {
-        if let Attribute::Msid { stream_id, .. } = attribute {
-            any_msid = true;
-            push(stream_id);
-        }
-    }
-    if !any_msid {
-        for attribute in &media.attributes {
-            if let Attribute::Ssrc { attribute, value: Some(value), .. } = attribute {
-                if attribute == "msid" {
-                    if let Some(stream) = value.split_whitespace().next() {
-                        push(stream);
-                    }
+    let msid_lines: Vec<&str> = media
+        .attributes
+        .iter()
+        .filter_map(|a| match a {
+            Attribute::Msid { stream_id, .. } => Some(stream_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let ids: Vec<&str> = if msid_lines.is_empty() {
+        media
+            .attributes
+            .iter()
+            .filter_map(|a| match a {
+                Attribute::Ssrc { attribute, value: Some(value), .. } if attribute == "msid" => {
+                    value.split_whitespace().next()
                 }
-            }
-        }
-    }
-    ids
+                _ => None,
+            })
+            .collect()
+    } else {
+        msid_lines
+    };
+    let mut seen = BTreeSet::new();
+    ids.into_iter().filter(|id| *id != "-" && seen.insert(*id)).map(str::to_string).collect()
 }
 
 /// Whether the description signals MSIDs at all. One that does not (a
@@ -173,15 +179,15 @@ pub(super) fn msid_lines(media: &MediaDescription) -> Vec<(&str, Option<&str>)> 
 
 /// The SSRCs the section announces (RFC 5576 §4.1), in first-seen order.
 pub(super) fn ssrcs(media: &MediaDescription) -> Vec<u32> {
-    let mut out: Vec<u32> = Vec::new();
-    for attribute in &media.attributes {
-        if let Attribute::Ssrc { ssrc, .. } = attribute {
-            if !out.contains(ssrc) {
-                out.push(*ssrc);
-            }
-        }
-    }
-    out
+    let mut seen = BTreeSet::new();
+    media
+        .attributes
+        .iter()
+        .filter_map(|a| match a {
+            Attribute::Ssrc { ssrc, .. } if seen.insert(*ssrc) => Some(*ssrc),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `a=extmap` entries (RFC 8285 §8): (id, uri).
