@@ -14,7 +14,8 @@ use crate::sdp::{SessionDescription, Setup};
 use super::codecs::{answer_codecs, codecs_of, MID_EXTENSION_URI};
 use super::media::{self, SectionKind};
 use super::sections::{rejected_copy, RtpSection};
-use super::session::{transport_section, DtlsRole, Session};
+use super::session::Session;
+use super::transport::{transport_section, DtlsRole};
 use super::types::TransceiverDirection;
 
 impl Session {

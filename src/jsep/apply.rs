@@ -1,9 +1,7 @@
 //! Applying descriptions: "set the RTCSessionDescription" (webrtc-pc
-//! §4.4.1.5) over RFC 8829 §5.9 (local) and §5.10 (remote), and rollback
-//! (RFC 8829 §4.1.8.2). Validation comes first and changes nothing, so a
-//! refused description leaves the session as it was.
-
-use std::collections::BTreeSet;
+//! §4.4.1.5) over RFC 8829 §5.9 (local) and §5.10 (remote). Validation
+//! (`validate`) comes first and changes nothing, so a refused description
+//! leaves the session as it was.
 
 use crate::error::RtcError;
 use crate::random::Random;
@@ -11,69 +9,11 @@ use crate::sdp::{SessionDescription, Setup};
 
 use super::codecs::{codecs_of, MID_EXTENSION_URI};
 use super::media::{self, SectionKind};
-use super::session::{Description, DtlsRole, IceCredentials, Session, StableSnapshot};
-use super::transceiver::Transceiver;
+use super::remote_tracks::{process_remote_tracks, set_associated_remote_streams};
+use super::session::{Description, Session, StableSnapshot};
+use super::transport::{ice_of, transport_section, DtlsRole};
 use super::types::{DescriptionChanges, MediaKind, SdpType, SignalingState, TransceiverDirection};
-
-/// More sections than any real session uses; the bound keeps every
-/// per-section lookup cheap however large a hostile description is.
-const MAX_MEDIA_SECTIONS: usize = 1024;
-
-/// Every `m=` section needs a unique `a=mid` (Chromium refuses a
-/// description without, as the BUNDLE and transceiver rules need them).
-fn validate_mids(sdp: &SessionDescription) -> Result<(), RtcError> {
-    if sdp.media.len() > MAX_MEDIA_SECTIONS {
-        return Err(RtcError::operation(format!("more than {MAX_MEDIA_SECTIONS} m= sections")));
-    }
-    let mut seen = BTreeSet::new();
-    for m in &sdp.media {
-        let mid = m.mid().ok_or_else(|| RtcError::invalid_access("a media section is missing a=mid"))?;
-        if !seen.insert(mid) {
-            return Err(RtcError::invalid_access(format!("duplicate a=mid value '{mid}'")));
-        }
-    }
-    Ok(())
-}
-
-/// Sections in use need ICE credentials and a fingerprint (RFC 8829
-/// §5.8), and RTP ones rtcp-mux, our only policy (webrtc-pc §4.4.1.5).
-fn validate_transport(sdp: &SessionDescription, is_answer: bool) -> Result<(), RtcError> {
-    for m in sdp.media.iter().filter(|m| !m.is_rejected()) {
-        let kind = media::section_kind(m);
-        if kind == SectionKind::Unsupported {
-            continue;
-        }
-        if media::ice_credentials(sdp, m).is_none() {
-            return Err(RtcError::invalid_access("a media section has no ice-ufrag and ice-pwd"));
-        }
-        if !media::has_fingerprint(sdp, m) {
-            return Err(RtcError::invalid_access("a media section has no DTLS fingerprint"));
-        }
-        if matches!(kind, SectionKind::Rtp(_)) && !m.has_attribute("rtcp-mux") {
-            return Err(RtcError::invalid_access("rtcp-mux is required (rtcpMuxPolicy 'require')"));
-        }
-        if is_answer && media::setup(sdp, m) == Some(Setup::ActPass) {
-            return Err(RtcError::invalid_access("an answer must use a=setup active or passive"));
-        }
-    }
-    Ok(())
-}
-
-/// An answer has the offer's sections, in order, with their mids and
-/// media types (RFC 3264 §6).
-fn validate_answer(answer: &SessionDescription, offer: &SessionDescription) -> Result<(), RtcError> {
-    let matches = answer.media.len() == offer.media.len()
-        && answer.media.iter().zip(&offer.media).all(|(a, o)| a.mid() == o.mid() && a.media == o.media);
-    if matches {
-        Ok(())
-    } else {
-        Err(RtcError::invalid_access("the answer's m= sections do not match the offer's"))
-    }
-}
-
-fn rejected_in(description: &Option<Description>, mid: &str) -> bool {
-    description.as_ref().is_some_and(|d| d.sdp.media.iter().any(|m| m.mid() == Some(mid) && m.is_rejected()))
-}
+use super::validate::{rejected_in, validate_answer, validate_mids, validate_transport};
 
 fn section_direction(sdp: &SessionDescription, m: &crate::sdp::MediaDescription) -> TransceiverDirection {
     if m.is_rejected() {
@@ -83,99 +23,7 @@ fn section_direction(sdp: &SessionDescription, m: &crate::sdp::MediaDescription)
     }
 }
 
-/// The credentials of the section the transport uses.
-fn ice_of(sdp: &SessionDescription) -> Option<IceCredentials> {
-    let m = super::session::transport_section(sdp)?;
-    media::ice_credentials(sdp, m).map(|(ufrag, pwd)| IceCredentials { ufrag, pwd })
-}
-
-/// "Set the associated remote streams" (webrtc-pc §4.4.1.5): returns
-/// whether the addList grew.
-fn set_associated_remote_streams(t: &mut Transceiver, msids: Vec<String>, changes: &mut DescriptionChanges) -> bool {
-    let (old_set, new_set): (BTreeSet<&String>, BTreeSet<&String>) =
-        (t.remote_stream_ids.iter().collect(), msids.iter().collect());
-    for old in &t.remote_stream_ids {
-        if !new_set.contains(old) {
-            changes.stream_tracks_removed.push((old.clone(), t.id));
-        }
-    }
-    let mut added = false;
-    for new in &msids {
-        if !old_set.contains(new) {
-            changes.stream_tracks_added.push((new.clone(), t.id));
-            added = true;
-        }
-    }
-    t.remote_stream_ids = msids;
-    added
-}
-
-/// "Process remote tracks" (webrtc-pc §5.3.1 of the Processing Remote
-/// MediaStreamTracks section): track events, mutes and [[FiredDirection]].
-fn process_remote_tracks(
-    t: &mut Transceiver,
-    direction: Option<TransceiverDirection>,
-    msids: Vec<String>,
-    changes: &mut DescriptionChanges,
-) {
-    let added = set_associated_remote_streams(t, msids, changes);
-    let was_receiving = t.fired_direction.is_some_and(TransceiverDirection::has_recv);
-    let receiving = direction.is_some_and(TransceiverDirection::has_recv);
-    if receiving && (!was_receiving || added) {
-        changes.tracks_added.push((t.id, t.remote_stream_ids.clone()));
-    }
-    let not_receiving = direction.is_some_and(|d| !d.has_recv());
-    if not_receiving {
-        t.receptive = false;
-        if was_receiving {
-            changes.tracks_removed.push(t.id);
-        }
-    }
-    t.fired_direction = direction;
-}
-
 impl Session {
-    /// The stream ids a remote section gives its track: its MSIDs, or the
-    /// default stream when the description signals none.
-    fn remote_msids(&self, sdp: &SessionDescription, m: &crate::sdp::MediaDescription) -> Vec<String> {
-        if media::signals_msid(sdp) {
-            media::msid_stream_ids(m)
-        } else {
-            vec![self.default_stream_id.clone()]
-        }
-    }
-
-    /// Subsequent offers keep the sections of the current session in place
-    /// (RFC 8829 §5.7, §5.8): only a rejected one may change. Back-to-back
-    /// remote offers are checked as if in stable (webrtc-pc §4.4.1.5).
-    fn validate_offer_layout(&self, offer: &SessionDescription) -> Result<(), RtcError> {
-        let Some(current) = self.current_local.as_ref().or(self.current_remote.as_ref()) else { return Ok(()) };
-        if offer.media.len() < current.sdp.media.len() {
-            return Err(RtcError::invalid_access("a subsequent offer has fewer m= sections than the session"));
-        }
-        for (old, new) in current.sdp.media.iter().zip(&offer.media) {
-            let recyclable = old.is_rejected() || old.mid().is_some_and(|mid| rejected_in(&self.current_remote, mid));
-            if !recyclable && (old.mid() != new.mid() || old.media != new.media) {
-                return Err(RtcError::invalid_access(
-                    "the order of m= sections in a subsequent offer does not match the session",
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// An existing transceiver keeps its kind (RFC 8829 §5.10).
-    fn validate_kinds(&self, sdp: &SessionDescription) -> Result<(), RtcError> {
-        for m in &sdp.media {
-            let Some(mid) = m.mid() else { continue };
-            let Some(t) = self.transceivers.iter().find(|t| t.mid.as_deref() == Some(mid)) else { continue };
-            if media::section_kind(m) != SectionKind::Rtp(t.kind) && !m.is_rejected() {
-                return Err(RtcError::invalid_access(format!("m= section '{mid}' changed its media type")));
-            }
-        }
-        Ok(())
-    }
-
     fn snapshot_if_stable(&mut self) {
         if self.state != SignalingState::Stable {
             return;
@@ -208,30 +56,6 @@ impl Session {
                 Ok(self.apply_local_answer(ty, sdp))
             }
         }
-    }
-
-    /// Each section of a local offer is one we would write: a
-    /// transceiver's (by mid, or the mid createOffer reserved), the data
-    /// section, or a rejected one.
-    fn validate_local_offer(&self, sdp: &SessionDescription) -> Result<(), RtcError> {
-        self.validate_offer_layout(sdp)?;
-        self.validate_kinds(sdp)?;
-        for m in sdp.media.iter().filter(|m| !m.is_rejected()) {
-            let mid = m.mid();
-            let known = match media::section_kind(m) {
-                SectionKind::Rtp(kind) => {
-                    self.transceivers.iter().any(|t| t.kind == kind && t.jsep_mid().is_some() && t.jsep_mid() == mid)
-                }
-                SectionKind::Data => {
-                    mid.is_some() && (self.data.mid.as_deref() == mid || self.data.reserved_mid.as_deref() == mid)
-                }
-                SectionKind::Unsupported => false,
-            };
-            if !known {
-                return Err(RtcError::invalid_access("the offer has an m= section no transceiver created"));
-            }
-        }
-        Ok(())
     }
 
     /// The local branch for media descriptions of an offer: association
@@ -488,7 +312,7 @@ impl Session {
     /// The answer's `a=setup` fixes the DTLS roles (RFC 8842 §5.3); a
     /// missing one means active (RFC 4145 §4).
     fn note_dtls_role(&mut self, answer: &SessionDescription, remote: bool) {
-        let Some(section) = super::session::transport_section(answer) else { return };
+        let Some(section) = transport_section(answer) else { return };
         let answerer_active = !matches!(media::setup(answer, section), Some(Setup::Passive));
         self.dtls_role = Some(if answerer_active != remote { DtlsRole::Client } else { DtlsRole::Server });
     }
@@ -536,49 +360,5 @@ impl Session {
         if negotiated_id.is_some() {
             self.mid_extension_id = negotiated_id;
         }
-    }
-
-    /// Rollback (webrtc-pc §4.4.1.5 "rollback", RFC 8829 §4.1.8.2).
-    pub(super) fn rollback(&mut self) -> DescriptionChanges {
-        let mut changes = DescriptionChanges::default();
-        let remote_offer = self.state == SignalingState::HaveRemoteOffer;
-        let snapshot = self.stable.take();
-        let prior = |id| {
-            snapshot
-                .as_ref()
-                .and_then(|s| s.transceivers.iter().find(|(tid, _, _)| *tid == id))
-                .map(|(_, mid, streams)| (mid.clone(), streams.clone()))
-        };
-        let mut removed = Vec::new();
-        for t in &mut self.transceivers {
-            let before = prior(t.id);
-            let (mid_before, streams_before) = before.clone().unwrap_or_default();
-            if mid_before.is_none() {
-                t.mid = None;
-            }
-            t.reserved_mid = None;
-            if remote_offer && !t.stopped {
-                process_remote_tracks(t, t.current_direction, streams_before, &mut changes);
-            }
-            if before.is_none() && !t.add_track_attached {
-                t.stop();
-                removed.push(t.id);
-            }
-        }
-        self.transceivers.retain(|t| !removed.contains(&t.id));
-        changes.removed_transceivers = removed;
-        if let Some(snapshot) = snapshot {
-            self.data.mid = snapshot.data_mid;
-        }
-        // An ICE restart offered in the rolled-back description is undone.
-        if let Some(ice) = self.current_local.as_ref().and_then(|d| ice_of(&d.sdp)) {
-            self.local_ice = ice;
-        }
-        self.data.reserved_mid = None;
-        self.remote_ice_restart = false;
-        self.pending_local = None;
-        self.pending_remote = None;
-        self.state = SignalingState::Stable;
-        changes
     }
 }

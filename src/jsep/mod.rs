@@ -11,9 +11,13 @@
 //! changed ([`DescriptionChanges`]) so it can fire the events the spec
 //! queues, in order.
 //!
-//! - `session`: the state machine, the transceiver operations, accessors.
+//! - `session`: the state machine and the four descriptions.
+//! - `transceiver`: transceivers and the operations on them.
+//! - `transport`: ICE credentials and restart, DTLS and ICE roles, SCTP.
 //! - `offer`, `answer`, `sections`: writing descriptions (RFC 8829 §5.2, §5.3).
-//! - `apply`: applying them and rolling back (RFC 8829 §5.9, §5.10).
+//! - `validate`, `apply`, `rollback`: checking, applying and rolling back
+//!   descriptions (RFC 8829 §4.1.8.2, §5.9, §5.10).
+//! - `remote_tracks`: track events and remote streams (webrtc-pc §5.4).
 //! - `codecs`: what we offer and how answers intersect codecs.
 //! - `negotiation_needed`: webrtc-pc §4.7.3.
 //! - `media`: reading the SDP model.
@@ -24,14 +28,19 @@ mod codecs;
 mod media;
 mod negotiation_needed;
 mod offer;
+mod remote_tracks;
+mod rollback;
 mod sections;
 mod session;
 mod transceiver;
+mod transport;
 mod types;
+mod validate;
 
 pub use codecs::RtpCodec;
-pub use session::{DtlsRole, RemoteTransport, SctpParameters, Session};
+pub use session::Session;
 pub use transceiver::TransceiverState;
+pub use transport::{DtlsRole, RemoteTransport, SctpParameters};
 pub use types::{
     BundlePolicy, DescriptionChanges, JsepConfig, MediaKind, OfferOptions, SdpType, SignalingState,
     TransceiverDirection, TransceiverId,

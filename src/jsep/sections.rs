@@ -9,8 +9,9 @@ use crate::sdp::{Attribute, Connection, Direction, MediaDescription, Origin, Ses
 
 use super::codecs::{codec_attributes, codecs_of, RtpCodec, MID_EXTENSION_URI};
 use super::media::{self, SectionKind};
-use super::session::{Session, MAX_MESSAGE_SIZE, SCTP_PORT};
+use super::session::Session;
 use super::transceiver::Transceiver;
+use super::transport::{MAX_MESSAGE_SIZE, SCTP_PORT};
 use super::types::{MediaKind, TransceiverDirection};
 
 /// The port written before ICE has candidates (RFC 8829 §5.2.1).

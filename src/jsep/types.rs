@@ -247,11 +247,12 @@ pub struct OfferOptions {
     pub ice_restart: bool,
 }
 
-/// What applying (or rolling back) a description did, in the order
-/// webrtc-pc §4.4.1.5 queues the resulting events, so the JS side can
-/// mirror it: `signalingstatechange`, then per `stream_tracks_removed`
-/// `removetrack`, per `stream_tracks_added` `addtrack`, then the `track`
-/// events; `tracks_removed` are the tracks to mute.
+/// What applying (or rolling back) a description did, so the JS side can
+/// mirror it in the order webrtc-pc §4.4.1.5 queues the events:
+/// `signalingstatechange` (if `signaling_state_changed`), mute each of
+/// `tracks_removed`, `removetrack` per `stream_tracks_removed`, `addtrack`
+/// per `stream_tracks_added`, then one `track` event per `tracks_added`.
+/// `implicit_rollback`'s events all come before these.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DescriptionChanges {
     /// Transceivers setRemoteDescription created for new `m=` sections, in
