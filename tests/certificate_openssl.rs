@@ -5,6 +5,9 @@
 //! signatures. Integration tests may do I/O and read the clock; the core may
 //! not, so the clock is read here and passed in.
 
+// Native only: these tests use proptest, the file system or processes.
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -3,6 +3,9 @@
 //! or are invalid (InvalidAccessError); and no input, however mangled,
 //! makes the session panic.
 
+// Native only: these tests use proptest, the file system or processes.
+#![cfg(not(target_arch = "wasm32"))]
+
 use proptest::prelude::*;
 use wasmrtc::error::{ErrorName, RtcError, RtcErrorDetail};
 use wasmrtc::jsep::{

@@ -2,6 +2,9 @@
 //! (tests/fixtures/sdp/): their offers are answered, and their answers are
 //! applied to our offers with the same sections.
 
+// Native only: these tests use proptest, the file system or processes.
+#![cfg(not(target_arch = "wasm32"))]
+
 use wasmrtc::jsep::{
     BundlePolicy, DtlsRole, JsepConfig, MediaKind, OfferOptions, SdpType, Session, SignalingState, TransceiverDirection,
 };

@@ -1,6 +1,9 @@
 //! Two JSEP sessions negotiating with each other (RFC 8829, webrtc-pc §4.4,
 //! §4.7.3, §5.4): every exchange goes through SDP text both ways.
 
+// Native only: these tests use proptest, the file system or processes.
+#![cfg(not(target_arch = "wasm32"))]
+
 use wasmrtc::error::ErrorName;
 use wasmrtc::jsep::{
     BundlePolicy, DescriptionChanges, DtlsRole, JsepConfig, MediaKind, OfferOptions, SdpType, Session, SignalingState,

@@ -4,6 +4,9 @@
 //! the two sides agreeing on mids and (reversed) current directions, and
 //! sections never reordered (RFC 8829 §5.2.2).
 
+// Native only: these tests use proptest, the file system or processes.
+#![cfg(not(target_arch = "wasm32"))]
+
 use proptest::prelude::*;
 use wasmrtc::jsep::{
     BundlePolicy, JsepConfig, MediaKind, OfferOptions, SdpType, Session, SignalingState, TransceiverDirection,

@@ -2,6 +2,9 @@
 //! through the SDP parser and serializer, and the typed values a JSEP
 //! implementation reads from them.
 
+// Native only: these tests use proptest, the file system or processes.
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::fs;
 use std::path::PathBuf;
 

@@ -2,6 +2,9 @@
 //! the right line, and no input — megabytes of garbage included — may panic
 //! or take more than linear time.
 
+// Native only: these tests use proptest, the file system or processes.
+#![cfg(not(target_arch = "wasm32"))]
+
 use wasmrtc::sdp::{Attribute, Candidate, SessionDescription, MAX_ENTRIES};
 
 const HEADER: &str = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n";

@@ -7,6 +7,9 @@
 //! built from SDP-shaped lines, and arbitrary strings. `PROPTEST_CASES` sets
 //! the number of cases per property (default 2048).
 
+// Native only: these tests use proptest, the file system or processes.
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::fs;
 use std::path::PathBuf;
 use std::sync::OnceLock;

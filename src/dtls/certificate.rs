@@ -343,7 +343,8 @@ fn spki_error(e: x509_cert::spki::Error) -> RtcError {
     RtcError::operation(format!("public key encoding failed: {e}"))
 }
 
-#[cfg(test)]
+// proptest is a native-only dev-dependency; these run natively.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;
