@@ -15,6 +15,7 @@
 //! - [`stun`]: STUN/TURN messages (RFC 8489, RFC 8656) and ChannelData.
 //! - [`error`]: the one error type, named as the W3C spec names it.
 //! - [`random`]: the injected random source.
+//! - [`time`]: time as a value the host passes in.
 //! - [`peer`]: the PeerConnection that composes the layers; the one entry point.
 //! - `wasm` (wasm32 only): the wasm-bindgen boundary js/ calls.
 #![forbid(unsafe_code)]
@@ -26,5 +27,6 @@ pub mod peer;
 pub mod random;
 pub mod sdp;
 pub mod stun;
+pub mod time;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
