@@ -3,3 +3,5 @@
 // constructor, and internal hooks between objects.
 export const CONSTRUCT = Symbol('wasmrtc.construct');
 export const CLOSE_SILENTLY = Symbol('wasmrtc.closeSilently');
+export const SET_TRACK = Symbol('wasmrtc.setTrack');
+export const TRANSCEIVER_ID = Symbol('wasmrtc.transceiverId');

@@ -9,7 +9,7 @@ import { RTCDataChannel, dataChannelInit } from './data_channel.js';
 import { fromCore } from './errors.js';
 import { defineEventHandlers } from './events.js';
 import { RTCIceCandidate } from './ice_candidate.js';
-import { CLOSE_SILENTLY, CONSTRUCT } from './internal.js';
+import { CLOSE_SILENTLY, CONSTRUCT, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
 import { RTCRtpTransceiver, checkDirection } from './rtp_transceiver.js';
 import { RTCSessionDescription, checkSdpType } from './session_description.js';
 
@@ -80,6 +80,15 @@ export class RTCPeerConnection extends EventTarget {
       state: (id) => this.#transceiverStates.get(id),
       setDirection: (id, direction) => this.#setDirection(id, direction),
       stop: (id) => this.#stopTransceiver(id),
+      replaceTrack: (id, track) => this.#chain('replaceTrack', () => inTask(() => {
+        coreCall(() => this.#core.replaceTrack(id, track?.id ?? undefined));
+        this.#refresh();
+      })),
+      setStreams: (id, streamIds) => {
+        if (this.#closed) throw invalidState('setStreams');
+        coreCall(() => this.#core.setSenderStreams(id, JSON.stringify(streamIds)));
+        this.#updateNegotiationNeededFlag();
+      },
     };
   }
 
@@ -369,12 +378,49 @@ export class RTCPeerConnection extends EventTarget {
     }
     const streamIds = [...(dict.streams ?? [])].map((s) => String(s?.id ?? s));
     if (this.#closed) throw invalidState('addTransceiver');
-    const id = coreCall(() => this.#core.addTransceiver(kind, direction, JSON.stringify(streamIds)));
+    const id = coreCall(() => this.#core.addTransceiver(kind, track?.id ?? undefined, direction, JSON.stringify(streamIds)));
     this.#refresh();
     const transceiver = new RTCRtpTransceiver(CONSTRUCT, id, kind, this.#control, track);
     this.#transceivers.set(id, transceiver);
     this.#updateNegotiationNeededFlag();
     return transceiver;
+  }
+
+  /** webrtc-pc §5.1 addTrack: reuses a transceiver that never sent, or
+   * makes a new one. */
+  addTrack(track, ...streams) {
+    const context = "execute 'addTrack' on 'RTCPeerConnection'";
+    if (!track || typeof track !== 'object' || !['audio', 'video'].includes(track.kind)) {
+      throw new TypeError(`Failed to ${context}: parameter 1 is not of type 'MediaStreamTrack'.`);
+    }
+    if (this.#closed) throw invalidState('addTrack');
+    const streamIds = streams.map((s) => String(s?.id ?? s));
+    const id = coreCall(() => this.#core.addTrack(track.kind, String(track.id), JSON.stringify(streamIds)));
+    this.#refresh();
+    let transceiver = this.#transceivers.get(id);
+    if (!transceiver) {
+      transceiver = new RTCRtpTransceiver(CONSTRUCT, id, track.kind, this.#control, track);
+      this.#transceivers.set(id, transceiver);
+    }
+    transceiver.sender[SET_TRACK](track);
+    this.#updateNegotiationNeededFlag();
+    return transceiver.sender;
+  }
+
+  /** webrtc-pc §5.1 removeTrack. */
+  removeTrack(sender) {
+    const context = "execute 'removeTrack' on 'RTCPeerConnection'";
+    const id = sender?.[TRANSCEIVER_ID]?.();
+    if (id === undefined) throw new TypeError(`Failed to ${context}: parameter 1 is not of type 'RTCRtpSender'.`);
+    if (this.#closed) throw invalidState('removeTrack');
+    if (this.#transceivers.get(id)?.sender !== sender) {
+      throw new DOMException(`Failed to ${context}: The sender was not created by this peer connection.`, 'InvalidAccessError');
+    }
+    if (sender.track === null) return;
+    coreCall(() => this.#core.removeTrack(id));
+    sender[SET_TRACK](null);
+    this.#refresh();
+    this.#updateNegotiationNeededFlag();
   }
 
   getTransceivers() { return [...this.#transceivers.values()]; }

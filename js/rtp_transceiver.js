@@ -2,7 +2,7 @@
 // negotiated state (mid, direction, currentDirection, stopped) lives in the
 // core; these objects keep a stable identity and read it back.
 
-import { CONSTRUCT } from './internal.js';
+import { CONSTRUCT, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
 
 const DIRECTIONS = ['sendrecv', 'sendonly', 'recvonly', 'inactive', 'stopped'];
 
@@ -14,14 +14,37 @@ export function checkDirection(direction, context) {
 }
 
 export class RTCRtpSender {
+  #id;
   #kind;
   #track;
-  constructor(token, kind, track) {
+  #control;
+  constructor(token, id, kind, control, track) {
     guard(token, 'RTCRtpSender');
+    this.#id = id;
     this.#kind = kind;
+    this.#control = control;
     this.#track = track ?? null;
   }
   get track() { return this.#track; }
+  [SET_TRACK](track) { this.#track = track; }
+  [TRANSCEIVER_ID]() { return this.#id; }
+
+  /** webrtc-pc §5.2 replaceTrack: no renegotiation; runs on the
+   * operations chain. */
+  replaceTrack(withTrack) {
+    if (withTrack !== null && (typeof withTrack !== 'object' || !['audio', 'video'].includes(withTrack?.kind))) {
+      return Promise.reject(new TypeError("Failed to execute 'replaceTrack' on 'RTCRtpSender': The provided value is not of type 'MediaStreamTrack'."));
+    }
+    if (withTrack !== null && withTrack.kind !== this.#kind) {
+      return Promise.reject(new TypeError("Failed to execute 'replaceTrack' on 'RTCRtpSender': The track's kind does not match the sender's."));
+    }
+    return this.#control.replaceTrack(this.#id, withTrack).then(() => { this.#track = withTrack; });
+  }
+
+  /** webrtc-pc §5.2 setStreams: the streams the remote side sees the track in. */
+  setStreams(...streams) {
+    this.#control.setStreams(this.#id, streams.map((s) => String(s?.id ?? s)));
+  }
   // The DTLS transport exists once ICE and DTLS do (a later layer); until a
   // description is applied it is null in native implementations too.
   get transport() { return null; }
@@ -50,12 +73,13 @@ export class RTCRtpTransceiver {
   #receiver;
 
   /** @param control the owning peer connection's internal hooks:
-   *  state(id), setDirection(id, dir), stop(id). */
+   *  state(id), setDirection(id, dir), stop(id), replaceTrack(id, track),
+   *  setStreams(id, streamIds). */
   constructor(token, id, kind, control, track) {
     guard(token, 'RTCRtpTransceiver');
     this.#id = id;
     this.#control = control;
-    this.#sender = new RTCRtpSender(token, kind, track);
+    this.#sender = new RTCRtpSender(token, id, kind, control, track);
     this.#receiver = new RTCRtpReceiver(token, kind);
   }
 

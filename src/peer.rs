@@ -58,13 +58,33 @@ impl PeerConnection {
         self.jsep.set_remote_description(ty, sdp, &mut self.random)
     }
 
+    /// addTransceiver(kind or track): `track_id` is the sender's track, if any.
     pub fn add_transceiver(
         &mut self,
         kind: MediaKind,
+        track_id: Option<String>,
         direction: TransceiverDirection,
         stream_ids: Vec<String>,
     ) -> Result<TransceiverId, RtcError> {
-        self.jsep.add_transceiver(kind, direction, stream_ids, &mut self.random)
+        self.jsep.add_transceiver_with_track(kind, track_id, direction, stream_ids, &mut self.random)
+    }
+
+    /// addTrack (webrtc-pc §5.1): reuses a transceiver that never sent, or
+    /// makes one.
+    pub fn add_track(&mut self, kind: MediaKind, track_id: String, stream_ids: Vec<String>) -> Result<TransceiverId, RtcError> {
+        self.jsep.add_track(kind, track_id, stream_ids, &mut self.random)
+    }
+
+    pub fn remove_track(&mut self, id: TransceiverId) -> Result<(), RtcError> {
+        self.jsep.remove_track(id)
+    }
+
+    pub fn replace_track(&mut self, id: TransceiverId, track_id: Option<String>) -> Result<(), RtcError> {
+        self.jsep.replace_track(id, track_id)
+    }
+
+    pub fn set_sender_streams(&mut self, id: TransceiverId, stream_ids: Vec<String>) -> Result<(), RtcError> {
+        self.jsep.set_sender_streams(id, stream_ids)
     }
 
     pub fn set_direction(&mut self, id: TransceiverId, direction: TransceiverDirection) -> Result<(), RtcError> {

@@ -43,25 +43,9 @@ fn type_error(message: String) -> JsValue {
     js_error(&RtcError::type_error(message))
 }
 
-fn parse_sdp_type(ty: &str) -> Result<SdpType, JsValue> {
-    match ty {
-        "offer" => Ok(SdpType::Offer),
-        "pranswer" => Ok(SdpType::Pranswer),
-        "answer" => Ok(SdpType::Answer),
-        "rollback" => Ok(SdpType::Rollback),
-        other => Err(type_error(format!("'{other}' is not a valid RTCSdpType"))),
-    }
-}
 
-fn parse_direction(direction: &str) -> Result<TransceiverDirection, JsValue> {
-    match direction {
-        "sendrecv" => Ok(TransceiverDirection::SendRecv),
-        "sendonly" => Ok(TransceiverDirection::SendOnly),
-        "recvonly" => Ok(TransceiverDirection::RecvOnly),
-        "inactive" => Ok(TransceiverDirection::Inactive),
-        "stopped" => Ok(TransceiverDirection::Stopped),
-        other => Err(type_error(format!("'{other}' is not a valid RTCRtpTransceiverDirection"))),
-    }
+fn parse_stream_ids(stream_ids: &str) -> Result<Vec<String>, JsValue> {
+    serde_json::from_str(stream_ids).map_err(|e| type_error(format!("stream ids: {e}")))
 }
 
 fn description(d: Option<(SdpType, String)>) -> Value {
@@ -77,6 +61,7 @@ fn transceiver(t: &TransceiverState) -> Value {
         "currentDirection": t.current_direction.map(|d| d.as_str()),
         "stopping": t.stopping,
         "stopped": t.stopped,
+        "senderTrackId": t.sender_track_id,
     })
 }
 
@@ -127,14 +112,14 @@ impl Core {
     /// Returns the changes as JSON.
     #[wasm_bindgen(js_name = setLocalDescription)]
     pub fn set_local_description(&mut self, ty: &str, sdp: Option<String>) -> Result<String, JsValue> {
-        let ty = parse_sdp_type(ty)?;
+        let ty = ty.parse::<SdpType>().map_err(err)?;
         self.pc.set_local_description(ty, sdp.as_deref()).map(|c| changes(&c)).map_err(err)
     }
 
     /// Returns the changes as JSON.
     #[wasm_bindgen(js_name = setRemoteDescription)]
     pub fn set_remote_description(&mut self, ty: &str, sdp: &str) -> Result<String, JsValue> {
-        let ty = parse_sdp_type(ty)?;
+        let ty = ty.parse::<SdpType>().map_err(err)?;
         self.pc.set_remote_description(ty, sdp).map(|c| changes(&c)).map_err(err)
     }
 
@@ -154,23 +139,49 @@ impl Core {
         .to_string()
     }
 
-    /// `stream_ids` is a JSON array of strings.
+    /// `stream_ids` is a JSON array of strings; `track_id` the sender
+    /// track's id, if a track was given.
     #[wasm_bindgen(js_name = addTransceiver)]
-    pub fn add_transceiver(&mut self, kind: &str, direction: &str, stream_ids: &str) -> Result<u32, JsValue> {
-        let kind = match kind {
-            "audio" => MediaKind::Audio,
-            "video" => MediaKind::Video,
-            other => return Err(type_error(format!("'{other}' is not a valid media kind"))),
-        };
-        let direction = parse_direction(direction)?;
-        let stream_ids: Vec<String> =
-            serde_json::from_str(stream_ids).map_err(|e| type_error(format!("stream ids: {e}")))?;
-        self.pc.add_transceiver(kind, direction, stream_ids).map(|id| id.0).map_err(err)
+    pub fn add_transceiver(
+        &mut self,
+        kind: &str,
+        track_id: Option<String>,
+        direction: &str,
+        stream_ids: &str,
+    ) -> Result<u32, JsValue> {
+        let kind = kind.parse::<MediaKind>().map_err(err)?;
+        let direction = direction.parse::<TransceiverDirection>().map_err(err)?;
+        let stream_ids = parse_stream_ids(stream_ids)?;
+        self.pc.add_transceiver(kind, track_id, direction, stream_ids).map(|id| id.0).map_err(err)
+    }
+
+    /// Returns the id of the transceiver whose sender now sends the track.
+    #[wasm_bindgen(js_name = addTrack)]
+    pub fn add_track(&mut self, kind: &str, track_id: String, stream_ids: &str) -> Result<u32, JsValue> {
+        let kind = kind.parse::<MediaKind>().map_err(err)?;
+        let stream_ids = parse_stream_ids(stream_ids)?;
+        self.pc.add_track(kind, track_id, stream_ids).map(|id| id.0).map_err(err)
+    }
+
+    #[wasm_bindgen(js_name = removeTrack)]
+    pub fn remove_track(&mut self, id: u32) -> Result<(), JsValue> {
+        self.pc.remove_track(TransceiverId(id)).map_err(err)
+    }
+
+    #[wasm_bindgen(js_name = replaceTrack)]
+    pub fn replace_track(&mut self, id: u32, track_id: Option<String>) -> Result<(), JsValue> {
+        self.pc.replace_track(TransceiverId(id), track_id).map_err(err)
+    }
+
+    #[wasm_bindgen(js_name = setSenderStreams)]
+    pub fn set_sender_streams(&mut self, id: u32, stream_ids: &str) -> Result<(), JsValue> {
+        let stream_ids = parse_stream_ids(stream_ids)?;
+        self.pc.set_sender_streams(TransceiverId(id), stream_ids).map_err(err)
     }
 
     #[wasm_bindgen(js_name = setDirection)]
     pub fn set_direction(&mut self, id: u32, direction: &str) -> Result<(), JsValue> {
-        let direction = parse_direction(direction)?;
+        let direction = direction.parse::<TransceiverDirection>().map_err(err)?;
         self.pc.set_direction(TransceiverId(id), direction).map_err(err)
     }
 

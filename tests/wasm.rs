@@ -44,8 +44,8 @@ fn two_peers_negotiate_in_wasm() {
     let mut a = peer(1);
     let mut b = peer(2);
     a.add_data_channel();
-    a.add_transceiver(MediaKind::Audio, TransceiverDirection::SendRecv, vec!["s".into()]).expect("audio");
-    a.add_transceiver(MediaKind::Video, TransceiverDirection::SendOnly, vec![]).expect("video");
+    a.add_transceiver(MediaKind::Audio, Some("t1".into()), TransceiverDirection::SendRecv, vec!["s".into()]).expect("audio");
+    a.add_transceiver(MediaKind::Video, None, TransceiverDirection::SendOnly, vec![]).expect("video");
     assert!(a.is_negotiation_needed());
     let offer = a.create_offer(OfferOptions { ice_restart: false }).expect("offer");
     a.set_local_description(SdpType::Offer, Some(&offer)).expect("sLD offer");

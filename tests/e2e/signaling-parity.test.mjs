@@ -182,3 +182,68 @@ test('constructor and setConfiguration validate RTCConfiguration as native does'
   const ours = await page.evaluate(run, 'wasmrtc');
   assert.deepEqual(ours, nativeOut);
 });
+
+test('addTrack, removeTrack, replaceTrack and setStreams behave as native', async () => {
+  const run = async (apiName) => {
+    const api = window[apiName];
+    const config = apiName === 'native' ? NATIVE_SAFE_CONFIG : {};
+    const log = [];
+    const settle = () => new Promise((r) => setTimeout(r, 20));
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    const [audio] = stream.getAudioTracks();
+    const [video] = stream.getVideoTracks();
+    const a = new api.RTCPeerConnection(config);
+    const b = new api.RTCPeerConnection(config);
+    a.onnegotiationneeded = () => log.push('a negotiationneeded');
+    const attempt = async (label, fn) => {
+      try { await fn(); log.push(`${label}: ok`); } catch (e) { log.push(`${label}: ${e.name}`); }
+    };
+    const describe = (pc) => pc.getTransceivers().map((t) => `${t.mid}:${t.direction}:${t.currentDirection}:${t.sender.track?.kind ?? '-'}`).join(' ');
+    const negotiate = async () => {
+      await a.setLocalDescription();
+      await b.setRemoteDescription(a.localDescription);
+      await b.setLocalDescription();
+      await a.setRemoteDescription(b.localDescription);
+      await settle();
+    };
+    const sender = a.addTrack(audio, stream);
+    log.push(`addTrack: sender track ${sender.track === audio} senders ${a.getSenders().length} ${describe(a)}`);
+    await attempt('addTrack twice', () => a.addTrack(audio, stream));
+    await attempt('addTrack(not a track)', () => a.addTrack({}, stream));
+    await settle();
+    await negotiate();
+    log.push(`negotiated a ${describe(a)} | b ${describe(b)}`);
+    // A recvonly transceiver on b is reused by addTrack of the same kind.
+    const bSender = b.addTrack(audio);
+    log.push(`b reuses: ${b.getTransceivers().length} ${b.getTransceivers()[0].sender === bSender} ${describe(b)}`);
+    await attempt('replaceTrack(wrong kind)', () => sender.replaceTrack(video));
+    await attempt('replaceTrack(null)', () => sender.replaceTrack(null));
+    log.push(`after replace null: ${sender.track}`);
+    await attempt('replaceTrack(audio)', () => sender.replaceTrack(audio));
+    await settle();
+    sender.setStreams();
+    await settle();
+    await attempt('b.removeTrack(a sender)', () => b.removeTrack(sender));
+    a.removeTrack(sender);
+    log.push(`removed: ${sender.track} ${describe(a)}`);
+    await settle();
+    await negotiate();
+    log.push(`renegotiated a ${describe(a)} | b ${describe(b)}`);
+    a.addTrack(audio, stream);
+    log.push(`re-added: ${a.getTransceivers().length} ${describe(a)}`);
+    a.addTrack(video, stream);
+    await settle();
+    await negotiate();
+    log.push(`final a ${describe(a)} | b ${describe(b)}`);
+    a.close();
+    await attempt('addTrack after close', () => a.addTrack(video));
+    await attempt('removeTrack after close', () => a.removeTrack(sender));
+    b.close();
+    for (const t of stream.getTracks()) t.stop();
+    return log;
+  };
+  const nativeLog = await page.evaluate(run, 'native');
+  if (process.env.SHOW_LOG) console.log(nativeLog.join('\n'));
+  const ours = await page.evaluate(run, 'wasmrtc');
+  assert.deepEqual(ours, nativeLog);
+});
