@@ -7,8 +7,9 @@ import { RTCCertificate, generateCertificate, makeCertificate } from './certific
 import { configurationCopy, normalizeConfiguration } from './configuration.js';
 import { RTCDataChannel, dataChannelInit } from './data_channel.js';
 import { fromCore } from './errors.js';
-import { defineEventHandlers } from './events.js';
+import { RTCTrackEvent, defineEventHandlers } from './events.js';
 import { RTCIceCandidate } from './ice_candidate.js';
+import { RemoteStreams } from './media/remote_track.js';
 import { CLOSE_SILENTLY, CONSTRUCT, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
 import { RTCRtpTransceiver, checkDirection } from './rtp_transceiver.js';
 import { RTCSessionDescription, checkSdpType } from './session_description.js';
@@ -65,6 +66,7 @@ export class RTCPeerConnection extends EventTarget {
   #canTrickle = null;
   #dataChannels = [];
   #remoteCandidates = [];
+  #remoteStreams = new RemoteStreams();
   #lastCreatedOffer = '';
   #lastCreatedAnswer = '';
   #control;
@@ -293,7 +295,31 @@ export class RTCPeerConnection extends EventTarget {
       this.dispatchEvent(new Event('negotiationneeded'));
     }
     if (this.#signalingState !== previousState) this.dispatchEvent(new Event('signalingstatechange'));
+    this.#remoteTracksChanged(changes);
     if (stable && !explicitRollback) this.#updateNegotiationNeededFlag();
+  }
+
+  /** The remote-track steps of §4.4.1.5: ended receivers, streams losing
+   * and gaining tracks, then one `track` event per new remote track. */
+  #remoteTracksChanged(changes) {
+    const receiverOf = (id) => this.#transceivers.get(id)?.receiver;
+    for (const id of changes.stoppedTransceivers) receiverOf(id)?.track?.stop();
+    for (const { stream, transceiver } of changes.streamTracksRemoved) {
+      this.#remoteStreams.removeTrack(stream, receiverOf(transceiver)?.track);
+    }
+    for (const { stream, transceiver } of changes.streamTracksAdded) {
+      this.#remoteStreams.addTrack(stream, receiverOf(transceiver)?.track);
+    }
+    for (const { transceiver: id, streams } of changes.tracksAdded) {
+      const transceiver = this.#transceivers.get(id);
+      if (!transceiver) continue;
+      this.dispatchEvent(new RTCTrackEvent('track', {
+        receiver: transceiver.receiver,
+        track: transceiver.receiver.track,
+        streams: streams.map((s) => this.#remoteStreams.get(s)).filter((s) => s !== null),
+        transceiver,
+      }));
+    }
   }
 
   /** Reads the core's negotiated state into this object's slots. */
@@ -424,12 +450,14 @@ export class RTCPeerConnection extends EventTarget {
   }
 
   getTransceivers() { return [...this.#transceivers.values()]; }
-  getSenders() { return this.getTransceivers().filter((t) => !this.#transceiverStates.get(this.#idOf(t))?.stopped).map((t) => t.sender); }
-  getReceivers() { return this.getTransceivers().filter((t) => !this.#transceiverStates.get(this.#idOf(t))?.stopped).map((t) => t.receiver); }
+  getSenders() { return this.#liveTransceivers().map((t) => t.sender); }
+  getReceivers() { return this.#liveTransceivers().map((t) => t.receiver); }
 
-  #idOf(transceiver) {
-    for (const [id, t] of this.#transceivers) if (t === transceiver) return id;
-    return undefined;
+  // Senders and receivers of stopped transceivers are left out (webrtc-pc
+  // §4.4.1.4 CollectTransceivers), except that, as in Chromium, close()
+  // leaves them all listed.
+  #liveTransceivers() {
+    return [...this.#transceivers].filter(([id]) => this.#closed || !this.#transceiverStates.get(id)?.stopped).map(([, t]) => t);
   }
 
   #setDirection(id, direction) {

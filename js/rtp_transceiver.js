@@ -3,6 +3,7 @@
 // core; these objects keep a stable identity and read it back.
 
 import { CONSTRUCT, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
+import { createRemoteTrack } from './media/remote_track.js';
 
 const DIRECTIONS = ['sendrecv', 'sendonly', 'recvonly', 'inactive', 'stopped'];
 
@@ -53,13 +54,12 @@ export class RTCRtpSender {
 }
 
 export class RTCRtpReceiver {
-  #kind;
+  #track;
   constructor(token, kind) {
     guard(token, 'RTCRtpReceiver');
-    this.#kind = kind;
+    this.#track = createRemoteTrack(kind);
   }
-  // Remote tracks are produced by the media layer, which is not built yet.
-  get track() { return null; }
+  get track() { return this.#track; }
   get transport() { return null; }
   getContributingSources() { return []; }
   getSynchronizationSources() { return []; }

@@ -71,6 +71,9 @@ fn changes(c: &DescriptionChanges) -> String {
         "removedTransceivers": c.removed_transceivers.iter().map(|id| id.0).collect::<Vec<_>>(),
         "tracksAdded": c.tracks_added.iter().map(|(id, streams)| json!({ "transceiver": id.0, "streams": streams })).collect::<Vec<_>>(),
         "tracksRemoved": c.tracks_removed.iter().map(|id| id.0).collect::<Vec<_>>(),
+        "streamTracksAdded": c.stream_tracks_added.iter().map(|(s, id)| json!({ "stream": s, "transceiver": id.0 })).collect::<Vec<_>>(),
+        "streamTracksRemoved": c.stream_tracks_removed.iter().map(|(s, id)| json!({ "stream": s, "transceiver": id.0 })).collect::<Vec<_>>(),
+        "stoppedTransceivers": c.stopped_transceivers.iter().map(|id| id.0).collect::<Vec<_>>(),
         "dataNegotiated": c.data_negotiated,
     })
     .to_string()

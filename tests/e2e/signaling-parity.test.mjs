@@ -247,3 +247,55 @@ test('addTrack, removeTrack, replaceTrack and setStreams behave as native', asyn
   const ours = await page.evaluate(run, 'wasmrtc');
   assert.deepEqual(ours, nativeLog);
 });
+
+test('track events, remote streams and their addtrack/removetrack events match native', async () => {
+  const run = async (apiName) => {
+    const api = window[apiName];
+    const config = apiName === 'native' ? NATIVE_SAFE_CONFIG : {};
+    const log = [];
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    const other = new MediaStream();
+    const [audio] = stream.getAudioTracks();
+    const [video] = stream.getVideoTracks();
+    // The offerer is native in both runs: only the answerer differs.
+    const offerer = new native.RTCPeerConnection(NATIVE_SAFE_CONFIG);
+    const answerer = new api.RTCPeerConnection(config);
+    const seenStreams = new Set();
+    answerer.ontrack = (e) => {
+      log.push(`track ${e.track?.kind ?? e.transceiver.receiver.track?.kind} mid ${e.transceiver.mid} streams [${e.streams.map((s) => s.id === stream.id ? 'S' : s.id === other.id ? 'O' : '?').join(',')}] same-receiver ${e.receiver === e.transceiver.receiver} same-track ${e.track === e.receiver.track} state ${answerer.signalingState}`);
+      for (const s of e.streams) {
+        if (seenStreams.has(s)) continue;
+        seenStreams.add(s);
+        s.onaddtrack = (ev) => log.push(`addtrack ${ev.track.kind} to ${s.id === stream.id ? 'S' : 'O'}`);
+        s.onremovetrack = (ev) => log.push(`removetrack ${ev.track.kind} from ${s.id === stream.id ? 'S' : 'O'} left ${s.getTracks().length}`);
+      }
+    };
+    answerer.onsignalingstatechange = () => log.push(`state ${answerer.signalingState}`);
+    const audioSender = offerer.addTrack(audio, stream, other);
+    offerer.addTrack(video, stream);
+    offerer.addTransceiver('audio');
+    const negotiate = async () => {
+      await offerer.setLocalDescription();
+      await answerer.setRemoteDescription(offerer.localDescription);
+      log.push('sRD resolved');
+      await answerer.setLocalDescription();
+      await offerer.setRemoteDescription(answerer.localDescription);
+    };
+    await negotiate();
+    log.push(`receivers ${answerer.getReceivers().map((r) => `${r.track?.kind}:${r.track?.readyState}`).join(' ')}`);
+    offerer.removeTrack(audioSender);
+    await negotiate();
+    offerer.getTransceivers()[1].stop();
+    await negotiate();
+    log.push(`after stop ${answerer.getTransceivers().length} ${answerer.getReceivers().map((r) => r.track?.readyState).join(' ')}`);
+    answerer.close();
+    log.push(`closed ${answerer.getReceivers().map((r) => r.track?.readyState).join(' ')}`);
+    offerer.close();
+    for (const t of stream.getTracks()) t.stop();
+    return log;
+  };
+  const nativeLog = await page.evaluate(run, 'native');
+  if (process.env.SHOW_LOG) console.log(nativeLog.join('\n'));
+  const ours = await page.evaluate(run, 'wasmrtc');
+  assert.deepEqual(ours, nativeLog);
+});
