@@ -84,6 +84,7 @@ impl ErrorCode {
             442 => "Unsupported Transport Protocol",
             443 => "Peer Address Family Mismatch",
             486 => "Allocation Quota Reached",
+            487 => "Role Conflict",
             500 => "Server Error",
             508 => "Insufficient Capacity",
             _ => "",

@@ -13,6 +13,8 @@
 //! - [`integrity`]: HMAC-SHA1 / HMAC-SHA256 message integrity (RFC 8489
 //!   §14.5, §14.6), the long-term credential key (§9.2.2), FINGERPRINT (§14.7).
 //! - [`channel_data`]: ChannelData framing (RFC 8656 §12.4).
+//! - [`ice_attributes`]: ICE's PRIORITY, USE-CANDIDATE, ICE-CONTROLLING,
+//!   ICE-CONTROLLED and 487 Role Conflict (RFC 8445 §7.1, §16.1).
 //! - [`framing`]: how long the next message on a stream transport is
 //!   (RFC 8656 §12.5: TURN over TCP/TLS, and our WebSocket tunnel).
 
@@ -20,6 +22,7 @@ pub mod address;
 pub mod attribute;
 pub mod channel_data;
 pub mod framing;
+pub mod ice_attributes;
 pub mod integrity;
 pub mod message;
 
