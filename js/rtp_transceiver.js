@@ -4,6 +4,7 @@
 
 import { CONSTRUCT, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
 import { createRemoteTrack } from './media/remote_track.js';
+import { wasm } from './core.js';
 
 const DIRECTIONS = ['sendrecv', 'sendonly', 'recvonly', 'inactive', 'stopped'];
 
@@ -12,6 +13,12 @@ export function checkDirection(direction, context) {
     throw new TypeError(`Failed to ${context}: The provided value '${direction}' is not a valid enum value of type RTCRtpTransceiverDirection.`);
   }
   return direction;
+}
+
+// RTCRtpCapabilities for 'audio' or 'video', null for any other kind.
+function capabilities(kind) {
+  if (kind !== 'audio' && kind !== 'video') return null;
+  return JSON.parse(wasm.codecCapabilities(kind));
 }
 
 export class RTCRtpSender {
@@ -50,6 +57,7 @@ export class RTCRtpSender {
   // description is applied it is null in native implementations too.
   get transport() { return null; }
   get dtmf() { return null; }
+  static getCapabilities(kind) { return capabilities(kind); }
   get [Symbol.toStringTag]() { return 'RTCRtpSender'; }
 }
 
@@ -61,6 +69,7 @@ export class RTCRtpReceiver {
   }
   get track() { return this.#track; }
   get transport() { return null; }
+  static getCapabilities(kind) { return capabilities(kind); }
   getContributingSources() { return []; }
   getSynchronizationSources() { return []; }
   get [Symbol.toStringTag]() { return 'RTCRtpReceiver'; }

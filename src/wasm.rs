@@ -213,6 +213,36 @@ impl Core {
     }
 }
 
+/// `RTCRtpSender/Receiver.getCapabilities(kind)` (webrtc-pc §5.2): codecs
+/// as RTCRtpCodec dictionaries (one `rtx` entry, as Chromium lists it) and
+/// header extensions, as JSON.
+#[wasm_bindgen(js_name = codecCapabilities)]
+pub fn codec_capabilities(kind: &str) -> Result<String, JsValue> {
+    let kind = kind.parse::<MediaKind>().map_err(err)?;
+    let (codecs, extensions) = crate::jsep::capabilities(kind);
+    let mut seen_rtx = false;
+    let codecs: Vec<Value> = codecs
+        .iter()
+        .filter(|c| !c.is_rtx() || !std::mem::replace(&mut seen_rtx, true))
+        .map(|c| {
+            let mut codec = json!({
+                "mimeType": format!("{}/{}", kind.as_str(), c.name),
+                "clockRate": c.clock_rate,
+            });
+            // An audio rtpmap without channels means one (RFC 8866 §6.6).
+            if let Some(channels) = c.channels.or((kind == MediaKind::Audio).then_some(1)) {
+                codec["channels"] = json!(channels);
+            }
+            if let Some(fmtp) = c.fmtp.as_ref().filter(|_| !c.is_rtx()) {
+                codec["sdpFmtpLine"] = json!(fmtp);
+            }
+            codec
+        })
+        .collect();
+    let extensions: Vec<Value> = extensions.iter().map(|uri| json!({ "uri": uri })).collect();
+    Ok(json!({ "codecs": codecs, "headerExtensions": extensions }).to_string())
+}
+
 /// The candidate-attribute grammar (RFC 8839 §5.1) for RTCIceCandidate:
 /// its fields as a plain object.
 #[wasm_bindgen(js_name = parseCandidate)]

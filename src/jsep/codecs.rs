@@ -291,6 +291,13 @@ fn free_payload_type(taken: &[u8]) -> Option<u8> {
     (96..=127).chain(35..=63).find(|pt| !taken.contains(pt))
 }
 
+/// Every codec wasmrtc can negotiate for `kind`, as `RTCRtpSender` /
+/// `RTCRtpReceiver.getCapabilities()` report them (webrtc-pc §5.2): what a
+/// first offer lists, and the header extensions it offers.
+pub fn capabilities(kind: MediaKind) -> (Vec<RtpCodec>, Vec<&'static str>) {
+    (offer_codecs(kind, &[]), vec![MID_EXTENSION_URI])
+}
+
 /// The codecs to offer: all of ours, with the payload types already
 /// negotiated for this section kept (a payload type keeps its meaning for
 /// the whole session, RFC 3264 §8.3.2) and new ones chosen not to collide.

@@ -37,7 +37,7 @@ mod transport;
 mod types;
 mod validate;
 
-pub use codecs::RtpCodec;
+pub use codecs::{capabilities, RtpCodec};
 pub use session::Session;
 pub use transceiver::TransceiverState;
 pub use transport::{DtlsRole, RemoteTransport, SctpParameters};

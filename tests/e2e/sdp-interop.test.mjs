@@ -127,3 +127,31 @@ test('offered directions are answered as native Chromium answers them', async ()
   assert.deepEqual(result.answerOurs, result.answerNative);
   assert.deepEqual(result.offerOurs, result.offerNative);
 });
+
+test('getCapabilities lists a subset of native Chromium codecs, in the same shape', async () => {
+  const result = await page.evaluate(() => {
+    const key = (c) => `${c.mimeType}|${c.clockRate}|${c.channels ?? ''}|${c.sdpFmtpLine ?? ''}`;
+    const out = {};
+    for (const kind of ['audio', 'video']) {
+      const ours = wasmrtc.RTCRtpSender.getCapabilities(kind);
+      const theirs = native.RTCPeerConnection && RTCRtpSender.getCapabilities(kind);
+      const nativeKeys = new Set(theirs.codecs.map(key));
+      out[kind] = {
+        ours: ours.codecs.map(key),
+        missingFromNative: ours.codecs.map(key).filter((k) => !nativeKeys.has(k)),
+        receiverSame: JSON.stringify(wasmrtc.RTCRtpReceiver.getCapabilities(kind)) === JSON.stringify(ours),
+        extensionsInNative: ours.headerExtensions.every((e) => theirs.headerExtensions.some((n) => n.uri === e.uri)),
+      };
+    }
+    out.bogus = [wasmrtc.RTCRtpSender.getCapabilities('data'), RTCRtpSender.getCapabilities('data')];
+    return out;
+  });
+  for (const kind of ['audio', 'video']) {
+    assert.deepEqual(result[kind].missingFromNative, [], kind);
+    assert.ok(result[kind].receiverSame);
+    assert.ok(result[kind].extensionsInNative);
+  }
+  assert.ok(result.audio.ours.includes('audio/opus|48000|2|minptime=10;useinbandfec=1'));
+  assert.ok(result.video.ours.includes('video/VP8|90000||'));
+  assert.deepEqual(result.bogus, [null, null]);
+});
