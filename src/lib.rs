@@ -13,6 +13,7 @@
 //! - [`jsep`]: offer/answer (RFC 8829) with the webrtc-pc state rules: the signaling session.
 //! - [`dtls`]: DTLS (RFC 6347) — the local certificate and its fingerprint (RFC 8122).
 //! - [`stun`]: STUN/TURN messages (RFC 8489, RFC 8656) and ChannelData.
+//! - [`turn`]: the TURN client (RFC 8656): one allocation through a relay tunnel.
 //! - [`error`]: the one error type, named as the W3C spec names it.
 //! - [`random`]: the injected random source.
 //! - [`time`]: time as a value the host passes in.
@@ -28,5 +29,6 @@ pub mod random;
 pub mod sdp;
 pub mod stun;
 pub mod time;
+pub mod turn;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
