@@ -43,7 +43,8 @@ step clippy-wasm32 cargo clippy -p wasmrtc --target wasm32-unknown-unknown -- -D
 step cargo-test cargo test --workspace
 step wasm-bindgen-test wasm-pack test --headless --chrome -- --test wasm
 step build bash scripts/build.sh
-step e2e node --test --test-concurrency=1 tests/e2e/
+# Node 20's WebSocket is behind a flag; the relay tests use it.
+step e2e node --experimental-websocket --test --test-concurrency=1 tests/e2e/
 
 [ ${#failed_steps[@]} -gt 0 ] && echo "failed steps: ${failed_steps[*]}"
 echo "$passed passed, $failed failed"

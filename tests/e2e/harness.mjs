@@ -2,10 +2,16 @@
 // repository (scripts/serve.mjs) and headless Debian Chromium driven by
 // playwright-core, with the flags DESIGN.md lists for running as root.
 import { chromium } from 'playwright-core';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -50,6 +56,40 @@ export async function launch() {
       await context.close();
       server.close();
       await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The relay binary `cargo test --workspace` builds (built here if missing). */
+function relayBinary() {
+  const bin = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'wasmrtc-relay');
+  if (!existsSync(bin)) {
+    const r = spawnSync('cargo', ['build', '-q', '-p', 'wasmrtc-relay'], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('cargo build -p wasmrtc-relay failed');
+  }
+  return bin;
+}
+
+/** Starts wasmrtc-relay on ephemeral 127.0.0.1 ports, serving the
+ * repository (--www), with the user alice:secret; returns
+ * { ports: {udp, tcp, http}, close() }. */
+export async function startRelay(extraArgs = []) {
+  const args = ('--listening-ip 127.0.0.1 --listening-port 0 --http-port 0 --relay-ip 127.0.0.1 '
+    + '--min-port 49152 --max-port 65000 --realm wasmrtc --user alice:secret --allow-loopback-peers').split(' ');
+  const relay = spawn(relayBinary(), [...args, '--www', ROOT, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } });
+  const line = await new Promise((resolve, reject) => {
+    createInterface({ input: relay.stdout }).once('line', resolve);
+    relay.once('exit', (code) => reject(new Error(`relay exited ${code}`)));
+  });
+  // "wasmrtc-relay ready udp=127.0.0.1:P tcp=127.0.0.1:P http=127.0.0.1:H"
+  const m = /udp=127\.0\.0\.1:(\d+) tcp=127\.0\.0\.1:(\d+) http=127\.0\.0\.1:(\d+)/.exec(line);
+  if (!m) throw new Error(`unexpected relay banner: ${line}`);
+  return {
+    ports: { udp: Number(m[1]), tcp: Number(m[2]), http: Number(m[3]) },
+    async close() {
+      if (relay.exitCode !== null) return;
+      relay.kill('SIGTERM');
+      await new Promise((resolve) => relay.once('exit', resolve));
     },
   };
 }

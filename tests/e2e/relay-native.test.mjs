@@ -6,42 +6,19 @@
 // the page is served by the relay itself (--www), so it is a secure context.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from './harness.mjs';
+import { CHROMIUM_ARGS, startRelay } from './harness.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TOTAL = 10 * 1024 * 1024;
 
 let relay, ports, context, userDataDir;
 
-function relayBinary() {
-  const bin = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'wasmrtc-relay');
-  if (!existsSync(bin)) {
-    const r = spawnSync('cargo', ['build', '-q', '-p', 'wasmrtc-relay'], { cwd: root, stdio: 'inherit' });
-    assert.equal(r.status, 0, 'cargo build -p wasmrtc-relay');
-  }
-  return bin;
-}
-
 before(async () => {
-  const args = ('--listening-ip 127.0.0.1 --listening-port 0 --http-port 0 --relay-ip 127.0.0.1 '
-    + '--min-port 49152 --max-port 65000 --realm wasmrtc --user alice:secret --allow-loopback-peers').split(' ');
-  relay = spawn(relayBinary(), [...args, '--www', root], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } });
-  const line = await new Promise((resolve, reject) => {
-    const rl = createInterface({ input: relay.stdout });
-    rl.once('line', resolve);
-    relay.once('exit', (code) => reject(new Error(`relay exited ${code}`)));
-  });
-  // "wasmrtc-relay ready udp=127.0.0.1:P tcp=127.0.0.1:P http=127.0.0.1:H"
-  const m = /udp=127\.0\.0\.1:(\d+) tcp=127\.0\.0\.1:(\d+) http=127\.0\.0\.1:(\d+)/.exec(line);
-  assert.ok(m, line);
-  ports = { udp: Number(m[1]), tcp: Number(m[2]), http: Number(m[3]) };
+  relay = await startRelay();
+  ports = relay.ports;
   userDataDir = mkdtempSync(join(tmpdir(), 'wasmrtc-chromium-'));
   context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 });
@@ -49,10 +26,7 @@ before(async () => {
 after(async () => {
   await context?.close();
   if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-  if (relay && relay.exitCode === null) {
-    relay.kill('SIGTERM');
-    await new Promise((resolve) => relay.once('exit', resolve));
-  }
+  await relay?.close();
 });
 
 for (const transport of ['udp', 'tcp']) {
