@@ -11,6 +11,7 @@
 //!
 //! - [`sdp`]: SDP grammar (RFC 8866) — the typed model, parser, serializer.
 //! - [`jsep`]: offer/answer (RFC 8829) with the webrtc-pc state rules: the signaling session.
+//! - [`datachannel`]: SCTP over DTLS (RFC 8261) on dcsctp, DCEP (RFC 8832), the data channels.
 //! - [`dtls`]: DTLS (RFC 6347) — the local certificate and its fingerprint (RFC 8122).
 //! - [`stun`]: STUN/TURN messages (RFC 8489, RFC 8656) and ChannelData.
 //! - [`turn`]: the TURN client (RFC 8656): one allocation through a relay tunnel.
@@ -21,6 +22,7 @@
 //! - `wasm` (wasm32 only): the wasm-bindgen boundary js/ calls.
 #![forbid(unsafe_code)]
 
+pub mod datachannel;
 pub mod dtls;
 pub mod error;
 pub mod jsep;
