@@ -296,13 +296,19 @@ impl TurnClient {
             return;
         }
         if crate::stun::is_channel_data(bytes) {
-            let Ok(cd) = ChannelData::decode(bytes) else { return };
-            let Some(peer) = self.peer_of_channel.get(&cd.channel).copied() else { return };
+            let Ok(cd) = ChannelData::decode(bytes) else {
+                return;
+            };
+            let Some(peer) = self.peer_of_channel.get(&cd.channel).copied() else {
+                return;
+            };
             self.mark_used(peer);
             self.events.push_back(TurnEvent::Data { peer, data: cd.data.to_vec() });
             return;
         }
-        let Ok(message) = Message::decode(bytes) else { return };
+        let Ok(message) = Message::decode(bytes) else {
+            return;
+        };
         match message.class {
             Class::Indication if message.method == Method::DATA => {
                 let peer = message.xor_peer_addresses().next();
@@ -321,7 +327,9 @@ impl TurnClient {
         let due: Vec<TransactionId> =
             self.transactions.iter().filter(|(_, t)| t.retransmit.deadline() <= now).map(|(id, _)| *id).collect();
         for id in due {
-            let Some(t) = self.transactions.get_mut(&id) else { continue };
+            let Some(t) = self.transactions.get_mut(&id) else {
+                continue;
+            };
             if t.retransmit.on_timeout(now) {
                 self.transmits.push_back(t.bytes.clone());
             } else if let Some(t) = self.transactions.remove(&id) {
@@ -343,7 +351,9 @@ impl TurnClient {
             .map(|(ip, _)| *ip)
             .collect();
         for ip in due {
-            let Some(p) = self.permissions.get_mut(&ip) else { continue };
+            let Some(p) = self.permissions.get_mut(&ip) else {
+                continue;
+            };
             if p.used {
                 p.used = false;
                 p.refresh_at = now + PERMISSION_REFRESH;
@@ -356,7 +366,9 @@ impl TurnClient {
         let due: Vec<SocketAddr> =
             self.channels.iter().filter(|(_, c)| c.bound && c.refresh_at <= now).map(|(p, _)| *p).collect();
         for peer in due {
-            let Some(c) = self.channels.get_mut(&peer) else { continue };
+            let Some(c) = self.channels.get_mut(&peer) else {
+                continue;
+            };
             if c.used {
                 c.used = false;
                 c.refresh_at = now + CHANNEL_REFRESH;
@@ -432,7 +444,9 @@ impl TurnClient {
     }
 
     fn begin(&mut self, now: Instant, kind: Kind, request: Message) {
-        let Ok(bytes) = self.sign(&request) else { return };
+        let Ok(bytes) = self.sign(&request) else {
+            return;
+        };
         self.transmits.push_back(bytes.clone());
         let retransmit = Retransmit::new(now, self.config.reliable, INITIAL_RTO);
         self.transactions
@@ -444,7 +458,9 @@ impl TurnClient {
     fn resend(&mut self, now: Instant, mut t: Transaction) {
         let fresh = self.request(t.request.method);
         t.request.transaction_id = fresh.transaction_id;
-        let Ok(bytes) = self.sign(&t.request) else { return };
+        let Ok(bytes) = self.sign(&t.request) else {
+            return;
+        };
         self.transmits.push_back(bytes.clone());
         t.bytes = bytes;
         t.retransmit = Retransmit::new(now, self.config.reliable, INITIAL_RTO);
@@ -498,7 +514,9 @@ impl TurnClient {
     }
 
     fn handle_response(&mut self, now: Instant, bytes: &[u8], message: &Message) {
-        let Some(t) = self.transactions.get(&message.transaction_id) else { return };
+        let Some(t) = self.transactions.get(&message.transaction_id) else {
+            return;
+        };
         if t.request.method != message.method {
             return;
         }
@@ -512,7 +530,9 @@ impl TurnClient {
                 return;
             }
         }
-        let Some(t) = self.transactions.remove(&message.transaction_id) else { return };
+        let Some(t) = self.transactions.remove(&message.transaction_id) else {
+            return;
+        };
         if message.class == Class::SuccessResponse {
             self.on_success(now, t.kind, message);
             return;
@@ -548,7 +568,9 @@ impl TurnClient {
     /// Takes realm, nonce and password algorithm from a 401 (RFC 8489
     /// §9.2.5); false when the challenge lacks them.
     fn learn_challenge(&mut self, message: &Message) -> bool {
-        let (Some(realm), Some(nonce)) = (message.realm(), message.nonce()) else { return false };
+        let (Some(realm), Some(nonce)) = (message.realm(), message.nonce()) else {
+            return false;
+        };
         let offered = message.attributes.iter().find_map(|a| match a {
             Attribute::Unknown { typ: types::PASSWORD_ALGORITHMS, value } => Some(value.clone()),
             _ => None,
@@ -571,7 +593,8 @@ impl TurnClient {
         // PASSWORD-ALGORITHMS is only meaningful with the nonce cookie
         // (RFC 8489 §9.2.4); echo it then.
         let password_algorithms = offered.filter(|_| nonce.starts_with(NONCE_COOKIE)).map(|l| (l, password));
-        self.auth = Some(Auth { realm: realm.to_string(), nonce: nonce.to_string(), key, algorithm, password_algorithms });
+        self.auth =
+            Some(Auth { realm: realm.to_string(), nonce: nonce.to_string(), key, algorithm, password_algorithms });
         true
     }
 

@@ -138,7 +138,10 @@ fn unreliable_transport_retransmits_then_times_out() {
         }
     }
     assert_eq!(sends, vec![0, 500, 1500, 3500, 7500, 15500, 31500]);
-    assert_eq!(c.poll_event(), Some(TurnEvent::Failed { code: NO_RESPONSE, reason: "the TURN server did not respond".into() }));
+    assert_eq!(
+        c.poll_event(),
+        Some(TurnEvent::Failed { code: NO_RESPONSE, reason: "the TURN server did not respond".into() })
+    );
 }
 
 #[test]
@@ -191,7 +194,8 @@ fn data_waits_for_the_permission_then_uses_the_channel() {
     assert_eq!(again.method, Method::CREATE_PERMISSION);
     c.handle_message(at(240_200), &success(&again, vec![]));
     c.handle_timeout(at(130 + 540_000));
-    let kinds: Vec<Method> = std::iter::from_fn(|| c.poll_transmit()).map(|b| Message::decode(&b).unwrap().method).collect();
+    let kinds: Vec<Method> =
+        std::iter::from_fn(|| c.poll_transmit()).map(|b| Message::decode(&b).unwrap().method).collect();
     assert!(kinds.contains(&Method::CHANNEL_BIND), "{kinds:?}");
 }
 
@@ -201,7 +205,8 @@ fn refused_permission_is_an_event_and_an_error() {
     let peer: SocketAddr = PEER.parse().unwrap();
     c.send_to(at(100), peer, b"x").unwrap();
     let (perm, _) = next(&mut c);
-    let forbidden = perm.response(Class::ErrorResponse).with(Attribute::ErrorCode(ErrorCode::new(403))).encode().unwrap();
+    let forbidden =
+        perm.response(Class::ErrorResponse).with(Attribute::ErrorCode(ErrorCode::new(403))).encode().unwrap();
     c.handle_message(at(110), &forbidden);
     assert_eq!(
         c.poll_event(),
@@ -241,7 +246,10 @@ fn sha256_when_the_server_offers_it() {
     c.handle_message(at(1), &offer);
     let (req, bytes) = next(&mut c);
     assert_eq!(verify(&bytes, &key()), Ok(IntegrityAlgorithm::Sha256));
-    assert_eq!(req.get(types::PASSWORD_ALGORITHMS), Some(&Attribute::Unknown { typ: types::PASSWORD_ALGORITHMS, value: algs }));
+    assert_eq!(
+        req.get(types::PASSWORD_ALGORITHMS),
+        Some(&Attribute::Unknown { typ: types::PASSWORD_ALGORITHMS, value: algs })
+    );
 }
 
 #[test]
