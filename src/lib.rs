@@ -15,6 +15,7 @@
 //! - [`dtls`]: DTLS (RFC 6347) — the local certificate and its fingerprint (RFC 8122).
 //! - [`stun`]: STUN/TURN messages (RFC 8489, RFC 8656) and ChannelData.
 //! - [`turn`]: the TURN client (RFC 8656): one allocation through a relay tunnel.
+//! - [`ice`]: the ICE agent (RFC 8445, trickle RFC 8838, consent RFC 7675) over TURN allocations.
 //! - [`error`]: the one error type, named as the W3C spec names it.
 //! - [`random`]: the injected random source.
 //! - [`time`]: time as a value the host passes in.
@@ -25,6 +26,7 @@
 pub mod datachannel;
 pub mod dtls;
 pub mod error;
+pub mod ice;
 pub mod jsep;
 pub mod peer;
 pub mod random;
