@@ -7,9 +7,14 @@ import { RTCCertificate, generateCertificate, makeCertificate } from './certific
 import { configurationCopy, normalizeConfiguration } from './configuration.js';
 import { RTCDataChannel, dataChannelInit } from './data_channel.js';
 import { fromCore } from './errors.js';
-import { RTCTrackEvent, defineEventHandlers } from './events.js';
+import {
+  RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent, RTCTrackEvent, defineEventHandlers,
+} from './events.js';
+import { Driver } from './driver.js';
 import { RTCIceCandidate } from './ice_candidate.js';
+import { RTCDtlsTransport, RTCIceTransport } from './ice_transport.js';
 import { RemoteStreams } from './media/remote_track.js';
+import { relaysOf } from './relays.js';
 import { CLOSE_SILENTLY, CONSTRUCT, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
 import { RTCRtpTransceiver, checkDirection } from './rtp_transceiver.js';
 import { RTCSessionDescription, checkSdpType } from './session_description.js';
@@ -65,8 +70,13 @@ export class RTCPeerConnection extends EventTarget {
   #descriptions = {};
   #canTrickle = null;
   #dataChannels = [];
-  #remoteCandidates = [];
   #remoteStreams = new RemoteStreams();
+  #driver;
+  #iceTransport;
+  #dtlsTransport;
+  #iceGatheringState = 'new';
+  #iceConnectionState = 'new';
+  #connectionState = 'new';
   #lastCreatedOffer = '';
   #lastCreatedAnswer = '';
   #control;
@@ -77,9 +87,14 @@ export class RTCPeerConnection extends EventTarget {
     const now = Date.now();
     const certificate = this.#config.certificates[0] ?? makeCertificate(now, now + 30 * DAY_MS);
     const { der, key } = RTCCertificate.material(certificate);
-    this.#core = coreCall(() => new wasm.Core(this.#config.bundlePolicy, der, key));
+    const relays = JSON.stringify(relaysOf(this.#config.iceServers));
+    this.#core = coreCall(() => new wasm.Core(this.#config.bundlePolicy, der, key, relays));
+    this.#driver = new Driver(this.#core, (event) => this.#coreEvent(event));
+    this.#iceTransport = new RTCIceTransport(CONSTRUCT, () => this.#readIceTransport());
+    this.#dtlsTransport = new RTCDtlsTransport(CONSTRUCT, this.#iceTransport, () => (this.#closed ? 'closed' : 'new'));
     this.#control = {
       state: (id) => this.#transceiverStates.get(id),
+      transport: (id) => (this.#transceiverStates.get(id)?.mid != null && this.#readIceTransport() !== null ? this.#dtlsTransport : null),
       setDirection: (id, direction) => this.#setDirection(id, direction),
       stop: (id) => this.#stopTransceiver(id),
       replaceTrack: (id, track) => this.#chain('replaceTrack', () => inTask(() => {
@@ -108,12 +123,57 @@ export class RTCPeerConnection extends EventTarget {
   get currentRemoteDescription() { return this.#descriptions.currentRemote ?? null; }
   get pendingRemoteDescription() { return this.#descriptions.pendingRemote ?? null; }
   get canTrickleIceCandidates() { return this.#canTrickle; }
-  // ICE, DTLS and SCTP run in layers not yet wired to this class: until they
-  // are, the states stay where a connection that has not started would be.
-  get iceGatheringState() { return 'new'; }
-  get iceConnectionState() { return this.#closed ? 'closed' : 'new'; }
-  get connectionState() { return this.#closed ? 'closed' : 'new'; }
+  get iceGatheringState() { return this.#iceGatheringState; }
+  get iceConnectionState() { return this.#iceConnectionState; }
+  get connectionState() { return this.#connectionState; }
+  // The SCTP transport exists once data channels are composed with DTLS.
   get sctp() { return null; }
+
+  // --- the transport's events (§5.6, §4.3.3) --------------------------------
+
+  #readIceTransport() {
+    const state = JSON.parse(this.#core.iceTransport());
+    if (state !== null) state.mid = this.localDescription?.sdp.match(/^a=mid:(.*)$/m)?.[1]?.trim() ?? '0';
+    return state;
+  }
+
+  #coreEvent(event) {
+    if (this.#closed) return;
+    switch (event.name) {
+      case 'icecandidate': {
+        const candidate = event.candidate === null ? null : new RTCIceCandidate({
+          candidate: event.candidate, sdpMid: event.sdpMid, sdpMLineIndex: event.sdpMLineIndex,
+          usernameFragment: event.usernameFragment,
+        });
+        this.dispatchEvent(new RTCPeerConnectionIceEvent('icecandidate', { candidate, url: event.url ?? null }));
+        break;
+      }
+      case 'icecandidateerror':
+        this.dispatchEvent(new RTCPeerConnectionIceErrorEvent('icecandidateerror', {
+          address: null, port: null, url: event.url, errorCode: event.errorCode, errorText: event.errorText,
+        }));
+        break;
+      case 'icegatheringstatechange':
+        this.#iceGatheringState = event.state;
+        this.#iceTransport.dispatchEvent(new Event('gatheringstatechange'));
+        this.dispatchEvent(new Event('icegatheringstatechange'));
+        break;
+      case 'iceconnectionstatechange':
+        this.#iceConnectionState = event.state;
+        this.#iceTransport.dispatchEvent(new Event('statechange'));
+        this.dispatchEvent(new Event('iceconnectionstatechange'));
+        break;
+      case 'connectionstatechange':
+        this.#connectionState = event.state;
+        this.dispatchEvent(new Event('connectionstatechange'));
+        break;
+      case 'selectedcandidatepairchange':
+        this.#iceTransport.dispatchEvent(new Event('selectedcandidatepairchange'));
+        break;
+      default:
+        break;
+    }
+  }
 
   getConfiguration() { return configurationCopy(this.#config); }
 
@@ -243,7 +303,7 @@ export class RTCPeerConnection extends EventTarget {
       if (implicitType !== 'rollback' && sdp !== '' && sdp !== lastCreated) {
         throw new DOMException(`Failed to execute 'setLocalDescription' on 'RTCPeerConnection': The SDP does not match the previously generated SDP for this type`, 'InvalidModificationError');
       }
-      const changes = coreCall(() => this.#core.setLocalDescription(implicitType, type === 'rollback' || sdp === '' ? undefined : sdp));
+      const changes = coreCall(() => this.#core.setLocalDescription(implicitType, type === 'rollback' || sdp === '' ? undefined : sdp, this.#driver.now()));
       this.#applied(JSON.parse(changes), implicitType === 'rollback');
     }));
     return settleLegacy(p, legacy);
@@ -269,10 +329,10 @@ export class RTCPeerConnection extends EventTarget {
       // An offer in have-local-offer first rolls the local offer back
       // (webrtc-pc §4.4.1.6, "perfect negotiation"'s implicit rollback).
       if (type === 'offer' && this.#signalingState === 'have-local-offer') {
-        const rolledBack = coreCall(() => this.#core.setLocalDescription('rollback', undefined));
+        const rolledBack = coreCall(() => this.#core.setLocalDescription('rollback', undefined, this.#driver.now()));
         this.#applied(JSON.parse(rolledBack));
       }
-      const changes = coreCall(() => this.#core.setRemoteDescription(type, sdp));
+      const changes = coreCall(() => this.#core.setRemoteDescription(type, sdp, this.#driver.now()));
       this.#applied(JSON.parse(changes));
     }));
     return settleLegacy(p, legacy);
@@ -297,6 +357,9 @@ export class RTCPeerConnection extends EventTarget {
     if (this.#signalingState !== previousState) this.dispatchEvent(new Event('signalingstatechange'));
     this.#remoteTracksChanged(changes);
     if (stable && !explicitRollback) this.#updateNegotiationNeededFlag();
+    // What the description set in motion (gathering, checks) is reported
+    // in later tasks, after the caller's promise settles.
+    queueTask(() => this.#driver.pump());
   }
 
   /** The remote-track steps of §4.4.1.5: ended receivers, streams losing
@@ -364,12 +427,10 @@ export class RTCPeerConnection extends EventTarget {
         throw new DOMException("Failed to execute 'addIceCandidate' on 'RTCPeerConnection': The remote description was null", 'InvalidStateError');
       }
       const text = init.candidate === undefined || init.candidate === null ? '' : String(init.candidate);
-      if (text === '') return; // end-of-candidates: nothing to pair yet
-      const parsed = new RTCIceCandidate(init);
-      if (parsed.foundation === null) {
-        throw new DOMException("Failed to execute 'addIceCandidate' on 'RTCPeerConnection': Error processing ICE candidate", 'OperationError');
-      }
-      this.#remoteCandidates.push(parsed);
+      const mid = init.sdpMid === undefined || init.sdpMid === null ? undefined : String(init.sdpMid);
+      const index = init.sdpMLineIndex === undefined || init.sdpMLineIndex === null ? undefined : Number(init.sdpMLineIndex);
+      coreCall(() => this.#core.addIceCandidate(text === '' ? undefined : text, mid, index, this.#driver.now()));
+      queueTask(() => this.#driver.pump());
     });
     return settleLegacy(p, legacy);
   }
@@ -508,8 +569,12 @@ export class RTCPeerConnection extends EventTarget {
     if (this.#closed) return;
     this.#closed = true;
     this.#signalingState = 'closed';
-    this.#core.close();
+    this.#core.close(this.#driver.now());
+    this.#driver.stop();
     this.#refresh();
+    this.#iceGatheringState = this.#iceGatheringState === 'new' ? 'new' : 'complete';
+    this.#iceConnectionState = 'closed';
+    this.#connectionState = 'closed';
     for (const channel of this.#dataChannels) channel[CLOSE_SILENTLY]();
   }
 

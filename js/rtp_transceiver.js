@@ -35,6 +35,7 @@ export class RTCRtpSender {
   }
   get track() { return this.#track; }
   [SET_TRACK](track) { this.#track = track; }
+  get transport() { return this.#control.transport(this.#id); }
   [TRANSCEIVER_ID]() { return this.#id; }
 
   /** webrtc-pc §5.2 replaceTrack: no renegotiation; runs on the
@@ -53,22 +54,24 @@ export class RTCRtpSender {
   setStreams(...streams) {
     this.#control.setStreams(this.#id, streams.map((s) => String(s?.id ?? s)));
   }
-  // The DTLS transport exists once ICE and DTLS do (a later layer); until a
-  // description is applied it is null in native implementations too.
-  get transport() { return null; }
+
   get dtmf() { return null; }
   static getCapabilities(kind) { return capabilities(kind); }
   get [Symbol.toStringTag]() { return 'RTCRtpSender'; }
 }
 
 export class RTCRtpReceiver {
+  #id;
   #track;
-  constructor(token, kind) {
+  #control;
+  constructor(token, id, kind, control) {
     guard(token, 'RTCRtpReceiver');
+    this.#id = id;
+    this.#control = control;
     this.#track = createRemoteTrack(kind);
   }
   get track() { return this.#track; }
-  get transport() { return null; }
+  get transport() { return this.#control.transport(this.#id); }
   static getCapabilities(kind) { return capabilities(kind); }
   getContributingSources() { return []; }
   getSynchronizationSources() { return []; }
@@ -83,13 +86,13 @@ export class RTCRtpTransceiver {
 
   /** @param control the owning peer connection's internal hooks:
    *  state(id), setDirection(id, dir), stop(id), replaceTrack(id, track),
-   *  setStreams(id, streamIds). */
+   *  setStreams(id, streamIds), transport(id). */
   constructor(token, id, kind, control, track) {
     guard(token, 'RTCRtpTransceiver');
     this.#id = id;
     this.#control = control;
     this.#sender = new RTCRtpSender(token, id, kind, control, track);
-    this.#receiver = new RTCRtpReceiver(token, kind);
+    this.#receiver = new RTCRtpReceiver(token, id, kind, control);
   }
 
   get mid() { return this.#control.state(this.#id).mid ?? null; }

@@ -3,12 +3,11 @@
 // otherwise. Feature-detect first, patch only what is missing, and take the
 // global object as a parameter so tests can pass their own.
 import * as api from './index.js';
-
-const relaySettings = { relays: [] };
+import { defaultRelays, setDefaultRelays } from './relays.js';
 
 /** The relays set by install(), for apps that pass only stun:/turn: URLs. */
 export function configuredRelays() {
-  return relaySettings.relays.map((r) => ({ ...r }));
+  return defaultRelays();
 }
 
 /**
@@ -19,7 +18,7 @@ export function install(options = {}) {
   const { force = false, relays, target = globalThis } = options ?? {};
   if (relays !== undefined) {
     if (!Array.isArray(relays)) throw new TypeError('install(): relays must be an array of RTCIceServer dictionaries');
-    relaySettings.relays = relays.map((r) => ({ ...r }));
+    setDefaultRelays(relays);
   }
   const defined = [];
   for (const [name, value] of Object.entries(api)) {

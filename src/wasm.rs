@@ -13,7 +13,9 @@ use crate::jsep::{
     BundlePolicy, DescriptionChanges, MediaKind, OfferOptions, SdpType, TransceiverDirection,
     TransceiverId, TransceiverState,
 };
-use crate::peer::{PeerConfig, PeerConnection};
+use crate::ice::TunnelId;
+use crate::peer::{Output, PeerConfig, PeerConnection, PeerEvent, Relay};
+use crate::time::Instant;
 use crate::random::Random;
 use crate::sdp::Candidate;
 
@@ -79,6 +81,30 @@ fn changes(c: &DescriptionChanges) -> String {
     .to_string()
 }
 
+/// An API event as the JSON js/peer_connection.js dispatches from.
+fn peer_event(event: &PeerEvent) -> Value {
+    match event {
+        PeerEvent::IceCandidate { candidate, sdp_mid, sdp_m_line_index, username_fragment, url } => json!({
+            "name": "icecandidate",
+            "candidate": candidate.to_string(),
+            "sdpMid": sdp_mid,
+            "sdpMLineIndex": sdp_m_line_index,
+            "usernameFragment": username_fragment,
+            "url": url,
+        }),
+        PeerEvent::IceCandidateEnd => json!({ "name": "icecandidate", "candidate": null }),
+        PeerEvent::IceCandidateError { url, error_code, error_text } => json!({
+            "name": "icecandidateerror", "url": url, "errorCode": error_code, "errorText": error_text,
+        }),
+        PeerEvent::IceGatheringStateChange(state) => json!({ "name": "icegatheringstatechange", "state": state.as_str() }),
+        PeerEvent::IceConnectionStateChange(state) => json!({ "name": "iceconnectionstatechange", "state": state.as_str() }),
+        PeerEvent::ConnectionStateChange(state) => json!({ "name": "connectionstatechange", "state": state.as_str() }),
+        PeerEvent::SelectedCandidatePairChange { local, remote } => json!({
+            "name": "selectedcandidatepairchange", "local": local.to_string(), "remote": remote.to_string(),
+        }),
+    }
+}
+
 /// One peer connection's core.
 #[wasm_bindgen]
 pub struct Core {
@@ -88,9 +114,10 @@ pub struct Core {
 #[wasm_bindgen]
 impl Core {
     /// `bundle_policy` as RTCBundlePolicy; the certificate as DER and its
-    /// PKCS#8 key, from an RTCCertificate.
+    /// PKCS#8 key, from an RTCCertificate; `relays` a JSON array of
+    /// `{url, username, credential}` (the ws:/wss: iceServers).
     #[wasm_bindgen(constructor)]
-    pub fn new(bundle_policy: &str, cert_der: &[u8], key_der: &[u8]) -> Result<Core, JsValue> {
+    pub fn new(bundle_policy: &str, cert_der: &[u8], key_der: &[u8], relays: &str) -> Result<Core, JsValue> {
         let bundle_policy = match bundle_policy {
             "balanced" => BundlePolicy::Balanced,
             "max-compat" => BundlePolicy::MaxCompat,
@@ -98,7 +125,16 @@ impl Core {
             other => return Err(type_error(format!("'{other}' is not a valid RTCBundlePolicy"))),
         };
         let certificate = Certificate::from_parts(cert_der, key_der).map_err(err)?;
-        let pc = PeerConnection::new(PeerConfig { bundle_policy, certificate }, random()?);
+        let relays: Vec<Value> = serde_json::from_str(relays).map_err(|e| type_error(format!("relays: {e}")))?;
+        let relays = relays
+            .iter()
+            .map(|r| Relay {
+                url: r["url"].as_str().unwrap_or_default().to_string(),
+                username: r["username"].as_str().unwrap_or_default().to_string(),
+                credential: r["credential"].as_str().unwrap_or_default().to_string(),
+            })
+            .collect();
+        let pc = PeerConnection::new(PeerConfig { bundle_policy, certificate, relays }, random()?);
         Ok(Core { pc })
     }
 
@@ -114,16 +150,110 @@ impl Core {
 
     /// Returns the changes as JSON.
     #[wasm_bindgen(js_name = setLocalDescription)]
-    pub fn set_local_description(&mut self, ty: &str, sdp: Option<String>) -> Result<String, JsValue> {
+    pub fn set_local_description(&mut self, ty: &str, sdp: Option<String>, now_ms: f64) -> Result<String, JsValue> {
         let ty = ty.parse::<SdpType>().map_err(err)?;
-        self.pc.set_local_description(ty, sdp.as_deref()).map(|c| changes(&c)).map_err(err)
+        let now = Instant::from_millis_f64(now_ms);
+        self.pc.set_local_description(ty, sdp.as_deref(), now).map(|c| changes(&c)).map_err(err)
     }
 
     /// Returns the changes as JSON.
     #[wasm_bindgen(js_name = setRemoteDescription)]
-    pub fn set_remote_description(&mut self, ty: &str, sdp: &str) -> Result<String, JsValue> {
+    pub fn set_remote_description(&mut self, ty: &str, sdp: &str, now_ms: f64) -> Result<String, JsValue> {
         let ty = ty.parse::<SdpType>().map_err(err)?;
-        self.pc.set_remote_description(ty, sdp).map(|c| changes(&c)).map_err(err)
+        let now = Instant::from_millis_f64(now_ms);
+        self.pc.set_remote_description(ty, sdp, now).map(|c| changes(&c)).map_err(err)
+    }
+
+    /// addIceCandidate after the API's checks; `candidate` undefined is
+    /// the end of candidates.
+    #[wasm_bindgen(js_name = addIceCandidate)]
+    pub fn add_ice_candidate(
+        &mut self,
+        candidate: Option<String>,
+        sdp_mid: Option<String>,
+        sdp_m_line_index: Option<u16>,
+        now_ms: f64,
+    ) -> Result<(), JsValue> {
+        let now = Instant::from_millis_f64(now_ms);
+        self.pc.add_ice_candidate(candidate.as_deref(), sdp_mid.as_deref(), sdp_m_line_index, now).map_err(err)
+    }
+
+    /// The ICE transport's state as JSON (RTCIceTransport's attributes and
+    /// getters), or null before gathering started.
+    #[wasm_bindgen(js_name = iceTransport)]
+    pub fn ice_transport(&self) -> String {
+        let Some(agent) = self.pc.ice() else {
+            return "null".into();
+        };
+        let (ufrag, pwd) = self.pc.jsep().local_ice_credentials();
+        let remote = self.pc.jsep().remote_transport();
+        json!({
+            "state": agent.connection_state().as_str(),
+            "gatheringState": agent.gathering_state().as_str(),
+            "role": if agent.controlling() { "controlling" } else { "controlled" },
+            "localCandidates": agent.local_candidates().iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "remoteCandidates": agent.remote_candidates().iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "selectedPair": agent.selected_pair().map(|(l, r)| json!({ "local": l.to_string(), "remote": r.to_string() })),
+            "localParameters": { "usernameFragment": ufrag, "password": pwd },
+            "remoteParameters": remote.map(|r| json!({ "usernameFragment": r.ice_ufrag, "password": r.ice_pwd })),
+        })
+        .to_string()
+    }
+
+    #[wasm_bindgen(js_name = handleTunnelOpen)]
+    pub fn handle_tunnel_open(&mut self, tunnel: u32, now_ms: f64) {
+        self.pc.handle_tunnel_open(Instant::from_millis_f64(now_ms), TunnelId(tunnel));
+    }
+
+    #[wasm_bindgen(js_name = handleTunnelClosed)]
+    pub fn handle_tunnel_closed(&mut self, tunnel: u32, now_ms: f64) {
+        self.pc.handle_tunnel_closed(Instant::from_millis_f64(now_ms), TunnelId(tunnel));
+    }
+
+    #[wasm_bindgen(js_name = handleTunnelMessage)]
+    pub fn handle_tunnel_message(&mut self, tunnel: u32, message: &[u8], now_ms: f64) {
+        self.pc.handle_tunnel_message(Instant::from_millis_f64(now_ms), TunnelId(tunnel), message);
+    }
+
+    #[wasm_bindgen(js_name = handleTimeout)]
+    pub fn handle_timeout(&mut self, now_ms: f64) {
+        self.pc.handle_timeout(Instant::from_millis_f64(now_ms));
+    }
+
+    /// The next output as a plain object (`{type: 'open'|'close'|
+    /// 'transmit'|'event'|'timeout', ...}`), or undefined when drained.
+    #[wasm_bindgen(js_name = pollOutput)]
+    pub fn poll_output(&mut self) -> Result<JsValue, JsValue> {
+        let Some(output) = self.pc.poll_output() else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        let out = js_sys::Object::new();
+        let set = |k: &str, v: JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(k), &v);
+        match output {
+            Output::OpenTunnel { tunnel, url } => {
+                set("type", "open".into())?;
+                set("tunnel", tunnel.0.into())?;
+                set("url", url.into())?;
+            }
+            Output::CloseTunnel { tunnel } => {
+                set("type", "close".into())?;
+                set("tunnel", tunnel.0.into())?;
+            }
+            Output::Transmit { tunnel, data } => {
+                set("type", "transmit".into())?;
+                set("tunnel", tunnel.0.into())?;
+                set("data", js_sys::Uint8Array::from(data.as_slice()).into())?;
+            }
+            Output::Timeout(at) => {
+                set("type", "timeout".into())?;
+                set("at", at.as_millis_f64().into())?;
+            }
+            Output::Event(event) => {
+                set("type", "event".into())?;
+                set("event", js_sys::JSON::parse(&peer_event(&event).to_string())?)?;
+            }
+        }
+        Ok(out.into())
     }
 
     /// The negotiated state as JSON: signaling state, the four
@@ -208,8 +338,8 @@ impl Core {
         self.pc.restart_ice()
     }
 
-    pub fn close(&mut self) {
-        self.pc.close()
+    pub fn close(&mut self, now_ms: f64) {
+        self.pc.close(Instant::from_millis_f64(now_ms))
     }
 }
 

@@ -9,6 +9,7 @@ use wasmrtc::dtls::certificate::Certificate;
 use wasmrtc::jsep::{BundlePolicy, MediaKind, OfferOptions, SdpType, SignalingState, TransceiverDirection};
 use wasmrtc::peer::{PeerConfig, PeerConnection};
 use wasmrtc::random::Random;
+use wasmrtc::time::Instant;
 use wasmrtc::sdp::SessionDescription;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -27,7 +28,7 @@ fn peer(seed: u8) -> PeerConnection {
     let mut random = Random::from_seed([seed; 32]);
     let certificate = Certificate::generate_ecdsa_p256(&mut random, 1_700_000_000_000, 1_800_000_000_000)
         .expect("certificate");
-    PeerConnection::new(PeerConfig { bundle_policy: BundlePolicy::Balanced, certificate }, random)
+    PeerConnection::new(PeerConfig { bundle_policy: BundlePolicy::Balanced, certificate, relays: vec![] }, random)
 }
 
 #[wasm_bindgen_test]
@@ -48,11 +49,11 @@ fn two_peers_negotiate_in_wasm() {
     a.add_transceiver(MediaKind::Video, None, TransceiverDirection::SendOnly, vec![]).expect("video");
     assert!(a.is_negotiation_needed());
     let offer = a.create_offer(OfferOptions { ice_restart: false }).expect("offer");
-    a.set_local_description(SdpType::Offer, Some(&offer)).expect("sLD offer");
-    b.set_remote_description(SdpType::Offer, &offer).expect("sRD offer");
+    a.set_local_description(SdpType::Offer, Some(&offer), Instant::ZERO).expect("sLD offer");
+    b.set_remote_description(SdpType::Offer, &offer, Instant::ZERO).expect("sRD offer");
     let answer = b.create_answer().expect("answer");
-    b.set_local_description(SdpType::Answer, Some(&answer)).expect("sLD answer");
-    a.set_remote_description(SdpType::Answer, &answer).expect("sRD answer");
+    b.set_local_description(SdpType::Answer, Some(&answer), Instant::ZERO).expect("sLD answer");
+    a.set_remote_description(SdpType::Answer, &answer, Instant::ZERO).expect("sRD answer");
     assert_eq!(a.signaling_state(), SignalingState::Stable);
     assert_eq!(b.signaling_state(), SignalingState::Stable);
     assert!(!a.is_negotiation_needed());

@@ -18,12 +18,14 @@
 //! - `validate`, `apply`, `rollback`: checking, applying and rolling back
 //!   descriptions (RFC 8829 §4.1.8.2, §5.9, §5.10).
 //! - `remote_tracks`: track events and remote streams (webrtc-pc §5.4).
+//! - `candidates`: local and remote candidates in the descriptions.
 //! - `codecs`: what we offer and how answers intersect codecs.
 //! - `negotiation_needed`: webrtc-pc §4.7.3.
 //! - `media`: reading the SDP model.
 
 mod answer;
 mod apply;
+mod candidates;
 mod codecs;
 mod media;
 mod negotiation_needed;
@@ -37,6 +39,7 @@ mod transport;
 mod types;
 mod validate;
 
+pub use candidates::CandidateSection;
 pub use codecs::{capabilities, RtpCodec};
 pub use session::Session;
 pub use transceiver::TransceiverState;

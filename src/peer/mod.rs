@@ -1,27 +1,49 @@
-//! PeerConnection: the one entry point of the core, composing its layers.
-//! Today it holds the JSEP session (RFC 8829) and the local DTLS
-//! certificate; ICE, DTLS, SCTP and RTP join it as they are built, each
-//! driven by the same `handle_*` / `poll_*` verbs (DESIGN.md, "sans-IO").
+//! PeerConnection: the one entry point of the core, composing its layers:
+//! the JSEP session (RFC 8829), the local DTLS certificate, and the
+//! transport (ICE over relay tunnels). DTLS, SCTP and RTP join it as they
+//! are built, each driven by the same verbs (DESIGN.md, "sans-IO"):
+//!
+//! ```text
+//! pc.set_local_description(..., now) / handle_tunnel_message(tunnel, bytes, now) / handle_timeout(now)
+//! while let Some(output) = pc.poll_output() { ... }   // ends with Output::Timeout, if any
+//! ```
+
+mod output;
+mod transport;
+
+use std::collections::VecDeque;
 
 use crate::dtls::certificate::Certificate;
 use crate::error::RtcError;
+use crate::ice::{IceAgent, IceConnectionState, TunnelId};
 use crate::jsep::{
-    BundlePolicy, DescriptionChanges, JsepConfig, MediaKind, OfferOptions, SdpType, Session,
-    SignalingState, TransceiverDirection, TransceiverId, TransceiverState,
+    BundlePolicy, DescriptionChanges, JsepConfig, MediaKind, OfferOptions, SdpType, Session, SignalingState,
+    TransceiverDirection, TransceiverId, TransceiverState,
 };
 use crate::random::Random;
+use crate::sdp::Candidate;
+use crate::time::Instant;
+
+pub use output::{Output, PeerConnectionState, PeerEvent};
+pub use transport::Relay;
+use transport::Transport;
 
 /// What a peer is built from: its policies, its certificate and its
-/// random source, all chosen by the host.
+/// relays, all chosen by the host.
 pub struct PeerConfig {
     pub bundle_policy: BundlePolicy,
     pub certificate: Certificate,
+    pub relays: Vec<Relay>,
 }
 
 pub struct PeerConnection {
     random: Random,
     certificate: Certificate,
     jsep: Session,
+    transport: Transport,
+    outputs: VecDeque<Output>,
+    /// This drain's Timeout was handed out; the next poll ends the drain.
+    timeout_reported: bool,
 }
 
 impl PeerConnection {
@@ -31,12 +53,21 @@ impl PeerConnection {
             fingerprints: vec![("sha-256".to_string(), config.certificate.fingerprint_sha256())],
         };
         let jsep = Session::new(jsep_config, &mut random);
-        PeerConnection { random, certificate: config.certificate, jsep }
+        PeerConnection {
+            random,
+            certificate: config.certificate,
+            jsep,
+            transport: Transport::new(config.relays),
+            outputs: VecDeque::new(),
+            timeout_reported: false,
+        }
     }
 
     pub fn certificate(&self) -> &Certificate {
         &self.certificate
     }
+
+    // ----- signaling -----
 
     pub fn signaling_state(&self) -> SignalingState {
         self.jsep.signaling_state()
@@ -50,12 +81,43 @@ impl PeerConnection {
         self.jsep.create_answer(&mut self.random)
     }
 
-    pub fn set_local_description(&mut self, ty: SdpType, sdp: Option<&str>) -> Result<DescriptionChanges, RtcError> {
-        self.jsep.set_local_description(ty, sdp, &mut self.random)
+    pub fn set_local_description(
+        &mut self,
+        ty: SdpType,
+        sdp: Option<&str>,
+        now: Instant,
+    ) -> Result<DescriptionChanges, RtcError> {
+        let changes = self.jsep.set_local_description(ty, sdp, &mut self.random)?;
+        self.transport.described(&self.jsep, &mut self.random, now, &mut self.outputs);
+        Ok(changes)
     }
 
-    pub fn set_remote_description(&mut self, ty: SdpType, sdp: &str) -> Result<DescriptionChanges, RtcError> {
-        self.jsep.set_remote_description(ty, sdp, &mut self.random)
+    pub fn set_remote_description(
+        &mut self,
+        ty: SdpType,
+        sdp: &str,
+        now: Instant,
+    ) -> Result<DescriptionChanges, RtcError> {
+        let changes = self.jsep.set_remote_description(ty, sdp, &mut self.random)?;
+        self.transport.described(&self.jsep, &mut self.random, now, &mut self.outputs);
+        Ok(changes)
+    }
+
+    /// addIceCandidate (webrtc-pc §4.4.1.6) after the API's own checks:
+    /// `candidate` None (an empty candidate string) is the end of candidates.
+    pub fn add_ice_candidate(
+        &mut self,
+        candidate: Option<&str>,
+        sdp_mid: Option<&str>,
+        sdp_m_line_index: Option<u16>,
+        now: Instant,
+    ) -> Result<(), RtcError> {
+        let parsed = candidate
+            .map(Candidate::parse)
+            .transpose()
+            .map_err(|e| RtcError::operation(format!("Error processing ICE candidate: {}", e.message)))?;
+        self.jsep.add_remote_candidate(sdp_mid, sdp_m_line_index, parsed.as_ref())?;
+        self.transport.add_remote_candidate(parsed.as_ref(), now)
     }
 
     /// addTransceiver(kind or track): `track_id` is the sender's track, if any.
@@ -111,12 +173,64 @@ impl PeerConnection {
         self.jsep.restart_ice()
     }
 
-    pub fn close(&mut self) {
-        self.jsep.close()
+    pub fn close(&mut self, now: Instant) {
+        self.jsep.close();
+        self.transport.close(now, &mut self.outputs);
     }
 
     /// The JSEP session, for reading descriptions.
     pub fn jsep(&self) -> &Session {
         &self.jsep
+    }
+
+    // ----- transport -----
+
+    /// The ICE agent, once the first local description started gathering.
+    pub fn ice(&self) -> Option<&IceAgent> {
+        self.transport.agent()
+    }
+
+    pub fn ice_connection_state(&self) -> IceConnectionState {
+        self.transport.ice_connection_state()
+    }
+
+    pub fn connection_state(&self) -> PeerConnectionState {
+        self.transport.connection_state()
+    }
+
+    pub fn handle_tunnel_open(&mut self, now: Instant, tunnel: TunnelId) {
+        self.transport.handle_tunnel_open(now, tunnel);
+    }
+
+    pub fn handle_tunnel_closed(&mut self, now: Instant, tunnel: TunnelId) {
+        self.transport.handle_tunnel_closed(now, tunnel);
+    }
+
+    /// One message that arrived on a tunnel (one WebSocket message).
+    pub fn handle_tunnel_message(&mut self, now: Instant, tunnel: TunnelId, message: &[u8]) {
+        self.transport.handle_tunnel_message(now, tunnel, message);
+    }
+
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.transport.handle_timeout(now);
+    }
+
+    /// The next output; call until it returns None after every call above.
+    /// The last output before None is the next timeout, if one is scheduled.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        if self.outputs.is_empty() && !self.timeout_reported {
+            self.transport.drain(&mut self.jsep, &mut self.outputs);
+            if self.outputs.is_empty() {
+                self.timeout_reported = true;
+                if let Some(at) = self.transport.poll_timeout() {
+                    self.outputs.push_back(Output::Timeout(at));
+                }
+            }
+        }
+        let output = self.outputs.pop_front();
+        if output.is_none() {
+            self.timeout_reported = false;
+        }
+        output
     }
 }

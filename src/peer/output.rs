@@ -1,0 +1,63 @@
+//! What a PeerConnection asks of its host: the outputs its driver drains
+//! after every call (DESIGN.md, "The core's contract"), and the events that
+//! become the W3C API's events.
+
+use crate::ice::{IceConnectionState, IceGatheringState, TunnelId};
+use crate::sdp::Candidate;
+use crate::time::Instant;
+
+/// RTCPeerConnectionState (webrtc-pc §4.3.3), aggregated over the ICE and
+/// DTLS transports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PeerConnectionState {
+    New,
+    Connecting,
+    Connected,
+    Disconnected,
+    Failed,
+    Closed,
+}
+
+impl PeerConnectionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeerConnectionState::New => "new",
+            PeerConnectionState::Connecting => "connecting",
+            PeerConnectionState::Connected => "connected",
+            PeerConnectionState::Disconnected => "disconnected",
+            PeerConnectionState::Failed => "failed",
+            PeerConnectionState::Closed => "closed",
+        }
+    }
+}
+
+/// One thing for the host to do, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// Open a tunnel to the relay at `url`, then report
+    /// `handle_tunnel_open` (or `handle_tunnel_closed` if it fails).
+    OpenTunnel { tunnel: TunnelId, url: String },
+    CloseTunnel { tunnel: TunnelId },
+    /// One message for the tunnel (one WebSocket message).
+    Transmit { tunnel: TunnelId, data: Vec<u8> },
+    Event(PeerEvent),
+    /// Call `handle_timeout` at this time. Always the last output of a
+    /// drain; absent when nothing is scheduled.
+    Timeout(Instant),
+}
+
+/// An event for the API, in the order the spec fires them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeerEvent {
+    /// icecandidate with a candidate (webrtc-pc §4.8.2).
+    IceCandidate { candidate: Candidate, sdp_mid: String, sdp_m_line_index: u16, username_fragment: String, url: String },
+    /// icecandidate with null: gathering is complete.
+    IceCandidateEnd,
+    /// icecandidateerror (webrtc-pc §4.8.3).
+    IceCandidateError { url: String, error_code: u16, error_text: String },
+    IceGatheringStateChange(IceGatheringState),
+    IceConnectionStateChange(IceConnectionState),
+    ConnectionStateChange(PeerConnectionState),
+    /// RTCIceTransport's selectedcandidatepairchange.
+    SelectedCandidatePairChange { local: Candidate, remote: Candidate },
+}
