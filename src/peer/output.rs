@@ -40,7 +40,7 @@ pub enum Output {
     CloseTunnel { tunnel: TunnelId },
     /// One message for the tunnel (one WebSocket message).
     Transmit { tunnel: TunnelId, data: Vec<u8> },
-    Event(PeerEvent),
+    Event(Box<PeerEvent>),
     /// Call `handle_timeout` at this time. Always the last output of a
     /// drain; absent when nothing is scheduled.
     Timeout(Instant),

@@ -207,7 +207,7 @@ impl Transport {
                 }
                 IceEvent::ConnectionStateChange(state) => {
                     self.ice_state = state;
-                    out.push_back(Output::Event(PeerEvent::IceConnectionStateChange(state)));
+                    out.push_back(Output::Event(Box::new(PeerEvent::IceConnectionStateChange(state))));
                     let aggregate = aggregate(state);
                     if aggregate == self.connection_state {
                         continue;
@@ -222,7 +222,7 @@ impl Transport {
                     PeerEvent::IceCandidateError { url, error_code, error_text }
                 }
             };
-            out.push_back(Output::Event(event));
+            out.push_back(Output::Event(Box::new(event)));
         }
     }
 
