@@ -1,0 +1,98 @@
+// ICE through the relay tunnel, in headless Chromium: wasmrtc to wasmrtc
+// over a relay/relay pair, and wasmrtc to a native RTCPeerConnection (relay
+// policy, through wasmrtc-relay's UDP listener) with wasmrtc controlling and
+// controlled. Only ICE is asserted here: DTLS is not composed yet.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, startRelay } from './harness.mjs';
+
+let relay;
+let browser;
+let page;
+before(async () => {
+  relay = await startRelay();
+  browser = await launch();
+  page = await browser.page();
+});
+after(async () => {
+  await browser?.close();
+  await relay?.close();
+});
+
+// Runs in the page: two peers, trickling to each other, until both ICE
+// agents are connected (or 20 s pass). `kinds` says which side is native;
+// the first one offers (and controls).
+async function connect({ kinds, ports }) {
+  const ours = { iceServers: [{ urls: `ws://127.0.0.1:${ports.http}/turn`, username: 'alice', credential: 'secret' }] };
+  const theirs = {
+    iceServers: [{ urls: `turn:127.0.0.1:${ports.udp}?transport=udp`, username: 'alice', credential: 'secret' }],
+    iceTransportPolicy: 'relay',
+  };
+  const make = (kind) => (kind === 'native' ? new native.RTCPeerConnection(theirs) : new wasmrtc.RTCPeerConnection(ours));
+  const [a, b] = kinds.map(make);
+  const log = { a: [], b: [] };
+  for (const [name, pc, other] of [['a', a, b], ['b', b, a]]) {
+    pc.onicecandidate = (e) => {
+      log[name].push(`icecandidate ${e.candidate ? e.candidate.type : 'null'}`);
+      if (e.candidate) other.addIceCandidate(e.candidate).catch((err) => log[name].push(`addIceCandidate ${err.name}`));
+    };
+    pc.oniceconnectionstatechange = () => log[name].push(`ice ${pc.iceConnectionState}`);
+    pc.onicegatheringstatechange = () => log[name].push(`gathering ${pc.iceGatheringState}`);
+    pc.onicecandidateerror = (e) => log[name].push(`icecandidateerror ${e.errorCode} ${e.url}`);
+  }
+  a.createDataChannel('x');
+  a.addTransceiver('audio');
+  const start = performance.now();
+  await a.setLocalDescription();
+  await b.setRemoteDescription(a.localDescription);
+  await b.setLocalDescription();
+  await a.setRemoteDescription(b.localDescription);
+  const connected = (pc) => ['connected', 'completed'].includes(pc.iceConnectionState);
+  while (!(connected(a) && connected(b)) && performance.now() - start < 20000) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const elapsed = performance.now() - start;
+  const describe = (pc, kind) => {
+    if (kind === 'native') return { state: pc.iceConnectionState };
+    const it = pc.getTransceivers()[0].sender.transport.iceTransport;
+    const pair = it?.getSelectedCandidatePair();
+    return {
+      state: pc.iceConnectionState,
+      transportState: it?.state,
+      role: it?.role,
+      pair: pair && [pair.local.type, pair.local.address, pair.remote.type, pair.remote.address],
+      locals: it?.getLocalCandidates().length,
+    };
+  };
+  const out = { elapsed, a: describe(a, kinds[0]), b: describe(b, kinds[1]), log };
+  a.close();
+  b.close();
+  return out;
+}
+
+test('wasmrtc to wasmrtc through wasmrtc-relay: both connected over a relay/relay pair', async () => {
+  const r = await page.evaluate(connect, { kinds: ['wasmrtc', 'wasmrtc'], ports: relay.ports });
+  console.log(`# wasmrtc↔wasmrtc ICE connected in ${r.elapsed.toFixed(0)} ms`);
+  assert.equal(r.a.state, 'connected', JSON.stringify(r));
+  assert.equal(r.b.state, 'connected', JSON.stringify(r));
+  assert.deepEqual(r.a.pair, ['relay', '127.0.0.1', 'relay', '127.0.0.1']);
+  assert.deepEqual(r.b.pair, ['relay', '127.0.0.1', 'relay', '127.0.0.1']);
+  assert.equal(r.a.role, 'controlling');
+  assert.equal(r.b.role, 'controlled');
+});
+
+test('wasmrtc (controlling) to native Chromium: the native side reaches connected', async () => {
+  const r = await page.evaluate(connect, { kinds: ['wasmrtc', 'native'], ports: relay.ports });
+  console.log(`# wasmrtc→native ICE connected in ${r.elapsed.toFixed(0)} ms`);
+  assert.equal(r.b.state, 'connected', JSON.stringify(r));
+  assert.equal(r.a.state, 'connected', JSON.stringify(r));
+  assert.equal(r.a.role, 'controlling');
+});
+
+test('native Chromium (controlling) to wasmrtc: the native side reaches connected', async () => {
+  const r = await page.evaluate(connect, { kinds: ['native', 'wasmrtc'], ports: relay.ports });
+  console.log(`# native→wasmrtc ICE connected in ${r.elapsed.toFixed(0)} ms`);
+  assert.ok(['connected', 'completed'].includes(r.a.state), JSON.stringify(r));
+  assert.equal(r.b.state, 'connected', JSON.stringify(r));
+  assert.equal(r.b.role, 'controlled');
+});
