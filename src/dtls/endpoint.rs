@@ -1166,3 +1166,7 @@ impl Dtls {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "endpoint_tests.rs"]
+mod tests;
