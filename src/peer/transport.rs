@@ -25,6 +25,8 @@ pub struct Relay {
 
 pub(super) struct Transport {
     relays: Vec<Relay>,
+    /// Tunnels that closed; an ICE restart opens them again.
+    tunnel_lost: Vec<bool>,
     agent: Option<IceAgent>,
     /// The local ICE credentials the agent runs with (a change is a restart).
     local_credentials: Option<(String, String)>,
@@ -38,6 +40,7 @@ pub(super) struct Transport {
 impl Transport {
     pub(super) fn new(relays: Vec<Relay>) -> Transport {
         Transport {
+            tunnel_lost: vec![false; relays.len()],
             relays,
             agent: None,
             local_credentials: None,
@@ -86,6 +89,13 @@ impl Transport {
                 }
             }
             Some(agent) if self.local_credentials.as_ref() != Some(&credentials) => {
+                // An ICE restart allocates anew on tunnels that were lost
+                // (a relay that went away and came back).
+                for (i, r) in self.relays.iter().enumerate() {
+                    if std::mem::take(&mut self.tunnel_lost[i]) {
+                        out.push_back(Output::OpenTunnel { tunnel: TunnelId(i as u32), url: r.url.clone() });
+                    }
+                }
                 agent.restart(credentials.0.clone(), credentials.1.clone(), now);
                 self.remote_candidates.clear();
                 self.remote_end_of_candidates = false;
@@ -143,6 +153,9 @@ impl Transport {
     }
 
     pub(super) fn handle_tunnel_closed(&mut self, now: Instant, tunnel: TunnelId) {
+        if let Some(lost) = self.tunnel_lost.get_mut(tunnel.0 as usize) {
+            *lost = true;
+        }
         if let Some(agent) = self.agent.as_mut() {
             agent.handle_tunnel_closed(now, tunnel);
         }

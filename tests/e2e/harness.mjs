@@ -70,11 +70,12 @@ function relayBinary() {
   return bin;
 }
 
-/** Starts wasmrtc-relay on ephemeral 127.0.0.1 ports, serving the
- * repository (--www), with the user alice:secret; returns
- * { ports: {udp, tcp, http}, close() }. */
-export async function startRelay(extraArgs = []) {
-  const args = ('--listening-ip 127.0.0.1 --listening-port 0 --http-port 0 --relay-ip 127.0.0.1 '
+/** Starts wasmrtc-relay on 127.0.0.1, serving the repository (--www),
+ * with the user alice:secret, on the given ports (`{udp, http}`, the TCP
+ * listener shares the UDP port) or ephemeral ones; returns
+ * { ports: {udp, tcp, http}, close(signal) }. */
+export async function startRelay({ ports = { udp: 0, http: 0 }, extraArgs = [] } = {}) {
+  const args = (`--listening-ip 127.0.0.1 --listening-port ${ports.udp} --http-port ${ports.http} --relay-ip 127.0.0.1 `
     + '--min-port 49152 --max-port 65000 --realm wasmrtc --user alice:secret --allow-loopback-peers').split(' ');
   const relay = spawn(relayBinary(), [...args, '--www', ROOT, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } });
   const line = await new Promise((resolve, reject) => {
@@ -86,9 +87,9 @@ export async function startRelay(extraArgs = []) {
   if (!m) throw new Error(`unexpected relay banner: ${line}`);
   return {
     ports: { udp: Number(m[1]), tcp: Number(m[2]), http: Number(m[3]) },
-    async close() {
+    async close(signal = 'SIGTERM') {
       if (relay.exitCode !== null) return;
-      relay.kill('SIGTERM');
+      relay.kill(signal);
       await new Promise((resolve) => relay.once('exit', resolve));
     },
   };
