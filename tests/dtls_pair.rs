@@ -231,7 +231,7 @@ struct Network {
 impl Network {
     fn new(seed: u64, loss: u64) -> Network {
         Network {
-            dice: Dice(seed | 1),
+            dice: Dice(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1),
             loss,
             queue: BTreeMap::new(),
             counter: 0,
