@@ -159,9 +159,10 @@ export class RTCPeerConnection extends EventTarget {
         this.dispatchEvent(new Event('icegatheringstatechange'));
         break;
       case 'iceconnectionstatechange':
+        // Chromium fires the peer connection's event before the transport's.
         this.#iceConnectionState = event.state;
-        this.#iceTransport.dispatchEvent(new Event('statechange'));
         this.dispatchEvent(new Event('iceconnectionstatechange'));
+        this.#iceTransport.dispatchEvent(new Event('statechange'));
         break;
       case 'connectionstatechange':
         this.#connectionState = event.state;
