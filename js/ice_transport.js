@@ -60,7 +60,8 @@ export class RTCDtlsTransport extends EventTarget {
   #iceTransport;
   #read;
 
-  /** @param read returns the DTLS state ('new' until DTLS is composed). */
+  /** @param read {state(), remoteCertificates()}: the core's DTLS state
+   * and the peer's certificates (ArrayBuffers of DER). */
   constructor(token, iceTransport, read) {
     if (token !== CONSTRUCT) throw new TypeError("Failed to construct 'RTCDtlsTransport': Illegal constructor");
     super();
@@ -69,8 +70,8 @@ export class RTCDtlsTransport extends EventTarget {
   }
 
   get iceTransport() { return this.#iceTransport; }
-  get state() { return this.#read(); }
-  getRemoteCertificates() { return []; }
+  get state() { return this.#read.state(); }
+  getRemoteCertificates() { return this.#read.remoteCertificates(); }
   get [Symbol.toStringTag]() { return 'RTCDtlsTransport'; }
 }
 

@@ -6,9 +6,9 @@ import { wasm } from './core.js';
 import { RTCCertificate, generateCertificate, makeCertificate } from './certificate.js';
 import { configurationCopy, normalizeConfiguration } from './configuration.js';
 import { RTCDataChannel, dataChannelInit } from './data_channel.js';
-import { fromCore } from './errors.js';
+import { RTCError, fromCore } from './errors.js';
 import {
-  RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent, RTCTrackEvent, defineEventHandlers,
+  RTCErrorEvent, RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent, RTCTrackEvent, defineEventHandlers,
 } from './events.js';
 import { Driver } from './driver.js';
 import { RTCIceCandidate } from './ice_candidate.js';
@@ -77,6 +77,7 @@ export class RTCPeerConnection extends EventTarget {
   #iceGatheringState = 'new';
   #iceConnectionState = 'new';
   #connectionState = 'new';
+  #dtlsState = 'new';
   #lastCreatedOffer = '';
   #lastCreatedAnswer = '';
   #control;
@@ -91,7 +92,10 @@ export class RTCPeerConnection extends EventTarget {
     this.#core = coreCall(() => new wasm.Core(this.#config.bundlePolicy, der, key, relays));
     this.#driver = new Driver(this.#core, (event) => this.#coreEvent(event));
     this.#iceTransport = new RTCIceTransport(CONSTRUCT, () => this.#readIceTransport());
-    this.#dtlsTransport = new RTCDtlsTransport(CONSTRUCT, this.#iceTransport, () => (this.#closed ? 'closed' : 'new'));
+    this.#dtlsTransport = new RTCDtlsTransport(CONSTRUCT, this.#iceTransport, {
+      state: () => this.#dtlsState,
+      remoteCertificates: () => this.#core.remoteCertificates(),
+    });
     this.#control = {
       state: (id) => this.#transceiverStates.get(id),
       transport: (id) => (this.#transceiverStates.get(id)?.mid != null && this.#readIceTransport() !== null ? this.#dtlsTransport : null),
@@ -170,6 +174,15 @@ export class RTCPeerConnection extends EventTarget {
         break;
       case 'selectedcandidatepairchange':
         this.#iceTransport.dispatchEvent(new Event('selectedcandidatepairchange'));
+        break;
+      case 'dtlsstatechange':
+        this.#dtlsState = event.state;
+        this.#dtlsTransport.dispatchEvent(new Event('statechange'));
+        break;
+      case 'dtlserror':
+        this.#dtlsTransport.dispatchEvent(new RTCErrorEvent('error', {
+          error: new RTCError({ errorDetail: event.errorDetail ?? 'dtls-failure' }, event.message),
+        }));
         break;
       default:
         break;
@@ -576,6 +589,7 @@ export class RTCPeerConnection extends EventTarget {
     this.#iceGatheringState = this.#iceGatheringState === 'new' ? 'new' : 'complete';
     this.#iceConnectionState = 'closed';
     this.#connectionState = 'closed';
+    this.#dtlsState = 'closed';
     for (const channel of this.#dataChannels) channel[CLOSE_SILENTLY]();
   }
 

@@ -102,6 +102,12 @@ fn peer_event(event: &PeerEvent) -> Value {
         PeerEvent::SelectedCandidatePairChange { local, remote } => json!({
             "name": "selectedcandidatepairchange", "local": local.to_string(), "remote": remote.to_string(),
         }),
+        PeerEvent::DtlsStateChange(state) => json!({ "name": "dtlsstatechange", "state": state.as_str() }),
+        PeerEvent::DtlsError(e) => json!({
+            "name": "dtlserror",
+            "errorDetail": e.detail.map(|d| d.as_str()),
+            "message": e.message,
+        }),
     }
 }
 
@@ -198,6 +204,16 @@ impl Core {
             "remoteParameters": remote.map(|r| json!({ "usernameFragment": r.ice_ufrag, "password": r.ice_pwd })),
         })
         .to_string()
+    }
+
+    /// RTCDtlsTransport.getRemoteCertificates(): one ArrayBuffer of DER each.
+    #[wasm_bindgen(js_name = remoteCertificates)]
+    pub fn remote_certificates(&self) -> js_sys::Array {
+        self.pc
+            .remote_certificates()
+            .iter()
+            .map(|der| JsValue::from(js_sys::Uint8Array::from(der.as_slice()).buffer()))
+            .collect()
     }
 
     #[wasm_bindgen(js_name = handleTunnelOpen)]

@@ -162,6 +162,18 @@ pub enum DtlsState {
     Failed,
 }
 
+impl DtlsState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DtlsState::New => "new",
+            DtlsState::Connecting => "connecting",
+            DtlsState::Connected => "connected",
+            DtlsState::Closed => "closed",
+            DtlsState::Failed => "failed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DtlsEvent {
     Connected {

@@ -33,12 +33,8 @@ impl IceCredentials {
 }
 
 /// Our DTLS role once an answer fixed it (RFC 8842 §5): `a=setup:active`
-/// makes that side the client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DtlsRole {
-    Client,
-    Server,
-}
+/// makes that side the client. The DTLS layer's own type.
+pub use crate::dtls::DtlsRole;
 
 /// The remote end of the (bundled) transport, for the ICE and DTLS layers.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! PeerConnection: the one entry point of the core, composing its layers:
 //! the JSEP session (RFC 8829), the local DTLS certificate, and the
-//! transport (ICE over relay tunnels). DTLS, SCTP and RTP join it as they
-//! are built, each driven by the same verbs (DESIGN.md, "sans-IO"):
+//! transport (ICE over relay tunnels, DTLS over ICE). SCTP and RTP join it
+//! as they are built, each driven by the same verbs (DESIGN.md, "sans-IO"):
 //!
 //! ```text
 //! pc.set_local_description(..., now) / handle_tunnel_message(tunnel, bytes, now) / handle_timeout(now)
@@ -14,6 +14,7 @@ mod transport;
 use std::collections::VecDeque;
 
 use crate::dtls::certificate::Certificate;
+use crate::dtls::DtlsState;
 use crate::error::RtcError;
 use crate::ice::{IceAgent, IceConnectionState, TunnelId};
 use crate::jsep::{
@@ -55,9 +56,9 @@ impl PeerConnection {
         let jsep = Session::new(jsep_config, &mut random);
         PeerConnection {
             random,
+            transport: Transport::new(config.relays, config.certificate.clone()),
             certificate: config.certificate,
             jsep,
-            transport: Transport::new(config.relays),
             outputs: VecDeque::new(),
             timeout_reported: false,
         }
@@ -196,6 +197,15 @@ impl PeerConnection {
 
     pub fn connection_state(&self) -> PeerConnectionState {
         self.transport.connection_state()
+    }
+
+    pub fn dtls_state(&self) -> DtlsState {
+        self.transport.dtls_state()
+    }
+
+    /// RTCDtlsTransport.getRemoteCertificates(): DER, the peer's own first.
+    pub fn remote_certificates(&self) -> &[Vec<u8>] {
+        self.transport.remote_certificates()
     }
 
     pub fn handle_tunnel_open(&mut self, now: Instant, tunnel: TunnelId) {

@@ -2,6 +2,8 @@
 //! after every call (DESIGN.md, "The core's contract"), and the events that
 //! become the W3C API's events.
 
+use crate::dtls::DtlsState;
+use crate::error::RtcError;
 use crate::ice::{IceConnectionState, IceGatheringState, TunnelId};
 use crate::sdp::Candidate;
 use crate::time::Instant;
@@ -60,4 +62,9 @@ pub enum PeerEvent {
     ConnectionStateChange(PeerConnectionState),
     /// RTCIceTransport's selectedcandidatepairchange.
     SelectedCandidatePairChange { local: Candidate, remote: Candidate },
+    /// RTCDtlsTransport's statechange.
+    DtlsStateChange(DtlsState),
+    /// RTCDtlsTransport's error (an RTCErrorEvent): `dtls-failure` or
+    /// `fingerprint-failure`.
+    DtlsError(RtcError),
 }

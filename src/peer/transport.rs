@@ -1,11 +1,15 @@
-//! The peer's transport: one ICE agent (everything bundled) over the relay
-//! tunnels, created when the first local description is set (webrtc-pc
-//! §4.4.1.5: gathering starts then), fed the remote description's
-//! credentials and candidates, and its events turned into the API's
-//! (§5.6 RTCIceTransport, §4.3.3 connection state).
+//! The peer's transport (webrtc-pc §5.5, §5.6): one ICE agent over the relay
+//! tunnels (everything bundled) and one DTLS endpoint over it. The agent is
+//! created when the first local description is set (§4.4.1.5: gathering
+//! starts then) and fed the remote description's credentials and
+//! candidates; DTLS starts once an answer fixed the roles (RFC 8842) and the
+//! remote fingerprint is known. Their events become the API's, and the
+//! connection state is aggregated from both (§4.3.3).
 
 use std::collections::VecDeque;
 
+use crate::dtls::certificate::Certificate;
+use crate::dtls::{is_dtls, Dtls, DtlsConfig, DtlsEvent, DtlsState};
 use crate::error::RtcError;
 use crate::ice::{IceAgent, IceConfig, IceConnectionState, IceEvent, RelayConfig, TunnelId};
 use crate::jsep::Session;
@@ -14,6 +18,11 @@ use crate::sdp::Candidate;
 use crate::time::Instant;
 
 use super::output::{Output, PeerConnectionState, PeerEvent};
+
+/// DTLS datagrams held while ICE has no path yet (a client's first flight
+/// is made before the first pair succeeds); more than this are dropped and
+/// left to DTLS retransmission.
+const MAX_HELD_DATAGRAMS: usize = 16;
 
 /// A relay from iceServers: a `ws:`/`wss:` URL and its TURN credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,29 +34,42 @@ pub struct Relay {
 
 pub(super) struct Transport {
     relays: Vec<Relay>,
+    certificate: Certificate,
     /// Tunnels that closed; an ICE restart opens them again.
     tunnel_lost: Vec<bool>,
     agent: Option<IceAgent>,
+    dtls: Option<Dtls>,
     /// The local ICE credentials the agent runs with (a change is a restart).
     local_credentials: Option<(String, String)>,
     /// Remote candidates already handed to the agent, by their SDP text.
     remote_candidates: Vec<String>,
     remote_end_of_candidates: bool,
-    connection_state: PeerConnectionState,
+    held: VecDeque<Vec<u8>>,
+    remote_certificates: Vec<Vec<u8>>,
     ice_state: IceConnectionState,
+    dtls_state: DtlsState,
+    connection_state: PeerConnectionState,
+    /// The time of the call being handled, for work done while draining.
+    now: Instant,
 }
 
 impl Transport {
-    pub(super) fn new(relays: Vec<Relay>) -> Transport {
+    pub(super) fn new(relays: Vec<Relay>, certificate: Certificate) -> Transport {
         Transport {
             tunnel_lost: vec![false; relays.len()],
             relays,
+            certificate,
             agent: None,
+            dtls: None,
             local_credentials: None,
             remote_candidates: Vec::new(),
             remote_end_of_candidates: false,
-            connection_state: PeerConnectionState::New,
+            held: VecDeque::new(),
+            remote_certificates: Vec::new(),
             ice_state: IceConnectionState::New,
+            dtls_state: DtlsState::New,
+            connection_state: PeerConnectionState::New,
+            now: Instant::ZERO,
         }
     }
 
@@ -57,8 +79,9 @@ impl Transport {
 
     /// After a description was applied: start gathering at the first local
     /// description, restart on new local credentials, take the remote
-    /// credentials and candidates.
+    /// credentials and candidates, start DTLS once its role is known.
     pub(super) fn described(&mut self, jsep: &Session, random: &mut Random, now: Instant, out: &mut VecDeque<Output>) {
+        self.now = now;
         if jsep.local_description().is_none() {
             return;
         }
@@ -120,10 +143,17 @@ impl Transport {
             self.remote_end_of_candidates = true;
             agent.end_of_remote_candidates();
         }
+        if let (None, Some(role)) = (&self.dtls, jsep.dtls_role()) {
+            let mut seed = [0u8; 32];
+            random.fill(&mut seed);
+            let config = DtlsConfig::new(role, self.certificate.clone(), remote.fingerprints);
+            self.dtls = Some(Dtls::new(config, Random::from_seed(seed), now));
+        }
     }
 
     /// A candidate from addIceCandidate; `None` is the end of candidates.
     pub(super) fn add_remote_candidate(&mut self, candidate: Option<&Candidate>, now: Instant) -> Result<(), RtcError> {
+        self.now = now;
         let Some(agent) = self.agent.as_mut() else {
             // No local description yet: the candidate waits in the remote
             // description and is taken when gathering starts.
@@ -147,12 +177,14 @@ impl Transport {
     }
 
     pub(super) fn handle_tunnel_open(&mut self, now: Instant, tunnel: TunnelId) {
+        self.now = now;
         if let Some(agent) = self.agent.as_mut() {
             agent.handle_tunnel_open(now, tunnel);
         }
     }
 
     pub(super) fn handle_tunnel_closed(&mut self, now: Instant, tunnel: TunnelId) {
+        self.now = now;
         if let Some(lost) = self.tunnel_lost.get_mut(tunnel.0 as usize) {
             *lost = true;
         }
@@ -162,24 +194,38 @@ impl Transport {
     }
 
     pub(super) fn handle_tunnel_message(&mut self, now: Instant, tunnel: TunnelId, message: &[u8]) {
+        self.now = now;
         if let Some(agent) = self.agent.as_mut() {
             agent.handle_tunnel_message(now, tunnel, message);
         }
     }
 
     pub(super) fn handle_timeout(&mut self, now: Instant) {
+        self.now = now;
         if let Some(agent) = self.agent.as_mut() {
             agent.handle_timeout(now);
+        }
+        if let Some(dtls) = self.dtls.as_mut() {
+            if dtls.poll_timeout().is_some_and(|t| t <= now) {
+                dtls.handle_timeout(now);
+            }
         }
     }
 
     pub(super) fn poll_timeout(&self) -> Option<Instant> {
-        self.agent.as_ref()?.poll_timeout()
+        let ice = self.agent.as_ref().and_then(IceAgent::poll_timeout);
+        let dtls = self.dtls.as_ref().and_then(Dtls::poll_timeout);
+        ice.into_iter().chain(dtls).min()
     }
 
     pub(super) fn close(&mut self, now: Instant, out: &mut VecDeque<Output>) {
+        self.now = now;
+        // close_notify, then the deallocations, go out before the tunnels close.
+        if let Some(dtls) = self.dtls.as_mut() {
+            dtls.close(now);
+        }
+        self.send_dtls();
         if let Some(agent) = self.agent.as_mut() {
-            // The deallocations go out before the tunnels close.
             agent.close(now);
             while let Some((tunnel, data)) = agent.poll_transmit() {
                 out.push_back(Output::Transmit { tunnel, data });
@@ -191,51 +237,140 @@ impl Transport {
         self.connection_state = PeerConnectionState::Closed;
     }
 
-    /// Moves the agent's transmits and events to `out`, surfacing local
-    /// candidates in the local description as they come.
+    /// Moves DTLS's datagrams into ICE, ICE's transmits to `out`, and both
+    /// layers' events to the API's, until nothing moves.
     pub(super) fn drain(&mut self, jsep: &mut Session, out: &mut VecDeque<Output>) {
-        let Some(agent) = self.agent.as_mut() else {
+        loop {
+            self.send_dtls();
+            let mut moved = false;
+            if let Some(agent) = self.agent.as_mut() {
+                while let Some((tunnel, data)) = agent.poll_transmit() {
+                    out.push_back(Output::Transmit { tunnel, data });
+                    moved = true;
+                }
+            }
+            while let Some(event) = self.agent.as_mut().and_then(IceAgent::poll_event) {
+                moved = true;
+                self.ice_event(event, jsep, out);
+            }
+            while let Some(event) = self.dtls.as_mut().and_then(Dtls::poll_event) {
+                moved = true;
+                self.dtls_event(event, out);
+            }
+            if !moved {
+                return;
+            }
+        }
+    }
+
+    /// DTLS datagrams to the peer over the selected pair; held while ICE has
+    /// no path.
+    fn send_dtls(&mut self) {
+        let (Some(dtls), Some(agent)) = (self.dtls.as_mut(), self.agent.as_mut()) else {
             return;
         };
-        while let Some((tunnel, data)) = agent.poll_transmit() {
-            out.push_back(Output::Transmit { tunnel, data });
+        while let Some(datagram) = dtls.poll_transmit() {
+            self.held.push_back(datagram);
+            if self.held.len() > MAX_HELD_DATAGRAMS {
+                self.held.pop_front();
+            }
         }
-        while let Some(event) = agent.poll_event() {
-            let event = match event {
-                IceEvent::LocalCandidate { candidate, url } => {
-                    let Some(section) = jsep.add_local_candidate(&candidate) else { continue };
-                    let username_fragment = jsep.local_ice_credentials().0;
-                    PeerEvent::IceCandidate {
-                        candidate,
-                        sdp_mid: section.mid,
-                        sdp_m_line_index: section.m_line_index,
-                        username_fragment,
-                        url,
+        while let Some(datagram) = self.held.front() {
+            if agent.send(self.now, datagram).is_err() {
+                return;
+            }
+            self.held.pop_front();
+        }
+    }
+
+    fn ice_event(&mut self, event: IceEvent, jsep: &mut Session, out: &mut VecDeque<Output>) {
+        let event = match event {
+            IceEvent::LocalCandidate { candidate, url } => {
+                let Some(section) = jsep.add_local_candidate(&candidate) else { return };
+                let username_fragment = jsep.local_ice_credentials().0;
+                PeerEvent::IceCandidate {
+                    candidate,
+                    sdp_mid: section.mid,
+                    sdp_m_line_index: section.m_line_index,
+                    username_fragment,
+                    url,
+                }
+            }
+            IceEvent::GatheringStateChange(state) => PeerEvent::IceGatheringStateChange(state),
+            IceEvent::GatheringComplete => {
+                jsep.add_local_end_of_candidates();
+                PeerEvent::IceCandidateEnd
+            }
+            IceEvent::ConnectionStateChange(state) => {
+                self.ice_state = state;
+                out.push_back(Output::Event(Box::new(PeerEvent::IceConnectionStateChange(state))));
+                self.update_connection_state(out);
+                return;
+            }
+            IceEvent::SelectedPairChange { local, remote } => PeerEvent::SelectedCandidatePairChange { local, remote },
+            IceEvent::Data(datagram) => {
+                // RFC 7983 demultiplexing: DTLS records; SRTP has no layer yet.
+                if let (Some(dtls), Some(&first)) = (self.dtls.as_mut(), datagram.first()) {
+                    if is_dtls(first) {
+                        dtls.handle_datagram(self.now, &datagram);
                     }
                 }
-                IceEvent::GatheringStateChange(state) => PeerEvent::IceGatheringStateChange(state),
-                IceEvent::GatheringComplete => {
-                    jsep.add_local_end_of_candidates();
-                    PeerEvent::IceCandidateEnd
-                }
-                IceEvent::ConnectionStateChange(state) => {
-                    self.ice_state = state;
-                    out.push_back(Output::Event(Box::new(PeerEvent::IceConnectionStateChange(state))));
-                    let aggregate = aggregate(state);
-                    if aggregate == self.connection_state {
-                        continue;
-                    }
-                    self.connection_state = aggregate;
-                    PeerEvent::ConnectionStateChange(aggregate)
-                }
-                IceEvent::SelectedPairChange { local, remote } => PeerEvent::SelectedCandidatePairChange { local, remote },
-                // DTLS is not composed yet: its records have nowhere to go.
-                IceEvent::Data(_) => continue,
-                IceEvent::CandidateError { url, error_code, error_text } => {
-                    PeerEvent::IceCandidateError { url, error_code, error_text }
-                }
-            };
-            out.push_back(Output::Event(Box::new(event)));
+                return;
+            }
+            IceEvent::CandidateError { url, error_code, error_text } => {
+                PeerEvent::IceCandidateError { url, error_code, error_text }
+            }
+        };
+        out.push_back(Output::Event(Box::new(event)));
+    }
+
+    fn dtls_event(&mut self, event: DtlsEvent, out: &mut VecDeque<Output>) {
+        match event {
+            DtlsEvent::Connected { remote_certificates, .. } => {
+                self.remote_certificates = remote_certificates;
+                self.dtls_state_changed(DtlsState::Connected, out);
+            }
+            // Application data is SCTP's, once data channels are composed.
+            DtlsEvent::ApplicationData(_) => {}
+            DtlsEvent::Closed => self.dtls_state_changed(DtlsState::Closed, out),
+            DtlsEvent::Failed(error) => {
+                // webrtc-pc §5.5: the error event, then the state change.
+                out.push_back(Output::Event(Box::new(PeerEvent::DtlsError(error))));
+                self.dtls_state_changed(DtlsState::Failed, out);
+            }
+        }
+    }
+
+    fn dtls_state_changed(&mut self, state: DtlsState, out: &mut VecDeque<Output>) {
+        if self.dtls_state == DtlsState::New && state != DtlsState::Connecting {
+            // The API shows `connecting` before any outcome.
+            self.dtls_state = DtlsState::Connecting;
+            out.push_back(Output::Event(Box::new(PeerEvent::DtlsStateChange(DtlsState::Connecting))));
+        }
+        if self.dtls_state == state {
+            return;
+        }
+        self.dtls_state = state;
+        out.push_back(Output::Event(Box::new(PeerEvent::DtlsStateChange(state))));
+        self.update_connection_state(out);
+    }
+
+    fn update_connection_state(&mut self, out: &mut VecDeque<Output>) {
+        if self.connection_state == PeerConnectionState::Closed {
+            return;
+        }
+        // DTLS is connecting from the moment it exists and ICE has a path.
+        if self.dtls_state == DtlsState::New
+            && self.dtls.is_some()
+            && matches!(self.ice_state, IceConnectionState::Connected | IceConnectionState::Completed)
+        {
+            self.dtls_state = DtlsState::Connecting;
+            out.push_back(Output::Event(Box::new(PeerEvent::DtlsStateChange(DtlsState::Connecting))));
+        }
+        let state = aggregate(self.ice_state, self.dtls_state);
+        if state != self.connection_state {
+            self.connection_state = state;
+            out.push_back(Output::Event(Box::new(PeerEvent::ConnectionStateChange(state))));
         }
     }
 
@@ -246,19 +381,27 @@ impl Transport {
     pub(super) fn ice_connection_state(&self) -> IceConnectionState {
         self.ice_state
     }
+
+    pub(super) fn dtls_state(&self) -> DtlsState {
+        self.dtls_state
+    }
+
+    /// The peer's certificate chain, DER, once DTLS connected.
+    pub(super) fn remote_certificates(&self) -> &[Vec<u8>] {
+        &self.remote_certificates
+    }
 }
 
-/// RTCPeerConnectionState from the one ICE transport's state (webrtc-pc
-/// §4.3.3), with the DTLS transport still `new`: DTLS is not composed yet,
-/// so a connected ICE transport leaves the peer `connecting`.
-fn aggregate(ice: IceConnectionState) -> PeerConnectionState {
-    match ice {
-        IceConnectionState::Closed => PeerConnectionState::Closed,
-        IceConnectionState::Failed => PeerConnectionState::Failed,
-        IceConnectionState::Disconnected => PeerConnectionState::Disconnected,
-        IceConnectionState::New => PeerConnectionState::New,
-        IceConnectionState::Checking
-        | IceConnectionState::Connected
-        | IceConnectionState::Completed => PeerConnectionState::Connecting,
+/// RTCPeerConnectionState (webrtc-pc §4.3.3) from the one ICE and the one
+/// DTLS transport.
+fn aggregate(ice: IceConnectionState, dtls: DtlsState) -> PeerConnectionState {
+    use IceConnectionState as I;
+    match (ice, dtls) {
+        (I::Closed, _) => PeerConnectionState::Closed,
+        (I::Failed, _) | (_, DtlsState::Failed) => PeerConnectionState::Failed,
+        (I::Disconnected, _) => PeerConnectionState::Disconnected,
+        (I::New, DtlsState::New | DtlsState::Closed) => PeerConnectionState::New,
+        (I::New | I::Checking, _) | (_, DtlsState::New | DtlsState::Connecting) => PeerConnectionState::Connecting,
+        (I::Connected | I::Completed, DtlsState::Connected | DtlsState::Closed) => PeerConnectionState::Connected,
     }
 }
