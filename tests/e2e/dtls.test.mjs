@@ -98,3 +98,55 @@ for (const [kinds, tamper] of [
     if (kindOf[other] === 'wasmrtc') assert.deepEqual(r.errors[other], ['dtls-failure'], JSON.stringify(r));
   });
 }
+
+test('generateCertificate() gives what native Chromium gives, and DTLS uses the configured certificate', async () => {
+  const r = await page.evaluate(async (ports) => {
+    const shape = async (api) => {
+      const cert = await api.RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' });
+      const fps = cert.getFingerprints();
+      const days = (cert.expires - Date.now()) / 86400000;
+      let expiring;
+      try {
+        const short = await api.RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256', expires: 3600000 });
+        expiring = Math.round((short.expires - Date.now()) / 60000);
+      } catch (e) { expiring = e.name; }
+      let bad;
+      try { await api.RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-384x' }); bad = 'ok'; } catch (e) { bad = e.name; }
+      return {
+        tag: Object.prototype.toString.call(cert),
+        expiresType: typeof cert.expires,
+        days: Math.round(days),
+        fingerprints: fps.map((f) => [f.algorithm, /^([0-9a-f]{2}:){31}[0-9a-f]{2}$/.test(f.value)]),
+        sameEachCall: JSON.stringify(cert.getFingerprints()) === JSON.stringify(fps) && cert.getFingerprints() !== fps,
+        expiring,
+        bad,
+      };
+    };
+    // The certificate given in RTCConfiguration is the one the peer's DTLS
+    // presents: the native side sees its fingerprint.
+    const cert = await wasmrtc.RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' });
+    const ours = new wasmrtc.RTCPeerConnection({ certificates: [cert], iceServers: [{ urls: `ws://127.0.0.1:${ports.http}/turn`, username: 'alice', credential: 'secret' }] });
+    const theirs = new native.RTCPeerConnection({ iceServers: [{ urls: `turn:127.0.0.1:${ports.udp}?transport=udp`, username: 'alice', credential: 'secret' }], iceTransportPolicy: 'relay' });
+    ours.onicecandidate = (e) => e.candidate && theirs.addIceCandidate(e.candidate);
+    theirs.onicecandidate = (e) => e.candidate && ours.addIceCandidate(e.candidate);
+    ours.addTransceiver('audio');
+    await ours.setLocalDescription();
+    await theirs.setRemoteDescription(ours.localDescription);
+    await theirs.setLocalDescription();
+    await ours.setRemoteDescription(theirs.localDescription);
+    const start = performance.now();
+    while (theirs.connectionState !== 'connected' && performance.now() - start < 20000) await new Promise((res) => setTimeout(res, 20));
+    const der = theirs.getTransceivers()[0].sender.transport.getRemoteCertificates()[0];
+    const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', der))].map((v) => v.toString(16).padStart(2, '0')).join(':');
+    const sdpFingerprint = ours.localDescription.sdp.match(/a=fingerprint:sha-256 (\S+)/)[1].toLowerCase();
+    ours.close();
+    theirs.close();
+    return {
+      native: await shape(native), ours: await shape(wasmrtc),
+      seen: digest, configured: cert.getFingerprints()[0].value, sdpFingerprint,
+    };
+  }, relay.ports);
+  assert.deepEqual(r.ours, r.native);
+  assert.equal(r.seen, r.configured);
+  assert.equal(r.sdpFingerprint, r.configured);
+});
