@@ -1,8 +1,10 @@
-// RTCDataChannel (webrtc-pc §6.2). This layer holds the channel's
-// attributes and its connecting state; the SCTP transport that opens it
-// lives in the data channel layer of the core.
-import { defineEventHandlers } from './events.js';
-import { CLOSE_SILENTLY, CONSTRUCT } from './internal.js';
+// RTCDataChannel (webrtc-pc §6.2) and RTCSctpTransport (§6.1.1). The
+// channels' SCTP, DCEP and buffering live in the core's data channel layer;
+// these objects hold the attributes, convert what send() takes and what
+// message events carry, and fire the events in the spec's order.
+import { RTCError } from './errors.js';
+import { RTCErrorEvent, defineEventHandlers } from './events.js';
+import { CHANNEL_EVENT, CLOSE_SILENTLY, CONSTRUCT } from './internal.js';
 
 const PRIORITIES = ['very-low', 'low', 'medium', 'high'];
 const BINARY_TYPES = ['blob', 'arraybuffer'];
@@ -54,16 +56,36 @@ function optionalUnsignedShort(value, context, member) {
   return Math.trunc(n);
 }
 
+/** Text, ArrayBuffer, a view, or (async) a Blob, as send() takes them
+ * (WebIDL overloads: anything else is converted to a string). */
+function payload(data) {
+  if (data instanceof ArrayBuffer) return { binary: true, bytes: new Uint8Array(data) };
+  if (ArrayBuffer.isView(data)) return { binary: true, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return { binary: true, blob: data };
+  return { binary: false, bytes: new TextEncoder().encode(String(data)) };
+}
+
 export class RTCDataChannel extends EventTarget {
+  #handle;
+  #control;
   #attrs;
-  #readyState = 'connecting';
+  #readyState;
   #bufferedAmountLowThreshold = 0;
   #binaryType = 'blob';
+  // Sends waiting behind a Blob being read, so that order is kept.
+  #queued = [];
+  #queuedBytes = 0;
 
-  constructor(token, attrs) {
+  /** @param control the peer connection's hooks: send(handle, binary,
+   * bytes), close(handle) → closed at once, bufferedAmount(handle),
+   * setThreshold(handle, n), id(handle), maxMessageSize(). */
+  constructor(token, handle, attrs, control, readyState = 'connecting') {
     if (token !== CONSTRUCT) throw new TypeError("Failed to construct 'RTCDataChannel': Illegal constructor");
     super();
+    this.#handle = handle;
     this.#attrs = attrs;
+    this.#control = control;
+    this.#readyState = readyState;
   }
 
   get label() { return this.#attrs.label; }
@@ -72,36 +94,117 @@ export class RTCDataChannel extends EventTarget {
   get maxRetransmits() { return this.#attrs.maxRetransmits; }
   get protocol() { return this.#attrs.protocol; }
   get negotiated() { return this.#attrs.negotiated; }
-  get id() { return this.#attrs.id; }
+  // Known once the DTLS role is (in-band channels); kept after close.
+  get id() {
+    this.#attrs.id ??= this.#control.id(this.#handle) ?? null;
+    return this.#attrs.id;
+  }
   get priority() { return this.#attrs.priority; }
   get readyState() { return this.#readyState; }
-  get bufferedAmount() { return 0; }
+  get bufferedAmount() { return this.#control.bufferedAmount(this.#handle) + this.#queuedBytes; }
   get bufferedAmountLowThreshold() { return this.#bufferedAmountLowThreshold; }
-  set bufferedAmountLowThreshold(value) { this.#bufferedAmountLowThreshold = Number(value) >>> 0; }
+  set bufferedAmountLowThreshold(value) {
+    this.#bufferedAmountLowThreshold = Number(value) >>> 0;
+    this.#control.setThreshold(this.#handle, this.#bufferedAmountLowThreshold);
+  }
   get binaryType() { return this.#binaryType; }
   set binaryType(value) {
     // The spec ignores invalid values instead of throwing.
     if (BINARY_TYPES.includes(value)) this.#binaryType = value;
   }
 
-  send() {
+  /** webrtc-pc §6.2 send(): InvalidStateError unless open, TypeError over
+   * maxMessageSize, OperationError when the transport refuses it. */
+  send(data) {
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'send' on 'RTCDataChannel': 1 argument required, but only 0 present.");
     if (this.#readyState !== 'open') {
       throw new DOMException("Failed to execute 'send' on 'RTCDataChannel': RTCDataChannel.readyState is not 'open'", 'InvalidStateError');
     }
+    const message = payload(data);
+    const size = message.blob ? message.blob.size : message.bytes.byteLength;
+    if (size > this.#control.maxMessageSize()) {
+      throw new TypeError(`Failed to execute 'send' on 'RTCDataChannel': Message of ${size} bytes exceeds maxMessageSize ${this.#control.maxMessageSize()}.`);
+    }
+    if (message.blob || this.#queued.length > 0) {
+      this.#queue(message, size);
+      return;
+    }
+    this.#control.send(this.#handle, message.binary, message.bytes);
+  }
+
+  #queue(message, size) {
+    this.#queued.push(message);
+    this.#queuedBytes += size;
+    if (this.#queued.length > 1) return;
+    const next = async () => {
+      while (this.#queued.length > 0 && this.#readyState === 'open') {
+        const m = this.#queued[0];
+        const bytes = m.blob ? new Uint8Array(await m.blob.arrayBuffer()) : m.bytes;
+        this.#queued.shift();
+        this.#queuedBytes -= bytes.byteLength;
+        if (this.#readyState !== 'open') break;
+        this.#control.send(this.#handle, m.binary, bytes);
+      }
+      this.#queued = [];
+      this.#queuedBytes = 0;
+    };
+    next().catch((e) => this.dispatchEvent(new RTCErrorEvent('error', {
+      error: new RTCError({ errorDetail: 'data-channel-failure' }, String(e?.message ?? e)),
+    })));
   }
 
   close() {
     if (this.#readyState === 'closing' || this.#readyState === 'closed') return;
     this.#readyState = 'closing';
-    // With no SCTP association yet there is no stream to reset: the closing
-    // procedure completes at once (webrtc-pc §6.2.4).
-    setTimeout(() => this.#markClosed(true), 0);
+    if (this.#control.close(this.#handle)) {
+      // Never reached the transport: nothing to reset (webrtc-pc §6.2.4).
+      setTimeout(() => this.#closed(true), 0);
+    }
+  }
+
+  /** What the transport reports for this channel (webrtc-pc §6.2). */
+  [CHANNEL_EVENT](event) {
+    switch (event.name) {
+      case 'open':
+        if (this.#readyState !== 'connecting') return;
+        this.#attrs.id ??= this.#control.id(this.#handle) ?? null;
+        this.#readyState = 'open';
+        this.dispatchEvent(new Event('open'));
+        break;
+      case 'message': {
+        if (this.#readyState !== 'open') return;
+        let data;
+        if (!event.binary) data = new TextDecoder().decode(event.data);
+        else if (this.#binaryType === 'arraybuffer') data = event.data.buffer.byteLength === event.data.byteLength ? event.data.buffer : event.data.slice().buffer;
+        else data = new Blob([event.data]);
+        this.dispatchEvent(new MessageEvent('message', { data }));
+        break;
+      }
+      case 'bufferedamountlow':
+        this.dispatchEvent(new Event('bufferedamountlow'));
+        break;
+      case 'closing':
+        if (this.#readyState === 'closed') return;
+        this.#readyState = 'closing';
+        this.dispatchEvent(new Event('closing'));
+        break;
+      case 'channelerror':
+        this.dispatchEvent(new RTCErrorEvent('error', {
+          error: new RTCError({ errorDetail: event.errorDetail ?? 'data-channel-failure' }, event.message),
+        }));
+        break;
+      case 'close':
+        this.#closed(true);
+        break;
+      default:
+        break;
+    }
   }
 
   /** The peer connection closes its channels without events (§4.4.1.7). */
-  [CLOSE_SILENTLY]() { this.#markClosed(false); }
+  [CLOSE_SILENTLY]() { this.#closed(false); }
 
-  #markClosed(fireEvent) {
+  #closed(fireEvent) {
     if (this.#readyState === 'closed') return;
     this.#readyState = 'closed';
     if (fireEvent) this.dispatchEvent(new Event('close'));
@@ -111,3 +214,26 @@ export class RTCDataChannel extends EventTarget {
 }
 
 defineEventHandlers(RTCDataChannel.prototype, ['open', 'bufferedamountlow', 'error', 'closing', 'close', 'message']);
+
+/** RTCSctpTransport (webrtc-pc §6.1.1): one per peer connection once the
+ * application section is negotiated. */
+export class RTCSctpTransport extends EventTarget {
+  #transport;
+  #read;
+
+  /** @param read returns the core's {state, maxMessageSize, maxChannels}. */
+  constructor(token, dtlsTransport, read) {
+    if (token !== CONSTRUCT) throw new TypeError("Failed to construct 'RTCSctpTransport': Illegal constructor");
+    super();
+    this.#transport = dtlsTransport;
+    this.#read = read;
+  }
+
+  get transport() { return this.#transport; }
+  get state() { return this.#read()?.state ?? 'connecting'; }
+  get maxMessageSize() { return this.#read()?.maxMessageSize ?? 65536; }
+  get maxChannels() { return this.#read()?.maxChannels ?? null; }
+  get [Symbol.toStringTag]() { return 'RTCSctpTransport'; }
+}
+
+defineEventHandlers(RTCSctpTransport.prototype, ['statechange']);

@@ -21,6 +21,8 @@ export declare const RTCIceTransport: typeof globalThis.RTCIceTransport;
 export type RTCIceTransport = globalThis.RTCIceTransport;
 export declare const RTCDtlsTransport: typeof globalThis.RTCDtlsTransport;
 export type RTCDtlsTransport = globalThis.RTCDtlsTransport;
+export declare const RTCSctpTransport: typeof globalThis.RTCSctpTransport;
+export type RTCSctpTransport = globalThis.RTCSctpTransport;
 export declare const RTCCertificate: typeof globalThis.RTCCertificate;
 export type RTCCertificate = globalThis.RTCCertificate;
 export declare const RTCError: typeof globalThis.RTCError;

@@ -5,7 +5,7 @@ export { RTCPeerConnection } from './peer_connection.js';
 export { RTCSessionDescription } from './session_description.js';
 export { RTCIceCandidate } from './ice_candidate.js';
 export { RTCRtpTransceiver, RTCRtpSender, RTCRtpReceiver } from './rtp_transceiver.js';
-export { RTCDataChannel } from './data_channel.js';
+export { RTCDataChannel, RTCSctpTransport } from './data_channel.js';
 export { RTCDtlsTransport, RTCIceTransport } from './ice_transport.js';
 export { RTCCertificate } from './certificate.js';
 export { RTCError } from './errors.js';

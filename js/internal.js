@@ -5,3 +5,4 @@ export const CONSTRUCT = Symbol('wasmrtc.construct');
 export const CLOSE_SILENTLY = Symbol('wasmrtc.closeSilently');
 export const SET_TRACK = Symbol('wasmrtc.setTrack');
 export const TRANSCEIVER_ID = Symbol('wasmrtc.transceiverId');
+export const CHANNEL_EVENT = Symbol('wasmrtc.channelEvent');

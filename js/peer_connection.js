@@ -5,17 +5,17 @@
 import { wasm } from './core.js';
 import { RTCCertificate, generateCertificate, makeCertificate } from './certificate.js';
 import { configurationCopy, normalizeConfiguration } from './configuration.js';
-import { RTCDataChannel, dataChannelInit } from './data_channel.js';
+import { RTCDataChannel, RTCSctpTransport, dataChannelInit } from './data_channel.js';
 import { RTCError, fromCore } from './errors.js';
 import {
-  RTCErrorEvent, RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent, RTCTrackEvent, defineEventHandlers,
+  RTCDataChannelEvent, RTCErrorEvent, RTCPeerConnectionIceErrorEvent, RTCPeerConnectionIceEvent, RTCTrackEvent, defineEventHandlers,
 } from './events.js';
 import { Driver } from './driver.js';
 import { RTCIceCandidate } from './ice_candidate.js';
 import { RTCDtlsTransport, RTCIceTransport } from './ice_transport.js';
 import { RemoteStreams } from './media/remote_track.js';
 import { relaysOf } from './relays.js';
-import { CLOSE_SILENTLY, CONSTRUCT, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
+import { CHANNEL_EVENT, CLOSE_SILENTLY, CONSTRUCT, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
 import { RTCRtpTransceiver, checkDirection } from './rtp_transceiver.js';
 import { RTCSessionDescription, checkSdpType } from './session_description.js';
 
@@ -69,7 +69,10 @@ export class RTCPeerConnection extends EventTarget {
   #transceiverStates = new Map();
   #descriptions = {};
   #canTrickle = null;
-  #dataChannels = [];
+  #dataChannels = new Map();
+  #dataChannelsCreated = 0;
+  #channelControl;
+  #sctp = null;
   #remoteStreams = new RemoteStreams();
   #driver;
   #iceTransport;
@@ -96,6 +99,22 @@ export class RTCPeerConnection extends EventTarget {
       state: () => this.#dtlsState,
       remoteCertificates: () => this.#core.remoteCertificates(),
     });
+    this.#channelControl = {
+      send: (handle, binary, bytes) => {
+        coreCall(() => this.#core.send(handle, binary, bytes, this.#driver.now()));
+        this.#driver.pump();
+      },
+      close: (handle) => {
+        const immediate = this.#core.closeDataChannel(handle, this.#driver.now());
+        this.#driver.pump();
+        if (immediate) this.#dataChannels.delete(handle);
+        return immediate;
+      },
+      bufferedAmount: (handle) => this.#core.bufferedAmount(handle),
+      setThreshold: (handle, n) => this.#core.setBufferedAmountLowThreshold(handle, n),
+      id: (handle) => this.#core.dataChannelId(handle),
+      maxMessageSize: () => JSON.parse(this.#core.sctp())?.maxMessageSize ?? 65536,
+    };
     this.#control = {
       state: (id) => this.#transceiverStates.get(id),
       transport: (id) => (this.#transceiverStates.get(id)?.mid != null && this.#readIceTransport() !== null ? this.#dtlsTransport : null),
@@ -130,8 +149,7 @@ export class RTCPeerConnection extends EventTarget {
   get iceGatheringState() { return this.#iceGatheringState; }
   get iceConnectionState() { return this.#iceConnectionState; }
   get connectionState() { return this.#connectionState; }
-  // The SCTP transport exists once data channels are composed with DTLS.
-  get sctp() { return null; }
+  get sctp() { return this.#sctp; }
 
   // --- the transport's events (§5.6, §4.3.3) --------------------------------
 
@@ -179,6 +197,25 @@ export class RTCPeerConnection extends EventTarget {
         this.#dtlsState = event.state;
         this.#dtlsTransport.dispatchEvent(new Event('statechange'));
         break;
+      case 'sctpstatechange':
+        this.#sctp?.dispatchEvent(new Event('statechange'));
+        break;
+      case 'datachannel': {
+        const channel = new RTCDataChannel(CONSTRUCT, event.channel, {
+          label: event.label, ordered: event.ordered, maxPacketLifeTime: event.maxPacketLifeTime ?? null,
+          maxRetransmits: event.maxRetransmits ?? null, protocol: event.protocol, negotiated: false,
+          id: event.id, priority: event.priority,
+        }, this.#channelControl);
+        this.#dataChannels.set(event.channel, channel);
+        this.dispatchEvent(new RTCDataChannelEvent('datachannel', { channel }));
+        break;
+      }
+      case 'open': case 'message': case 'bufferedamountlow': case 'closing': case 'channelerror': case 'close': {
+        const channel = this.#dataChannels.get(event.channel);
+        if (event.name === 'close') this.#dataChannels.delete(event.channel);
+        channel?.[CHANNEL_EVENT](event);
+        break;
+      }
       case 'dtlserror':
         this.#dtlsTransport.dispatchEvent(new RTCErrorEvent('error', {
           error: new RTCError({ errorDetail: event.errorDetail ?? 'dtls-failure' }, event.message),
@@ -401,6 +438,9 @@ export class RTCPeerConnection extends EventTarget {
 
   /** Reads the core's negotiated state into this object's slots. */
   #refresh() {
+    if (this.#sctp === null && this.#core.sctp() !== 'null') {
+      this.#sctp = new RTCSctpTransport(CONSTRUCT, this.#dtlsTransport, () => JSON.parse(this.#core.sctp()));
+    }
     const state = JSON.parse(this.#core.state());
     this.#signalingState = state.signalingState;
     this.#canTrickle = state.canTrickleIceCandidates;
@@ -567,13 +607,15 @@ export class RTCPeerConnection extends EventTarget {
     }
     if (this.#closed) throw invalidState('createDataChannel');
     const attrs = dataChannelInit(label, dataChannelDict);
-    const channel = new RTCDataChannel(CONSTRUCT, attrs);
-    const first = this.#dataChannels.length === 0;
-    this.#dataChannels.push(channel);
-    if (first) {
-      this.#core.addDataChannel();
-      this.#updateNegotiationNeededFlag();
-    }
+    const handle = coreCall(() => this.#core.createDataChannel(
+      attrs.label, attrs.protocol, attrs.ordered, attrs.maxRetransmits ?? undefined,
+      attrs.maxPacketLifeTime ?? undefined, attrs.negotiated, attrs.id ?? undefined, attrs.priority));
+    const channel = new RTCDataChannel(CONSTRUCT, handle, attrs, this.#channelControl);
+    this.#dataChannels.set(handle, channel);
+    this.#dataChannelsCreated += 1;
+    // The first channel makes an application section wanted (§4.4.1.6).
+    if (this.#dataChannelsCreated === 1) this.#updateNegotiationNeededFlag();
+    this.#driver.pump();
     return channel;
   }
 
@@ -590,7 +632,8 @@ export class RTCPeerConnection extends EventTarget {
     this.#iceConnectionState = 'closed';
     this.#connectionState = 'closed';
     this.#dtlsState = 'closed';
-    for (const channel of this.#dataChannels) channel[CLOSE_SILENTLY]();
+    for (const channel of this.#dataChannels.values()) channel[CLOSE_SILENTLY]();
+    this.#dataChannels.clear();
   }
 
   get [Symbol.toStringTag]() { return 'RTCPeerConnection'; }

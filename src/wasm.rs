@@ -14,7 +14,8 @@ use crate::jsep::{
     TransceiverId, TransceiverState,
 };
 use crate::ice::TunnelId;
-use crate::peer::{Output, PeerConfig, PeerConnection, PeerEvent, Relay};
+use crate::datachannel::{ChannelInit, Priority};
+use crate::peer::{ChannelHandle, Output, PeerConfig, PeerConnection, PeerEvent, Relay};
 use crate::time::Instant;
 use crate::random::Random;
 use crate::sdp::Candidate;
@@ -103,6 +104,32 @@ fn peer_event(event: &PeerEvent) -> Value {
             "name": "selectedcandidatepairchange", "local": local.to_string(), "remote": remote.to_string(),
         }),
         PeerEvent::DtlsStateChange(state) => json!({ "name": "dtlsstatechange", "state": state.as_str() }),
+        PeerEvent::SctpStateChange(state) => json!({ "name": "sctpstatechange", "state": state.as_str() }),
+        PeerEvent::DataChannelCreatedByPeer {
+            handle,
+            stream_id,
+            label,
+            protocol,
+            ordered,
+            max_retransmits,
+            max_packet_life_time,
+            priority,
+        } => json!({
+            "name": "datachannel", "channel": handle.0, "id": stream_id, "label": label, "protocol": protocol,
+            "ordered": ordered, "maxRetransmits": max_retransmits, "maxPacketLifeTime": max_packet_life_time,
+            "priority": priority,
+        }),
+        PeerEvent::DataChannelOpen(h) => json!({ "name": "open", "channel": h.0 }),
+        PeerEvent::DataChannelBufferedAmountLow(h) => json!({ "name": "bufferedamountlow", "channel": h.0 }),
+        PeerEvent::DataChannelClosing(h) => json!({ "name": "closing", "channel": h.0 }),
+        PeerEvent::DataChannelClosed(h) => json!({ "name": "close", "channel": h.0 }),
+        PeerEvent::DataChannelError(h, e) => json!({
+            "name": "channelerror", "channel": h.0, "errorDetail": e.detail.map(|d| d.as_str()), "message": e.message,
+        }),
+        // Messages are built without JSON (their bytes cross as a Uint8Array).
+        PeerEvent::DataChannelMessage { handle, binary, .. } => {
+            json!({ "name": "message", "channel": handle.0, "binary": binary })
+        }
         PeerEvent::DtlsError(e) => json!({
             "name": "dtlserror",
             "errorDetail": e.detail.map(|d| d.as_str()),
@@ -266,7 +293,11 @@ impl Core {
             }
             Output::Event(event) => {
                 set("type", "event".into())?;
-                set("event", js_sys::JSON::parse(&peer_event(&event).to_string())?)?;
+                let value = js_sys::JSON::parse(&peer_event(&event).to_string())?;
+                if let PeerEvent::DataChannelMessage { data, .. } = *event {
+                    js_sys::Reflect::set(&value, &"data".into(), &js_sys::Uint8Array::from(data.as_slice()).into())?;
+                }
+                set("event", value)?;
             }
         }
         Ok(out.into())
@@ -339,9 +370,68 @@ impl Core {
         self.pc.stop_transceiver(TransceiverId(id)).map_err(err)
     }
 
-    #[wasm_bindgen(js_name = addDataChannel)]
-    pub fn add_data_channel(&mut self) {
-        self.pc.add_data_channel()
+    /// createDataChannel after the API's checks; returns the channel's handle.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = createDataChannel)]
+    pub fn create_data_channel(
+        &mut self,
+        label: String,
+        protocol: String,
+        ordered: bool,
+        max_retransmits: Option<u16>,
+        max_packet_life_time: Option<u16>,
+        negotiated: bool,
+        id: Option<u16>,
+        priority: &str,
+    ) -> Result<u32, JsValue> {
+        let priority = Priority::from_name(priority)
+            .ok_or_else(|| type_error(format!("'{priority}' is not a valid RTCPriorityType")))?;
+        let init = ChannelInit { label, protocol, ordered, max_retransmits, max_packet_life_time, negotiated, id, priority };
+        self.pc.create_data_channel(init).map(|h| h.0).map_err(err)
+    }
+
+    /// RTCDataChannel.send: the bytes cross once into wasm memory.
+    pub fn send(&mut self, channel: u32, binary: bool, data: &[u8], now_ms: f64) -> Result<(), JsValue> {
+        self.pc.send(ChannelHandle(channel), binary, data, Instant::from_millis_f64(now_ms)).map_err(err)
+    }
+
+    /// True when the channel closed at once (the caller fires `close`).
+    #[wasm_bindgen(js_name = closeDataChannel)]
+    pub fn close_data_channel(&mut self, channel: u32, now_ms: f64) -> bool {
+        self.pc.close_data_channel(ChannelHandle(channel), Instant::from_millis_f64(now_ms))
+    }
+
+    #[wasm_bindgen(js_name = bufferedAmount)]
+    pub fn buffered_amount(&self, channel: u32) -> f64 {
+        self.pc.buffered_amount(ChannelHandle(channel)) as f64
+    }
+
+    #[wasm_bindgen(js_name = setBufferedAmountLowThreshold)]
+    pub fn set_buffered_amount_low_threshold(&mut self, channel: u32, threshold: f64) {
+        self.pc.set_buffered_amount_low_threshold(ChannelHandle(channel), threshold.max(0.0) as u64)
+    }
+
+    #[wasm_bindgen(js_name = dataChannelId)]
+    pub fn data_channel_id(&self, channel: u32) -> Option<u16> {
+        self.pc.data_channel_id(ChannelHandle(channel))
+    }
+
+    #[wasm_bindgen(js_name = dataChannelState)]
+    pub fn data_channel_state(&self, channel: u32) -> String {
+        self.pc.data_channel_state(ChannelHandle(channel)).as_str().to_string()
+    }
+
+    /// RTCSctpTransport's attributes as JSON, or null before it exists.
+    pub fn sctp(&self) -> String {
+        match self.pc.sctp_state() {
+            None => "null".into(),
+            Some(state) => json!({
+                "state": state.as_str(),
+                "maxMessageSize": self.pc.sctp_max_message_size(),
+                "maxChannels": self.pc.sctp_max_channels(),
+            })
+            .to_string(),
+        }
     }
 
     #[wasm_bindgen(js_name = negotiationNeeded)]

@@ -5,6 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::*;
+use wasmrtc::datachannel::ChannelInit;
 use wasmrtc::dtls::certificate::Certificate;
 use wasmrtc::jsep::{BundlePolicy, MediaKind, OfferOptions, SdpType, SignalingState, TransceiverDirection};
 use wasmrtc::peer::{PeerConfig, PeerConnection};
@@ -44,7 +45,7 @@ fn fixtures_parse_and_round_trip_in_wasm() {
 fn two_peers_negotiate_in_wasm() {
     let mut a = peer(1);
     let mut b = peer(2);
-    a.add_data_channel();
+    a.create_data_channel(ChannelInit { label: "chat".into(), ..Default::default() }).expect("channel");
     a.add_transceiver(MediaKind::Audio, Some("t1".into()), TransceiverDirection::SendRecv, vec!["s".into()]).expect("audio");
     a.add_transceiver(MediaKind::Video, None, TransceiverDirection::SendOnly, vec![]).expect("video");
     assert!(a.is_negotiation_needed());

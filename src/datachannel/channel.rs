@@ -18,6 +18,18 @@ pub enum DataChannelState {
     Closed,
 }
 
+impl DataChannelState {
+    /// The `RTCDataChannelState` string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataChannelState::Connecting => "connecting",
+            DataChannelState::Open => "open",
+            DataChannelState::Closing => "closing",
+            DataChannelState::Closed => "closed",
+        }
+    }
+}
+
 /// `RTCPriorityType` (webrtc-priority §4.1), carried in DCEP's Priority
 /// field and given to the SCTP stream scheduler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -37,6 +49,27 @@ impl Priority {
             Priority::Low => 256,
             Priority::Medium => 512,
             Priority::High => 1024,
+        }
+    }
+
+    /// The `RTCPriorityType` string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::VeryLow => "very-low",
+            Priority::Low => "low",
+            Priority::Medium => "medium",
+            Priority::High => "high",
+        }
+    }
+
+    /// From the `RTCPriorityType` string (validated by the API already).
+    pub fn from_name(name: &str) -> Option<Priority> {
+        match name {
+            "very-low" => Some(Priority::VeryLow),
+            "low" => Some(Priority::Low),
+            "medium" => Some(Priority::Medium),
+            "high" => Some(Priority::High),
+            _ => None,
         }
     }
 

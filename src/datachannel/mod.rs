@@ -117,6 +117,16 @@ pub enum SctpTransportState {
     Closed,
 }
 
+impl SctpTransportState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SctpTransportState::Connecting => "connecting",
+            SctpTransportState::Connected => "connected",
+            SctpTransportState::Closed => "closed",
+        }
+    }
+}
+
 /// What the host learns from [`DataChannels::poll_event`], in the order the
 /// spec's tasks would run.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,12 +8,14 @@
 //! while let Some(output) = pc.poll_output() { ... }   // ends with Output::Timeout, if any
 //! ```
 
+mod data;
 mod output;
 mod transport;
 
 use std::collections::VecDeque;
 
 use crate::dtls::certificate::Certificate;
+use crate::datachannel::{ChannelInit, DataChannelState, SctpTransportState};
 use crate::dtls::DtlsState;
 use crate::error::RtcError;
 use crate::ice::{IceAgent, IceConnectionState, TunnelId};
@@ -25,6 +27,7 @@ use crate::random::Random;
 use crate::sdp::Candidate;
 use crate::time::Instant;
 
+pub use data::ChannelHandle;
 pub use output::{Output, PeerConnectionState, PeerEvent};
 pub use transport::Relay;
 use transport::Transport;
@@ -162,8 +165,56 @@ impl PeerConnection {
         self.jsep.transceivers()
     }
 
-    pub fn add_data_channel(&mut self) {
-        self.jsep.add_data_channel()
+    /// createDataChannel (webrtc-pc §4.4.1.6): the first channel makes an
+    /// application section wanted; the channel opens once SCTP is up.
+    pub fn create_data_channel(&mut self, init: ChannelInit) -> Result<ChannelHandle, RtcError> {
+        let handle = self.transport.data.create(init)?;
+        self.jsep.add_data_channel();
+        Ok(handle)
+    }
+
+    /// RTCDataChannel.send: `binary` for ArrayBuffer/Blob data, else text's UTF-8.
+    pub fn send(&mut self, channel: ChannelHandle, binary: bool, data: &[u8], now: Instant) -> Result<(), RtcError> {
+        self.transport.set_now(now);
+        self.transport.data.send(channel, binary, data, now)
+    }
+
+    /// RTCDataChannel.close(). True when the channel closed at once (it
+    /// was still waiting for the transport): its `close` event is the
+    /// caller's to fire.
+    pub fn close_data_channel(&mut self, channel: ChannelHandle, now: Instant) -> bool {
+        self.transport.set_now(now);
+        self.transport.data.close_channel(channel, now)
+    }
+
+    pub fn buffered_amount(&self, channel: ChannelHandle) -> u64 {
+        self.transport.data.buffered_amount(channel)
+    }
+
+    pub fn set_buffered_amount_low_threshold(&mut self, channel: ChannelHandle, threshold: u64) {
+        self.transport.data.set_buffered_amount_low_threshold(channel, threshold)
+    }
+
+    /// RTCDataChannel.id: null for an in-band channel until the DTLS role is known.
+    pub fn data_channel_id(&self, channel: ChannelHandle) -> Option<u16> {
+        self.transport.data.stream_id(channel)
+    }
+
+    pub fn data_channel_state(&self, channel: ChannelHandle) -> DataChannelState {
+        self.transport.data.ready_state(channel)
+    }
+
+    /// RTCSctpTransport: its state, maxMessageSize and maxChannels, once it exists.
+    pub fn sctp_state(&self) -> Option<SctpTransportState> {
+        self.transport.data.state()
+    }
+
+    pub fn sctp_max_message_size(&self) -> Option<u64> {
+        self.transport.data.max_message_size()
+    }
+
+    pub fn sctp_max_channels(&self) -> Option<u16> {
+        self.transport.data.max_channels()
     }
 
     pub fn is_negotiation_needed(&self) -> bool {

@@ -2,11 +2,14 @@
 //! after every call (DESIGN.md, "The core's contract"), and the events that
 //! become the W3C API's events.
 
+use crate::datachannel::SctpTransportState;
 use crate::dtls::DtlsState;
 use crate::error::RtcError;
 use crate::ice::{IceConnectionState, IceGatheringState, TunnelId};
 use crate::sdp::Candidate;
 use crate::time::Instant;
+
+use super::data::ChannelHandle;
 
 /// RTCPeerConnectionState (webrtc-pc §4.3.3), aggregated over the ICE and
 /// DTLS transports.
@@ -67,4 +70,25 @@ pub enum PeerEvent {
     /// RTCDtlsTransport's error (an RTCErrorEvent): `dtls-failure` or
     /// `fingerprint-failure`.
     DtlsError(RtcError),
+    /// RTCSctpTransport's statechange.
+    SctpStateChange(SctpTransportState),
+    /// The `datachannel` event: the peer opened a channel in-band.
+    DataChannelCreatedByPeer {
+        handle: ChannelHandle,
+        stream_id: u16,
+        label: String,
+        protocol: String,
+        ordered: bool,
+        max_retransmits: Option<u16>,
+        max_packet_life_time: Option<u16>,
+        priority: &'static str,
+    },
+    DataChannelOpen(ChannelHandle),
+    DataChannelMessage { handle: ChannelHandle, binary: bool, data: Vec<u8> },
+    DataChannelBufferedAmountLow(ChannelHandle),
+    DataChannelClosing(ChannelHandle),
+    DataChannelClosed(ChannelHandle),
+    /// An RTCErrorEvent (`data-channel-failure` or `sctp-failure`) before
+    /// the channel's close.
+    DataChannelError(ChannelHandle, RtcError),
 }

@@ -8,6 +8,7 @@
 
 use std::collections::VecDeque;
 
+use crate::datachannel::SctpConfig;
 use crate::dtls::certificate::Certificate;
 use crate::dtls::{is_dtls, Dtls, DtlsConfig, DtlsEvent, DtlsState};
 use crate::error::RtcError;
@@ -17,6 +18,7 @@ use crate::random::Random;
 use crate::sdp::Candidate;
 use crate::time::Instant;
 
+use super::data::Data;
 use super::output::{Output, PeerConnectionState, PeerEvent};
 
 /// DTLS datagrams held while ICE has no path yet (a client's first flight
@@ -39,6 +41,7 @@ pub(super) struct Transport {
     tunnel_lost: Vec<bool>,
     agent: Option<IceAgent>,
     dtls: Option<Dtls>,
+    pub(super) data: Data,
     /// The local ICE credentials the agent runs with (a change is a restart).
     local_credentials: Option<(String, String)>,
     /// Remote candidates already handed to the agent, by their SDP text.
@@ -61,6 +64,7 @@ impl Transport {
             certificate,
             agent: None,
             dtls: None,
+            data: Data::default(),
             local_credentials: None,
             remote_candidates: Vec::new(),
             remote_end_of_candidates: false,
@@ -149,6 +153,14 @@ impl Transport {
             let config = DtlsConfig::new(role, self.certificate.clone(), remote.fingerprints);
             self.dtls = Some(Dtls::new(config, Random::from_seed(seed), now));
         }
+        if let (false, Some(role), Some(parameters)) = (self.data.started(), jsep.dtls_role(), jsep.sctp_parameters()) {
+            let mut failed = Vec::new();
+            self.data.start(SctpConfig::from_parameters(role, &parameters), random, now, &mut failed);
+            out.extend(failed.into_iter().map(|e| Output::Event(Box::new(e))));
+            if self.dtls_state == DtlsState::Connected {
+                self.data.connect(now);
+            }
+        }
     }
 
     /// A candidate from addIceCandidate; `None` is the end of candidates.
@@ -210,17 +222,25 @@ impl Transport {
                 dtls.handle_timeout(now);
             }
         }
+        self.data.handle_timeout(now);
+    }
+
+    pub(super) fn set_now(&mut self, now: Instant) {
+        self.now = now;
     }
 
     pub(super) fn poll_timeout(&self) -> Option<Instant> {
         let ice = self.agent.as_ref().and_then(IceAgent::poll_timeout);
         let dtls = self.dtls.as_ref().and_then(Dtls::poll_timeout);
-        ice.into_iter().chain(dtls).min()
+        ice.into_iter().chain(dtls).chain(self.data.poll_timeout()).min()
     }
 
     pub(super) fn close(&mut self, now: Instant, out: &mut VecDeque<Output>) {
         self.now = now;
-        // close_notify, then the deallocations, go out before the tunnels close.
+        // The SCTP ABORT, close_notify, then the deallocations, go out
+        // before the tunnels close.
+        self.data.close();
+        self.send_sctp();
         if let Some(dtls) = self.dtls.as_mut() {
             dtls.close(now);
         }
@@ -241,6 +261,7 @@ impl Transport {
     /// layers' events to the API's, until nothing moves.
     pub(super) fn drain(&mut self, jsep: &mut Session, out: &mut VecDeque<Output>) {
         loop {
+            self.send_sctp();
             self.send_dtls();
             let mut moved = false;
             if let Some(agent) = self.agent.as_mut() {
@@ -257,9 +278,24 @@ impl Transport {
                 moved = true;
                 self.dtls_event(event, out);
             }
+            while let Some(event) = self.data.poll_event() {
+                moved = true;
+                out.push_back(Output::Event(Box::new(event)));
+            }
             if !moved {
                 return;
             }
+        }
+    }
+
+    /// SCTP packets into DTLS records, once DTLS is connected (before, the
+    /// association has not started and sends nothing).
+    fn send_sctp(&mut self) {
+        let Some(dtls) = self.dtls.as_mut() else { return };
+        while let Some(packet) = self.data.poll_transmit() {
+            // A packet DTLS refuses (closed) is lost as on a dead network;
+            // SCTP's own timers give up on it.
+            let _ = dtls.send_application_data(&packet);
         }
     }
 
@@ -329,9 +365,9 @@ impl Transport {
             DtlsEvent::Connected { remote_certificates, .. } => {
                 self.remote_certificates = remote_certificates;
                 self.dtls_state_changed(DtlsState::Connected, out);
+                self.data.connect(self.now);
             }
-            // Application data is SCTP's, once data channels are composed.
-            DtlsEvent::ApplicationData(_) => {}
+            DtlsEvent::ApplicationData(packet) => self.data.handle_sctp_packet(self.now, &packet),
             DtlsEvent::Closed => self.dtls_state_changed(DtlsState::Closed, out),
             DtlsEvent::Failed(error) => {
                 // webrtc-pc §5.5: the error event, then the state change.
