@@ -16,6 +16,8 @@ use dcsctp::api::{
     SocketTime, StreamId, ZERO_CHECKSUM_ALTERNATE_ERROR_DETECTION_METHOD_LOWER_LAYER_DTLS,
 };
 
+use std::time::Duration;
+
 use crate::random::Random;
 use crate::time::Instant;
 
@@ -92,9 +94,16 @@ impl Association {
         self.socket.handle_input(packet);
     }
 
+    /// Rounded up to our microseconds: dcsctp's deadlines have nanoseconds
+    /// (RTOs are computed), and a deadline rounded down would be handled
+    /// before it is due, fire nothing, and be returned again forever.
     pub fn poll_timeout(&self) -> Option<Instant> {
         let t = self.socket.poll_timeout();
-        (t != SocketTime::infinite_future()).then(|| self.epoch + (t - SocketTime::zero()))
+        if t == SocketTime::infinite_future() {
+            return None;
+        }
+        let micros = (t - SocketTime::zero()).as_nanos().div_ceil(1000);
+        Some(self.epoch + Duration::from_micros(u64::try_from(micros).unwrap_or(u64::MAX)))
     }
 
     pub fn poll_event(&mut self) -> Option<SocketEvent> {
