@@ -3,7 +3,7 @@
 //! RTCDataChannel rules of webrtc-pc §6; RTCSctpTransport is the engine
 //! itself ([`DataChannels`]).
 //!
-//! - [`sctp`](self) (private): the dcsctp adapter — time, randomness, options (RFC 8841, RFC 9653).
+//! - `sctp`: the dcsctp adapter — time, randomness, options (RFC 8841, RFC 9653).
 //! - [`dcep`]: DATA_CHANNEL_OPEN / DATA_CHANNEL_ACK on the wire (RFC 8832 §5).
 //! - [`ppid`]: payload protocol identifiers, empty messages (RFC 8831 §6.6, §8).
 //! - [`channel`]: one channel's options and state; channel types onto send options (RFC 8831 §6.4).
@@ -330,7 +330,6 @@ impl DataChannels {
         match channel.state {
             DataChannelState::Connecting => {
                 // Nothing went on the wire for it yet.
-                channel.state = DataChannelState::Closed;
                 self.table.remove(id);
                 self.events.push_back(DataChannelEvent::ChannelClosed(id));
             }
