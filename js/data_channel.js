@@ -75,6 +75,10 @@ export class RTCDataChannel extends EventTarget {
   // Sends waiting behind a Blob being read, so that order is kept.
   #queued = [];
   #queuedBytes = 0;
+  // Bytes the transport took and sent within this task: the spec raises
+  // bufferedAmount synchronously on send() and lowers it only in a later
+  // task (webrtc-pc §6.2 send() step 5, and "decrease bufferedAmount").
+  #sentThisTask = 0;
 
   /** @param control the peer connection's hooks: send(handle, binary,
    * bytes), close(handle) → closed at once, bufferedAmount(handle),
@@ -101,7 +105,9 @@ export class RTCDataChannel extends EventTarget {
   }
   get priority() { return this.#attrs.priority; }
   get readyState() { return this.#readyState; }
-  get bufferedAmount() { return this.#control.bufferedAmount(this.#handle) + this.#queuedBytes; }
+  get bufferedAmount() {
+    return this.#control.bufferedAmount(this.#handle) + this.#queuedBytes + this.#sentThisTask;
+  }
   get bufferedAmountLowThreshold() { return this.#bufferedAmountLowThreshold; }
   set bufferedAmountLowThreshold(value) {
     this.#bufferedAmountLowThreshold = Number(value) >>> 0;
@@ -129,7 +135,18 @@ export class RTCDataChannel extends EventTarget {
       this.#queue(message, size);
       return;
     }
-    this.#control.send(this.#handle, message.binary, message.bytes);
+    this.#transmit(message.binary, message.bytes);
+  }
+
+  #transmit(binary, bytes) {
+    const before = this.#control.bufferedAmount(this.#handle);
+    this.#control.send(this.#handle, binary, bytes);
+    const left = this.#control.bufferedAmount(this.#handle) - before;
+    // An empty message goes on the wire as one byte (RFC 8831 §6.6).
+    const sent = Math.max(bytes.byteLength, 1) - Math.max(left, 0);
+    if (sent <= 0) return;
+    if (this.#sentThisTask === 0) setTimeout(() => { this.#sentThisTask = 0; }, 0);
+    this.#sentThisTask += sent;
   }
 
   #queue(message, size) {
@@ -143,7 +160,7 @@ export class RTCDataChannel extends EventTarget {
         this.#queued.shift();
         this.#queuedBytes -= bytes.byteLength;
         if (this.#readyState !== 'open') break;
-        this.#control.send(this.#handle, m.binary, bytes);
+        this.#transmit(m.binary, bytes);
       }
       this.#queued = [];
       this.#queuedBytes = 0;
