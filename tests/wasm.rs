@@ -5,7 +5,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::*;
-use wasmrtc::datachannel::ChannelInit;
+use wasmrtc::datachannel::{ChannelInit, DataChannels, SctpConfig};
+use wasmrtc::jsep::DtlsRole;
 use wasmrtc::dtls::certificate::Certificate;
 use wasmrtc::jsep::{BundlePolicy, MediaKind, OfferOptions, SdpType, SignalingState, TransceiverDirection};
 use wasmrtc::peer::{PeerConfig, PeerConnection};
@@ -68,4 +69,39 @@ fn certificates_in_wasm_have_distinct_keys_and_fingerprints() {
     let two = peer(4);
     assert_ne!(one.certificate().fingerprint_sha256(), two.certificate().fingerprint_sha256());
     assert_eq!(one.certificate().fingerprint_sha256().len(), 32);
+}
+
+/// The INIT chunk's Initiate Tag and Initial TSN (RFC 9260 §3.3.2), from
+/// the first packet an association sends: the 12-byte common header, then
+/// type, flags, length, and the tag at 16..20, the TSN at 28..32.
+fn init_tag_and_tsn(packet: &[u8]) -> (u32, u32) {
+    assert_eq!(packet[12], 1, "an INIT chunk");
+    let word = |at: usize| u32::from_be_bytes([packet[at], packet[at + 1], packet[at + 2], packet[at + 3]]);
+    (word(16), word(28))
+}
+
+fn first_init(seed: [u8; 32]) -> (u32, u32) {
+    let mut random = Random::from_seed(seed);
+    let mut sctp = DataChannels::new(SctpConfig::new(DtlsRole::Client), &mut random, Instant::ZERO);
+    sctp.connect(Instant::ZERO);
+    let packet = sctp.poll_transmit().expect("an INIT goes out on connect");
+    init_tag_and_tsn(&packet)
+}
+
+#[wasm_bindgen_test]
+fn associations_in_the_browser_get_different_tags_and_initial_tsns() {
+    // Seeded as production seeds the core: from the platform's CSPRNG.
+    let seed = || {
+        let mut s = [0u8; 32];
+        getrandom::getrandom(&mut s).expect("crypto.getRandomValues");
+        s
+    };
+    let (tag_a, tsn_a) = first_init(seed());
+    let (tag_b, tsn_b) = first_init(seed());
+    assert_ne!(tag_a, tag_b);
+    assert_ne!(tsn_a, tsn_b);
+    assert_ne!(tag_a, 0);
+    // The same seed gives the same association: fastrand's global state
+    // does not leak into it.
+    assert_eq!(first_init([7; 32]), first_init([7; 32]));
 }
