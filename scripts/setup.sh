@@ -8,7 +8,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 
-apt_packages=(chromium chromium-driver coturn)
+apt_packages=(chromium chromium-driver coturn firefox-esr)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
