@@ -25,6 +25,8 @@ export declare const RTCSctpTransport: typeof globalThis.RTCSctpTransport;
 export type RTCSctpTransport = globalThis.RTCSctpTransport;
 export declare const RTCCertificate: typeof globalThis.RTCCertificate;
 export type RTCCertificate = globalThis.RTCCertificate;
+export declare const RTCStatsReport: typeof globalThis.RTCStatsReport;
+export type RTCStatsReport = globalThis.RTCStatsReport;
 export declare const RTCError: typeof globalThis.RTCError;
 export type RTCError = globalThis.RTCError;
 export declare const RTCPeerConnectionIceEvent: typeof globalThis.RTCPeerConnectionIceEvent;

@@ -8,6 +8,7 @@ export { RTCRtpTransceiver, RTCRtpSender, RTCRtpReceiver } from './rtp_transceiv
 export { RTCDataChannel, RTCSctpTransport } from './data_channel.js';
 export { RTCDtlsTransport, RTCIceTransport } from './ice_transport.js';
 export { RTCCertificate } from './certificate.js';
+export { RTCStatsReport } from './stats_report.js';
 export { RTCError } from './errors.js';
 export {
   RTCPeerConnectionIceEvent, RTCPeerConnectionIceErrorEvent, RTCTrackEvent,

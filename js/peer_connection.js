@@ -14,6 +14,7 @@ import { Driver } from './driver.js';
 import { RTCIceCandidate } from './ice_candidate.js';
 import { RTCDtlsTransport, RTCIceTransport } from './ice_transport.js';
 import { RemoteStreams } from './media/remote_track.js';
+import { RTCStatsReport } from './stats_report.js';
 import { relaysOf } from './relays.js';
 import { CHANNEL_EVENT, CLOSE_SILENTLY, CONSTRUCT, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
 import { RTCRtpTransceiver, checkDirection } from './rtp_transceiver.js';
@@ -487,6 +488,17 @@ export class RTCPeerConnection extends EventTarget {
       queueTask(() => this.#driver.pump());
     });
     return settleLegacy(p, legacy);
+  }
+
+  /** webrtc-pc §8.2 getStats(): the whole report (a track selector selects
+   * nothing more yet: there is no media). Resolves in a task. */
+  getStats(selector = null) {
+    if (selector !== null && (typeof selector !== 'object' || !('kind' in selector))) {
+      return Promise.reject(new TypeError("Failed to execute 'getStats' on 'RTCPeerConnection': The provided value is not of type 'MediaStreamTrack'."));
+    }
+    const timestamp = performance.timeOrigin + performance.now();
+    const entries = JSON.parse(this.#core.stats(timestamp, this.#driver.now()));
+    return inTask(() => new RTCStatsReport(CONSTRUCT, entries));
   }
 
   restartIce() {

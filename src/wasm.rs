@@ -233,6 +233,11 @@ impl Core {
         .to_string()
     }
 
+    /// getStats: the report's dictionaries as a JSON array.
+    pub fn stats(&self, timestamp: f64, now_ms: f64) -> String {
+        Value::Array(self.pc.stats(timestamp, Instant::from_millis_f64(now_ms))).to_string()
+    }
+
     /// RTCDtlsTransport.getRemoteCertificates(): one ArrayBuffer of DER each.
     #[wasm_bindgen(js_name = remoteCertificates)]
     pub fn remote_certificates(&self) -> js_sys::Array {
@@ -507,6 +512,33 @@ pub fn generate_certificate(now_ms: f64, expires_ms: f64) -> Result<JsValue, JsV
     let mut random = random()?;
     let cert = Certificate::generate_ecdsa_p256(&mut random, now_ms.max(0.0) as u64, expires_ms.max(0.0) as u64)
         .map_err(err)?;
+    certificate_object(&cert)
+}
+
+/// A new RSA certificate (webrtc-pc §4.9, `RSASSA-PKCS1-v1_5` with SHA-256):
+/// `modulus_length` bits, `public_exponent` as a number; NotSupportedError
+/// for what native Chromium refuses (see `Certificate::generate_rsa`). The
+/// same `{der, key, expires, fingerprint}` as `generateCertificate`.
+#[wasm_bindgen(js_name = generateRsaCertificate)]
+pub fn generate_rsa_certificate(
+    now_ms: f64,
+    expires_ms: f64,
+    modulus_length: u32,
+    public_exponent: f64,
+) -> Result<JsValue, JsValue> {
+    let mut random = random()?;
+    let cert = Certificate::generate_rsa(
+        &mut random,
+        modulus_length as usize,
+        public_exponent.max(0.0) as u64,
+        now_ms.max(0.0) as u64,
+        expires_ms.max(0.0) as u64,
+    )
+    .map_err(err)?;
+    certificate_object(&cert)
+}
+
+fn certificate_object(cert: &Certificate) -> Result<JsValue, JsValue> {
     let out = js_sys::Object::new();
     let set = |k: &str, v: JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(k), &v);
     set("der", js_sys::Uint8Array::from(cert.der()).into())?;

@@ -219,6 +219,42 @@ struct Pair {
     /// The controlled agent saw USE-CANDIDATE before the pair succeeded:
     /// it is nominated when its own check succeeds (RFC 8445 §7.3.1.5).
     nominate_on_success: bool,
+    stats: PairStats,
+}
+
+/// What RTCIceCandidatePairStats counts (webrtc-stats §7.16): every
+/// datagram on the pair, STUN included, as Chromium counts them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PairStats {
+    pub packets_sent: u64,
+    pub bytes_sent: u64,
+    pub packets_received: u64,
+    pub bytes_received: u64,
+    pub last_packet_sent: Option<Instant>,
+    pub last_packet_received: Option<Instant>,
+    pub requests_sent: u64,
+    pub requests_received: u64,
+    pub responses_sent: u64,
+    pub responses_received: u64,
+    pub consent_requests_sent: u64,
+    pub packets_discarded_on_send: u64,
+    pub bytes_discarded_on_send: u64,
+    /// The last connectivity or consent check's round trip.
+    pub current_round_trip_time: Option<std::time::Duration>,
+    pub total_round_trip_time: std::time::Duration,
+}
+
+/// One candidate pair as getStats reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairReport {
+    pub local: Candidate,
+    pub remote: Candidate,
+    /// webrtc-stats RTCStatsIceCandidatePairState.
+    pub state: &'static str,
+    pub nominated: bool,
+    pub priority: u64,
+    pub selected: bool,
+    pub stats: PairStats,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,6 +270,7 @@ struct Check {
     claimed_controlling: bool,
     bytes: Vec<u8>,
     retransmit: Retransmit,
+    sent_at: Instant,
 }
 
 /// Consent freshness of the selected pair (RFC 7675).
@@ -470,6 +507,10 @@ impl IceAgent {
             Some(client) => client.send_to(now, peer, data).map_err(|e| RtcError::operation(e.to_string())),
             None => Err(RtcError::invalid_state("no ICE candidate pair to send on")),
         };
+        let local = self.relays[r].local;
+        if let Some(p) = local.and_then(|l| self.pair_of(l, peer)) {
+            self.count_sent(now, p, data.len(), result.is_ok());
+        }
         self.drain_turn(now, r);
         result
     }
@@ -654,6 +695,7 @@ impl IceAgent {
                     let Some(l) = self.relays[r].local else {
                         continue;
                     };
+                    self.count_received(now, l, peer, data.len());
                     if crate::stun::is_stun(&data) {
                         self.handle_stun(now, l, peer, &data);
                     } else if !self.closed {
@@ -746,7 +788,15 @@ impl IceAgent {
         });
         let state = if busy { PairState::Frozen } else { PairState::Waiting };
         let priority = self.compute_pair_priority(local, remote);
-        self.pairs.push(Pair { local, remote, priority, state, nominated: false, nominate_on_success: false });
+        self.pairs.push(Pair {
+            local,
+            remote,
+            priority,
+            state,
+            nominated: false,
+            nominate_on_success: false,
+            stats: PairStats::default(),
+        });
         // The peer's checks only reach us through a permission for its address.
         let tunnel = self.locals[local].tunnel;
         if let Some(r) = self.relay_index(tunnel) {
@@ -889,9 +939,55 @@ impl IceAgent {
                 claimed_controlling: self.controlling,
                 bytes: bytes.clone(),
                 retransmit: Retransmit::new(now, false, rto),
+                sent_at: now,
             },
         );
+        self.pairs[p].stats.requests_sent += 1;
         self.send_on_pair(now, p, &bytes);
+    }
+
+    fn count_sent(&mut self, now: Instant, p: usize, len: usize, sent: bool) {
+        let Some(stats) = self.pairs.get_mut(p).map(|pair| &mut pair.stats) else { return };
+        if sent {
+            stats.packets_sent += 1;
+            stats.bytes_sent += len as u64;
+            stats.last_packet_sent = Some(now);
+        } else {
+            stats.packets_discarded_on_send += 1;
+            stats.bytes_discarded_on_send += len as u64;
+        }
+    }
+
+    fn count_received(&mut self, now: Instant, local: usize, peer: SocketAddr, len: usize) {
+        if let Some(p) = self.pair_of(local, peer) {
+            let stats = &mut self.pairs[p].stats;
+            stats.packets_received += 1;
+            stats.bytes_received += len as u64;
+            stats.last_packet_received = Some(now);
+        }
+    }
+
+    /// getStats: every pair with its counters.
+    pub fn pair_reports(&self) -> Vec<PairReport> {
+        self.pairs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PairReport {
+                local: self.locals[p.local].candidate.clone(),
+                remote: self.remotes[p.remote].candidate.clone(),
+                state: match p.state {
+                    PairState::Frozen => "frozen",
+                    PairState::Waiting => "waiting",
+                    PairState::InProgress => "in-progress",
+                    PairState::Succeeded => "succeeded",
+                    PairState::Failed => "failed",
+                },
+                nominated: p.nominated,
+                priority: p.priority,
+                selected: self.selected == Some(i),
+                stats: p.stats,
+            })
+            .collect()
     }
 
     fn send_on_pair(&mut self, now: Instant, p: usize, bytes: &[u8]) {
@@ -904,6 +1000,7 @@ impl IceAgent {
             Some(client) if self.locals[local].alive => client.send_to(now, peer, bytes).is_ok(),
             _ => false,
         };
+        self.count_sent(now, p, bytes.len(), sent);
         self.drain_turn(now, r);
         if !sent && self.pairs.get(p).is_some_and(|pair| pair.state == PairState::InProgress) {
             self.pair_failed(p);
@@ -956,10 +1053,19 @@ impl IceAgent {
         let Some(r) = self.relay_index(tunnel) else {
             return;
         };
-        if let Some(client) = self.relays[r].client.as_mut() {
-            let _ = client.send_to(now, peer, &bytes);
+        let sent = match self.relays[r].client.as_mut() {
+            Some(client) => client.send_to(now, peer, &bytes).is_ok(),
+            None => false,
+        };
+        if let Some(p) = self.pair_of(local, peer) {
+            self.pairs[p].stats.responses_sent += 1;
+            self.count_sent(now, p, bytes.len(), sent);
         }
         self.drain_turn(now, r);
+    }
+
+    fn pair_of(&self, local: usize, peer: SocketAddr) -> Option<usize> {
+        self.pairs.iter().position(|p| p.local == local && self.remotes[p.remote].address == peer)
     }
 
     /// RFC 8445 §7.3: answer a check, learn peer-reflexive candidates,
@@ -1018,6 +1124,7 @@ impl IceAgent {
         let Some(p) = self.add_pair(now, local, remote) else {
             return;
         };
+        self.pairs[p].stats.requests_received += 1;
         // RFC 8445 §7.3.1.4: triggered checks.
         match self.pairs[p].state {
             PairState::Succeeded | PairState::InProgress => {}
@@ -1061,6 +1168,11 @@ impl IceAgent {
         let Some(check) = self.checks.remove(&message.transaction_id) else {
             return;
         };
+        let rtt = now - check.sent_at;
+        let stats = &mut self.pairs[p].stats;
+        stats.responses_received += 1;
+        stats.current_round_trip_time = Some(rtt);
+        stats.total_round_trip_time += rtt;
         if message.class == Class::ErrorResponse {
             let code = message.error_code().map(|e| e.code);
             if code == Some(ErrorCode::ROLE_CONFLICT) {
@@ -1188,8 +1300,11 @@ impl IceAgent {
             claimed_controlling: self.controlling,
             bytes: Vec::new(),
             retransmit,
+            sent_at: now,
         };
         self.checks.insert(id, check);
+        self.pairs[p].stats.requests_sent += 1;
+        self.pairs[p].stats.consent_requests_sent += 1;
         let interval = if self.consent.as_ref().is_some_and(|c| c.unanswered_since.is_some()) {
             CONSENT_RETRY_INTERVAL
         } else {

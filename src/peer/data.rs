@@ -11,6 +11,7 @@ use crate::datachannel::{
 };
 use crate::error::RtcError;
 use crate::random::Random;
+use crate::stats::ChannelStats;
 use crate::time::Instant;
 
 use super::output::PeerEvent;
@@ -28,6 +29,10 @@ pub(super) struct Data {
     by_handle: BTreeMap<ChannelHandle, ChannelId>,
     by_id: HashMap<ChannelId, ChannelHandle>,
     next_handle: u32,
+    /// getStats' data-channel objects, kept after a channel closes.
+    records: BTreeMap<ChannelHandle, ChannelStats>,
+    opened: u64,
+    closed: u64,
 }
 
 impl Data {
@@ -40,6 +45,40 @@ impl Data {
         ChannelHandle(self.next_handle)
     }
 
+    fn record(&mut self, handle: ChannelHandle, label: &str, protocol: &str) {
+        self.records.insert(
+            handle,
+            ChannelStats {
+                key: handle.0,
+                label: label.to_string(),
+                protocol: protocol.to_string(),
+                identifier: None,
+                state: "connecting",
+                messages_sent: 0,
+                bytes_sent: 0,
+                messages_received: 0,
+                bytes_received: 0,
+            },
+        );
+    }
+
+    /// getStats: dataChannelsOpened, dataChannelsClosed and each channel's counters.
+    pub(super) fn stats(&self) -> (u64, u64, Vec<ChannelStats>) {
+        let channels = self
+            .records
+            .iter()
+            .map(|(handle, record)| {
+                let mut record = record.clone();
+                if record.state != "closed" {
+                    record.state = self.ready_state(*handle).as_str();
+                }
+                record.identifier = record.identifier.or_else(|| self.stream_id(*handle));
+                record
+            })
+            .collect();
+        (self.opened, self.closed, channels)
+    }
+
     fn bind(&mut self, handle: ChannelHandle, id: ChannelId) {
         self.by_handle.insert(handle, id);
         self.by_id.insert(id, handle);
@@ -49,10 +88,12 @@ impl Data {
     /// transport exists, else kept until it does. A negotiated id already
     /// taken is an OperationError either way.
     pub(super) fn create(&mut self, init: ChannelInit) -> Result<ChannelHandle, RtcError> {
+        let (label, protocol) = (init.label.clone(), init.protocol.clone());
         if let Some(engine) = self.engine.as_mut() {
             let id = engine.create_channel(init)?;
             let handle = self.new_handle();
             self.bind(handle, id);
+            self.record(handle, &label, &protocol);
             return Ok(handle);
         }
         if init.negotiated {
@@ -63,6 +104,7 @@ impl Data {
         }
         let handle = self.new_handle();
         self.pending.push((handle, init));
+        self.record(handle, &label, &protocol);
         Ok(handle)
     }
 
@@ -131,6 +173,8 @@ impl Data {
             } => {
                 let handle = self.new_handle();
                 self.bind(handle, id);
+                self.record(handle, &label, &protocol);
+                self.opened += 1;
                 PeerEvent::DataChannelCreatedByPeer {
                     handle,
                     stream_id,
@@ -142,15 +186,38 @@ impl Data {
                     priority: priority.as_str(),
                 }
             }
-            DataChannelEvent::ChannelOpen(id) => PeerEvent::DataChannelOpen(self.handle(id)?),
+            DataChannelEvent::ChannelOpen(id) => {
+                let handle = self.handle(id)?;
+                // A channel the peer created was counted when announced.
+                if self.records.get(&handle).is_some_and(|r| r.state == "connecting") {
+                    self.opened += 1;
+                }
+                let identifier = self.stream_id(handle);
+                if let Some(record) = self.records.get_mut(&handle) {
+                    record.state = "open";
+                    record.identifier = identifier;
+                }
+                PeerEvent::DataChannelOpen(handle)
+            }
             DataChannelEvent::Message { id, binary, data } => {
-                PeerEvent::DataChannelMessage { handle: self.handle(id)?, binary, data }
+                let handle = self.handle(id)?;
+                if let Some(record) = self.records.get_mut(&handle) {
+                    record.messages_received += 1;
+                    record.bytes_received += data.len() as u64;
+                }
+                PeerEvent::DataChannelMessage { handle, binary, data }
             }
             DataChannelEvent::BufferedAmountLow(id) => PeerEvent::DataChannelBufferedAmountLow(self.handle(id)?),
             DataChannelEvent::ChannelClosing(id) => PeerEvent::DataChannelClosing(self.handle(id)?),
             DataChannelEvent::ChannelClosed(id) => {
                 let handle = self.by_id.remove(&id)?;
                 self.by_handle.remove(&handle);
+                if let Some(record) = self.records.get_mut(&handle) {
+                    if record.state != "connecting" {
+                        self.closed += 1;
+                    }
+                    record.state = "closed";
+                }
                 PeerEvent::DataChannelClosed(handle)
             }
             DataChannelEvent::ChannelError(id, error) => PeerEvent::DataChannelError(self.handle(id)?, error),
@@ -170,7 +237,12 @@ impl Data {
         let (engine, id) = self
             .engine_and_id(handle)
             .ok_or_else(|| RtcError::invalid_state("the data channel is not open"))?;
-        engine.send(id, binary, data, now)
+        engine.send(id, binary, data, now)?;
+        if let Some(record) = self.records.get_mut(&handle) {
+            record.messages_sent += 1;
+            record.bytes_sent += data.len() as u64;
+        }
+        Ok(())
     }
 
     /// RTCDataChannel.close(). A channel still waiting for the transport
@@ -178,6 +250,9 @@ impl Data {
     pub(super) fn close_channel(&mut self, handle: ChannelHandle, now: Instant) -> bool {
         if let Some(i) = self.pending.iter().position(|(h, _)| *h == handle) {
             self.pending.remove(i);
+            if let Some(record) = self.records.get_mut(&handle) {
+                record.state = "closed";
+            }
             return true;
         }
         if let Some((engine, id)) = self.engine_and_id(handle) {

@@ -235,6 +235,20 @@ impl PeerConnection {
         &self.jsep
     }
 
+    /// getStats (webrtc-pc §8.2): the report's dictionaries; `timestamp`
+    /// is the host's wall clock in ms since the epoch, `now` its monotonic one.
+    pub fn stats(&self, timestamp: f64, now: Instant) -> Vec<serde_json::Value> {
+        let (data_channels_opened, data_channels_closed, channels) = self.transport.data.stats();
+        let input = crate::stats::StatsInput {
+            timestamp,
+            data_channels_opened,
+            data_channels_closed,
+            channels,
+            transport: self.transport.stats(&self.jsep),
+        };
+        crate::stats::report(&input, now)
+    }
+
     // ----- transport -----
 
     /// The ICE agent, once the first local description started gathering.

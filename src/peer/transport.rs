@@ -10,13 +10,15 @@ use std::collections::VecDeque;
 
 use crate::datachannel::SctpConfig;
 use crate::dtls::certificate::Certificate;
-use crate::dtls::{is_dtls, Dtls, DtlsConfig, DtlsEvent, DtlsState};
+use crate::dtls::{is_dtls, Dtls, DtlsConfig, DtlsEvent, DtlsRole, DtlsState, SrtpProfile};
 use crate::error::RtcError;
 use crate::ice::{IceAgent, IceConfig, IceConnectionState, IceEvent, RelayConfig, TunnelId};
 use crate::jsep::Session;
 use crate::random::Random;
 use crate::sdp::Candidate;
 use crate::time::Instant;
+
+use crate::stats::TransportStats;
 
 use super::data::Data;
 use super::output::{Output, PeerConnectionState, PeerEvent};
@@ -49,6 +51,12 @@ pub(super) struct Transport {
     remote_end_of_candidates: bool,
     held: VecDeque<Vec<u8>>,
     remote_certificates: Vec<Vec<u8>>,
+    /// What getStats reports of DTLS once connected: cipher suite and SRTP profile names.
+    dtls_cipher: Option<&'static str>,
+    srtp_cipher: Option<&'static str>,
+    selected_pair_changes: u64,
+    /// Each local candidate's iceServers URL, for getStats.
+    local_urls: Vec<(Candidate, String)>,
     ice_state: IceConnectionState,
     dtls_state: DtlsState,
     connection_state: PeerConnectionState,
@@ -70,6 +78,10 @@ impl Transport {
             remote_end_of_candidates: false,
             held: VecDeque::new(),
             remote_certificates: Vec::new(),
+            dtls_cipher: None,
+            srtp_cipher: None,
+            selected_pair_changes: 0,
+            local_urls: Vec::new(),
             ice_state: IceConnectionState::New,
             dtls_state: DtlsState::New,
             connection_state: PeerConnectionState::New,
@@ -322,6 +334,8 @@ impl Transport {
     fn ice_event(&mut self, event: IceEvent, jsep: &mut Session, out: &mut VecDeque<Output>) {
         let event = match event {
             IceEvent::LocalCandidate { candidate, url } => {
+                self.local_urls.retain(|(c, _)| c.address != candidate.address || c.port != candidate.port);
+                self.local_urls.push((candidate.clone(), url.clone()));
                 let Some(section) = jsep.add_local_candidate(&candidate) else { return };
                 let username_fragment = jsep.local_ice_credentials().0;
                 PeerEvent::IceCandidate {
@@ -343,7 +357,10 @@ impl Transport {
                 self.update_connection_state(out);
                 return;
             }
-            IceEvent::SelectedPairChange { local, remote } => PeerEvent::SelectedCandidatePairChange { local, remote },
+            IceEvent::SelectedPairChange { local, remote } => {
+                self.selected_pair_changes += 1;
+                PeerEvent::SelectedCandidatePairChange { local, remote }
+            }
             IceEvent::Data(datagram) => {
                 // RFC 7983 demultiplexing: DTLS records; SRTP has no layer yet.
                 if let (Some(dtls), Some(&first)) = (self.dtls.as_mut(), datagram.first()) {
@@ -362,8 +379,14 @@ impl Transport {
 
     fn dtls_event(&mut self, event: DtlsEvent, out: &mut VecDeque<Output>) {
         match event {
-            DtlsEvent::Connected { remote_certificates, .. } => {
+            DtlsEvent::Connected { remote_certificates, cipher_suite, srtp } => {
                 self.remote_certificates = remote_certificates;
+                self.dtls_cipher = Some(cipher_suite.name());
+                // The SRTP protection profile names of RFC 5764 §4.1.2 / RFC 7714 §14.2.
+                self.srtp_cipher = srtp.map(|(profile, _)| match profile {
+                    SrtpProfile::Aes128CmHmacSha1_80 => "SRTP_AES128_CM_HMAC_SHA1_80",
+                    SrtpProfile::AeadAes128Gcm => "SRTP_AEAD_AES_128_GCM",
+                });
                 self.dtls_state_changed(DtlsState::Connected, out);
                 self.data.connect(self.now);
             }
@@ -420,6 +443,34 @@ impl Transport {
 
     pub(super) fn dtls_state(&self) -> DtlsState {
         self.dtls_state
+    }
+
+    /// getStats' view of the transport, once gathering started.
+    pub(super) fn stats(&self, jsep: &Session) -> Option<TransportStats> {
+        let agent = self.agent.as_ref()?;
+        let relay_protocol = |url: &str| if url.starts_with("wss:") { "tls" } else { "tcp" };
+        Some(TransportStats {
+            ice_state: self.ice_state.as_str(),
+            ice_role: if agent.controlling() { "controlling" } else { "controlled" },
+            ice_local_username_fragment: jsep.local_ice_credentials().0,
+            dtls_state: self.dtls_state.as_str(),
+            dtls_role: self.dtls.as_ref().and(jsep.dtls_role()).map(|r| match r {
+                DtlsRole::Client => "client",
+                DtlsRole::Server => "server",
+            }),
+            dtls_cipher: self.dtls_cipher,
+            srtp_cipher: self.srtp_cipher,
+            selected_candidate_pair_changes: self.selected_pair_changes,
+            local_certificate: self.certificate.der().to_vec(),
+            remote_certificate: self.remote_certificates.first().cloned(),
+            local_candidates: self
+                .local_urls
+                .iter()
+                .map(|(c, url)| (c.clone(), url.clone(), relay_protocol(url)))
+                .collect(),
+            remote_candidates: agent.remote_candidates(),
+            pairs: agent.pair_reports(),
+        })
     }
 
     /// The peer's certificate chain, DER, once DTLS connected.
