@@ -60,11 +60,12 @@ export async function launch() {
   };
 }
 
-/** The relay binary `cargo test --workspace` builds (built here if missing). */
-function relayBinary() {
-  const bin = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'wasmrtc-relay');
+/** The relay binary `cargo test --workspace` builds (built here if
+ * missing), or the release build for benchmarks. */
+function relayBinary(release) {
+  const bin = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), release ? 'release' : 'debug', 'wasmrtc-relay');
   if (!existsSync(bin)) {
-    const r = spawnSync('cargo', ['build', '-q', '-p', 'wasmrtc-relay'], { cwd: ROOT, stdio: 'inherit' });
+    const r = spawnSync('cargo', ['build', '-q', ...(release ? ['--release'] : []), '-p', 'wasmrtc-relay'], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('cargo build -p wasmrtc-relay failed');
   }
   return bin;
@@ -74,10 +75,10 @@ function relayBinary() {
  * with the user alice:secret, on the given ports (`{udp, http}`, the TCP
  * listener shares the UDP port) or ephemeral ones; returns
  * { ports: {udp, tcp, http}, close(signal) }. */
-export async function startRelay({ ports = { udp: 0, http: 0 }, extraArgs = [] } = {}) {
+export async function startRelay({ ports = { udp: 0, http: 0 }, extraArgs = [], release = false } = {}) {
   const args = (`--listening-ip 127.0.0.1 --listening-port ${ports.udp} --http-port ${ports.http} --relay-ip 127.0.0.1 `
     + '--min-port 49152 --max-port 65000 --realm wasmrtc --user alice:secret --allow-loopback-peers').split(' ');
-  const relay = spawn(relayBinary(), [...args, '--www', ROOT, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } });
+  const relay = spawn(relayBinary(release), [...args, '--www', ROOT, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } });
   const line = await new Promise((resolve, reject) => {
     createInterface({ input: relay.stdout }).once('line', resolve);
     relay.once('exit', (code) => reject(new Error(`relay exited ${code}`)));
