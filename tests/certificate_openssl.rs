@@ -12,7 +12,10 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use wasmrtc::dtls::certificate::{format_fingerprint, Certificate};
+use wasmrtc::dtls::certificate::{
+    format_fingerprint, Certificate, KeyType, ECDSA_SECP256R1_SHA256, RSA_PKCS1_SHA256, RSA_PKCS1_SHA384,
+    RSA_PSS_RSAE_SHA256, RSA_PSS_RSAE_SHA512,
+};
 use wasmrtc::random::Random;
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
@@ -188,7 +191,7 @@ fn openssl_verifies_our_signatures() {
 
     for (i, message) in [&b""[..], b"hello", &[0xa5; 1000][..]].iter().enumerate() {
         let msg = scratch.write(&format!("msg{i}"), message);
-        let sig = scratch.write(&format!("sig{i}"), cert.sign(message));
+        let sig = scratch.write(&format!("sig{i}"), cert.sign(ECDSA_SECP256R1_SHA256, message, &mut Random::from_seed([0; 32])).unwrap());
         let out = openssl_ok(&[
             &"dgst",
             &"-sha256",
@@ -203,7 +206,7 @@ fn openssl_verifies_our_signatures() {
 
     // A signature over a different message must not verify.
     let msg = scratch.write("other", b"hellO");
-    let sig = scratch.write("sig-other", cert.sign(b"hello"));
+    let sig = scratch.write("sig-other", cert.sign(ECDSA_SECP256R1_SHA256, b"hello", &mut Random::from_seed([0; 32])).unwrap());
     let (ok, out) = openssl(&[
         &"dgst",
         &"-sha256",
@@ -332,7 +335,7 @@ fn from_parts_accepts_openssl_p256_and_rejects_other_keys() {
         &"x509", &"-noout", &"-pubkey", &"-in", &pem, &"-out", &pubkey,
     ]);
     let msg = scratch.write("msg", b"imported");
-    let sig = scratch.write("sig", cert.sign(b"imported"));
+    let sig = scratch.write("sig", cert.sign(ECDSA_SECP256R1_SHA256, b"imported", &mut Random::from_seed([0; 32])).unwrap());
     let out = openssl_ok(&[
         &"dgst",
         &"-sha256",
@@ -344,19 +347,89 @@ fn from_parts_accepts_openssl_p256_and_rejects_other_keys() {
     ]);
     assert!(out.contains("Verified OK"), "{out}");
 
-    // A P-384 identity and an RSA identity are refused, not mis-read.
+    // A P-384 identity is refused, not mis-read.
     let (cert_der, key_der) = openssl_identity(
         &scratch,
         "p384",
         &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"],
     );
     assert!(Certificate::from_parts(&cert_der, &key_der).is_err());
+    // An RSA identity of OpenSSL's is taken, and signs as it should.
     let (rsa_cert, rsa_key) = openssl_identity(&scratch, "rsa", &["-newkey", "rsa:2048"]);
-    assert!(Certificate::from_parts(&rsa_cert, &rsa_key).is_err());
+    let imported = Certificate::from_parts(&rsa_cert, &rsa_key).unwrap();
+    assert_eq!(imported.key_type(), KeyType::Rsa);
+    let pem = scratch.write("rsa.pem", imported.to_pem());
+    let pubkey = scratch.path("rsa.pub.pem");
+    openssl_ok(&[&"x509", &"-noout", &"-pubkey", &"-in", &pem, &"-out", &pubkey]);
+    let sig = scratch.write("rsa.sig", imported.sign(RSA_PKCS1_SHA256, b"imported", &mut Random::from_seed([0; 32])).unwrap());
+    let out = openssl_ok(&[&"dgst", &"-sha256", &"-verify", &pubkey, &"-signature", &sig, &msg]);
+    assert!(out.contains("Verified OK"), "{out}");
+    // A P-256 key under an RSA certificate is a mismatch.
+    assert!(Certificate::from_parts(&rsa_cert, &key_der).is_err());
 
     // Ours with OpenSSL's key, and OpenSSL's with ours: mismatches.
     let ours = generate(6, FIXED_NOW_MS, FIXED_NOW_MS + DAY_MS);
     let (p256_cert, p256_key) = (cert.der().to_vec(), cert.private_key_pkcs8_der());
     assert!(Certificate::from_parts(ours.der(), &p256_key).is_err());
     assert!(Certificate::from_parts(&p256_cert, &ours.private_key_pkcs8_der()).is_err());
+}
+
+/// Our RSA certificate (`generateCertificate({name: "RSASSA-PKCS1-v1_5",
+/// modulusLength: 2048, publicExponent: 65537, hash: "SHA-256"})`) as
+/// OpenSSL reads it: rsaEncryption key, sha256WithRSAEncryption
+/// self-signature that verifies, the same fingerprint, the key readable,
+/// and our PKCS #1 v1.5 and PSS signatures verifying.
+#[test]
+fn openssl_reads_and_verifies_our_rsa_certificate() {
+    let scratch = Scratch::new("rsa");
+    let now = now_ms();
+    let mut random = Random::from_seed([7; 32]);
+    let cert = Certificate::generate_rsa(&mut random, 2048, 65537, now, now + 30 * DAY_MS).unwrap();
+    let pem = write_pem(&scratch, &cert);
+    let text = openssl_ok(&[&"x509", &"-noout", &"-text", &"-in", &pem]);
+    for needle in [
+        "Version: 3 (0x2)",
+        "Signature Algorithm: sha256WithRSAEncryption",
+        "Issuer: CN = WebRTC",
+        "Subject: CN = WebRTC",
+        "Public Key Algorithm: rsaEncryption",
+        "Public-Key: (2048 bit)",
+        "Exponent: 65537 (0x10001)",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+    assert!(!text.contains("X509v3 extensions"), "unexpected extensions:\n{text}");
+    let out = openssl_ok(&[&"x509", &"-noout", &"-fingerprint", &"-sha256", &"-in", &pem]);
+    assert_eq!(
+        out.trim().rsplit('=').next().unwrap(),
+        format_fingerprint(&cert.fingerprint_sha256(), true)
+    );
+    let out = openssl_ok(&[&"verify", &"-CAfile", &pem, &pem]);
+    assert!(out.contains(": OK"), "{out}");
+
+    let key = scratch.write("key.der", cert.private_key_pkcs8_der());
+    openssl_ok(&[&"pkey", &"-inform", &"DER", &"-in", &key, &"-check", &"-noout"]);
+    let from_key = openssl_ok(&[&"pkey", &"-inform", &"DER", &"-in", &key, &"-pubout"]);
+    let from_cert = openssl_ok(&[&"x509", &"-noout", &"-pubkey", &"-in", &pem]);
+    assert_eq!(from_key, from_cert);
+
+    let pubkey = scratch.path("pub.pem");
+    openssl_ok(&[&"x509", &"-noout", &"-pubkey", &"-in", &pem, &"-out", &pubkey]);
+    let msg = scratch.write("msg", b"client random || server random || params");
+    for (scheme, digest, pss) in [
+        (RSA_PKCS1_SHA256, "-sha256", false),
+        (RSA_PSS_RSAE_SHA256, "-sha256", true),
+        (RSA_PKCS1_SHA384, "-sha384", false),
+        (RSA_PSS_RSAE_SHA512, "-sha512", true),
+    ] {
+        let signature = cert.sign(scheme, b"client random || server random || params", &mut random).unwrap();
+        let sig = scratch.write(&format!("sig{scheme}"), signature);
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&"dgst", &digest, &"-verify", &pubkey, &"-signature", &sig];
+        if pss {
+            args.extend_from_slice(&[&"-sigopt", &"rsa_padding_mode:pss", &"-sigopt", &"rsa_pss_saltlen:digest"]);
+        }
+        args.push(&msg);
+        let out = openssl_ok(&args);
+        assert!(out.contains("Verified OK"), "{scheme:#06x}: {out}");
+    }
 }

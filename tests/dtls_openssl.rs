@@ -3,7 +3,10 @@
 //! `openssl s_client -dtls1_2` against our server, once per cipher suite,
 //! with use_srtp and the "EXTRACTOR-dtls_srtp" exporter compared, and
 //! application data both ways. A client with an RSA certificate exercises
-//! RSA CertificateVerify (PSS and PKCS #1 v1.5). The engine is sans-IO;
+//! RSA CertificateVerify (PSS and PKCS #1 v1.5). With an RSA certificate of
+//! our own: our server against `s_client` for each ECDHE_RSA suite and both
+//! RSA signature schemes, and our client against `s_server` that presents
+//! another certificate of ours and asks for RSA CertificateVerify. The engine is sans-IO;
 //! this file owns the socket and the clock and passes both in.
 
 // Native only: these tests spawn processes and use sockets.
@@ -25,6 +28,10 @@ use wasmrtc::random::Random;
 use wasmrtc::time::Instant;
 
 const NOW_MS: u64 = 1_735_689_600_000;
+const RSA_SUITES: [(CipherSuite, &str); 2] = [
+    (CipherSuite::EcdheRsaWithChacha20Poly1305Sha256, "ECDHE-RSA-CHACHA20-POLY1305"),
+    (CipherSuite::EcdheRsaWithAes128GcmSha256, "ECDHE-RSA-AES128-GCM-SHA256"),
+];
 const SUITES: [(CipherSuite, &str); 3] = [
     (CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256, "ECDHE-ECDSA-CHACHA20-POLY1305"),
     (CipherSuite::EcdheEcdsaWithAes128GcmSha256, "ECDHE-ECDSA-AES128-GCM-SHA256"),
@@ -86,6 +93,22 @@ fn openssl_identity(dir: &Scratch, rsa: bool) -> Identity {
 fn ours() -> Certificate {
     let mut random = Random::from_seed([42; 32]);
     Certificate::generate_ecdsa_p256(&mut random, NOW_MS, NOW_MS + 30 * 86_400_000).unwrap()
+}
+
+/// An RSA-2048 certificate of ours, and its PEM cert and PKCS #8 key on
+/// disk for openssl.
+fn ours_rsa(dir: &Scratch, seed: u8) -> (Certificate, Identity) {
+    let mut random = Random::from_seed([seed; 32]);
+    let wall = std::time::Instant::now();
+    let cert = Certificate::generate_rsa(&mut random, 2048, 65537, NOW_MS, NOW_MS + 30 * 86_400_000).unwrap();
+    println!("RSA-2048 certificate generated in {:?} (this build's profile)", wall.elapsed());
+    let (pem, key) = (dir.path(&format!("ours{seed}.pem")), dir.path(&format!("ours{seed}.key")));
+    std::fs::write(&pem, cert.to_pem()).unwrap();
+    let der = dir.path(&format!("ours{seed}.p8"));
+    std::fs::write(&der, cert.private_key_pkcs8_der()).unwrap();
+    run(&["pkey", "-inform", "DER", "-in", der.to_str().unwrap(), "-out", key.to_str().unwrap()]);
+    let fingerprint = cert.fingerprint_sha256();
+    (cert, Identity { cert: pem, key, fingerprint })
 }
 
 fn free_port() -> u16 {
@@ -394,4 +417,73 @@ fn openssl_server_with_wrong_fingerprint_fails() {
     );
     // openssl reports our bad_certificate alert.
     assert!(peer.wait_for("bad certificate", Duration::from_secs(5)).is_some(), "{:#?}", peer.seen);
+}
+
+/// Our RSA-certificate server: each ECDHE_RSA suite, ServerKeyExchange signed
+/// with whichever RSA scheme the client lists first (openssl names it).
+#[test]
+fn openssl_client_with_our_rsa_server() {
+    let dir = Scratch::new("rsa-server");
+    let id = openssl_identity(&dir, false);
+    let (cert, _) = ours_rsa(&dir, 43);
+    for (suite, name) in RSA_SUITES {
+        for (sigalgs, shown) in [
+            ("rsa_pkcs1_sha256:rsa_pss_rsae_sha256:ecdsa_secp256r1_sha256", "Peer signature type: RSA\n"),
+            ("rsa_pss_rsae_sha256:rsa_pkcs1_sha256:ecdsa_secp256r1_sha256", "Peer signature type: RSA-PSS"),
+        ] {
+            let config = DtlsConfig::new(DtlsRole::Server, cert.clone(), vec![("sha-256".to_string(), id.fingerprint.clone())]);
+            let mut driver = Driver::new(config, None);
+            let port = driver.socket.local_addr().unwrap().port();
+            let mut args: Vec<String> = [
+                "s_client", "-dtls1_2", "-connect", &format!("127.0.0.1:{port}"), "-cert", id.cert.to_str().unwrap(),
+                "-key", id.key.to_str().unwrap(), "-cipher", name, "-sigalgs", sigalgs,
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            args.extend(srtp_args());
+            let mut peer = Peer::spawn(&args);
+            converse(&mut driver, &mut peer, suite);
+            let line = peer.seen.iter().find(|l| l.contains("Peer signature type")).cloned().unwrap_or_default();
+            assert_eq!(line.trim(), shown.trim(), "{sigalgs}: {:#?}", peer.seen);
+            println!("{name} with {sigalgs}: {line}");
+        }
+    }
+}
+
+/// Our RSA-certificate client against an openssl server that presents our
+/// RSA certificate and asks for ours: ECDHE_RSA, RSA CertificateVerify in
+/// the scheme the server lists first.
+#[test]
+fn our_rsa_client_with_openssl_server() {
+    let dir = Scratch::new("rsa-client");
+    let (client_cert, _) = ours_rsa(&dir, 44);
+    let (_, server_id) = ours_rsa(&dir, 45);
+    for (suite, name) in RSA_SUITES {
+        for client_sigalgs in ["RSA-PSS+SHA256", "RSA+SHA256"] {
+            let port = free_port();
+            let mut args: Vec<String> = [
+                "s_server", "-dtls1_2", "-accept", &format!("127.0.0.1:{port}"), "-cert",
+                server_id.cert.to_str().unwrap(), "-key", server_id.key.to_str().unwrap(), "-cipher", name,
+                "-verify", "1", "-client_sigalgs", client_sigalgs,
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            args.extend(srtp_args());
+            let mut peer = Peer::spawn(&args);
+            assert!(peer.wait_for("ACCEPT", Duration::from_secs(5)).is_some(), "{:#?}", peer.seen);
+            let config = DtlsConfig::new(
+                DtlsRole::Client,
+                client_cert.clone(),
+                vec![("sha-256".to_string(), server_id.fingerprint.clone())],
+            );
+            let mut driver = Driver::new(config, Some(format!("127.0.0.1:{port}").parse().unwrap()));
+            converse(&mut driver, &mut peer, suite);
+            let line = peer.seen.iter().find(|l| l.contains("Peer signature type")).cloned().unwrap_or_default();
+            let expected = if client_sigalgs.starts_with("RSA-PSS") { "RSA-PSS" } else { "RSA" };
+            assert_eq!(line.trim(), format!("Peer signature type: {expected}"), "{:#?}", peer.seen);
+            println!("{name}, CertificateVerify {client_sigalgs}: {line}");
+        }
+    }
 }

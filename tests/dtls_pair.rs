@@ -1,7 +1,8 @@
 //! Two DTLS endpoints in virtual time through a simulated network that
 //! loses, reorders and duplicates datagrams: our client against our server
-//! for every cipher suite and group, against dimpl (both roles), and the
-//! failure paths (tampered fingerprint, tampered and replayed records).
+//! for every cipher suite and group (ECDHE_RSA with RSA certificates of
+//! ours, and either key type on either side), against dimpl (both roles),
+//! and the failure paths (tampered fingerprint, tampered and replayed records).
 #![cfg(not(target_arch = "wasm32"))]
 // dimpl takes std::time::Instant (mapped onto our virtual clock from a real
 // base), and the figures printed include wall time.
@@ -23,6 +24,20 @@ const NOW_MS: u64 = 1_735_689_600_000;
 fn certificate(seed: u8) -> Certificate {
     let mut random = Random::from_seed([seed; 32]);
     Certificate::generate_ecdsa_p256(&mut random, NOW_MS, NOW_MS + 30 * 86_400_000).unwrap()
+}
+
+/// RSA-2048 certificates of ours, made once: keygen is slow in debug builds.
+fn rsa_certificate(which: usize) -> Certificate {
+    static CERTS: std::sync::OnceLock<Vec<Certificate>> = std::sync::OnceLock::new();
+    let certs = CERTS.get_or_init(|| {
+        (0..2u8)
+            .map(|i| {
+                let mut random = Random::from_seed([100 + i; 32]);
+                Certificate::generate_rsa(&mut random, 2048, 65537, NOW_MS, NOW_MS + 30 * 86_400_000).unwrap()
+            })
+            .collect()
+    });
+    certs[which].clone()
 }
 
 /// A small deterministic generator for the network's dice.
@@ -391,6 +406,87 @@ fn every_suite_and_group_through_a_lossy_network() {
             }
         }
     }
+}
+
+/// Our client and server with RSA certificates (and mixed: the suite
+/// follows the server's key, the CertificateVerify the client's) through
+/// the lossy network, for each ECDHE_RSA suite and group.
+#[test]
+fn rsa_certificates_through_a_lossy_network() {
+    let mut seed = 200;
+    let kinds = [
+        ("RSA client, RSA server", rsa_certificate(0), rsa_certificate(1)),
+        ("ECDSA client, RSA server", certificate(1), rsa_certificate(1)),
+        ("RSA client, ECDSA server", rsa_certificate(0), certificate(2)),
+    ];
+    for (label, client_cert, server_cert) in kinds {
+        for group in [NamedGroup::X25519, NamedGroup::Secp256r1] {
+            seed += 1;
+            let (ca, cb) = (client_cert.clone(), server_cert.clone());
+            let server_der = cb.der().to_vec();
+            let fa = vec![("sha-256".to_string(), ca.fingerprint_sha256())];
+            let fb = vec![("sha-256".to_string(), cb.fingerprint_sha256())];
+            let client_config = DtlsConfig::new(DtlsRole::Client, ca, fb);
+            let mut server_config = DtlsConfig::new(DtlsRole::Server, cb, fa);
+            server_config.groups = vec![group];
+            let mut client = Ours::new(client_config, 12);
+            let mut server = Ours::new(server_config, 13);
+            let net = exchange(&mut client, &mut server, seed);
+            let Some(DtlsEvent::Connected { cipher_suite, remote_certificates, .. }) = &client.connected else {
+                panic!("client not connected");
+            };
+            // Both sides offer and prefer ChaCha20 of the server's key type.
+            let expected = if label.ends_with("RSA server") {
+                CipherSuite::EcdheRsaWithChacha20Poly1305Sha256
+            } else {
+                CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256
+            };
+            assert_eq!(*cipher_suite, expected, "{label}");
+            assert_eq!(remote_certificates[0], server_der);
+            println!(
+                "{label} {group:?} seed {seed}: {} connected at {:.0} ms virtual, {} datagrams / {} bytes",
+                cipher_suite.name(),
+                net.now.as_millis_f64(),
+                net.datagrams,
+                net.bytes
+            );
+        }
+    }
+    // Each ECDHE_RSA suite when the client offers only it.
+    for suite in [CipherSuite::EcdheRsaWithAes128GcmSha256, CipherSuite::EcdheRsaWithChacha20Poly1305Sha256] {
+        seed += 1;
+        let (ca, cb) = (rsa_certificate(0), rsa_certificate(1));
+        let fa = vec![("sha-256".to_string(), ca.fingerprint_sha256())];
+        let fb = vec![("sha-256".to_string(), cb.fingerprint_sha256())];
+        let mut client_config = DtlsConfig::new(DtlsRole::Client, ca, fb);
+        client_config.cipher_suites = vec![suite];
+        let mut client = Ours::new(client_config, 14);
+        let mut server = Ours::new(DtlsConfig::new(DtlsRole::Server, cb, fa), 15);
+        exchange(&mut client, &mut server, seed);
+        let Some(DtlsEvent::Connected { cipher_suite, .. }) = &client.connected else {
+            panic!("client not connected");
+        };
+        assert_eq!(*cipher_suite, suite);
+    }
+}
+
+/// A server only picks suites its key can sign for: an RSA server and a
+/// client offering only ECDHE_ECDSA suites have nothing in common.
+#[test]
+fn rsa_server_refuses_ecdsa_only_clients() {
+    let (ca, cb) = (certificate(1), rsa_certificate(1));
+    let fa = vec![("sha-256".to_string(), ca.fingerprint_sha256())];
+    let fb = vec![("sha-256".to_string(), cb.fingerprint_sha256())];
+    let mut client_config = DtlsConfig::new(DtlsRole::Client, ca, fb);
+    client_config.cipher_suites = vec![CipherSuite::EcdheEcdsaWithAes128GcmSha256];
+    let mut client = Ours::new(client_config, 16);
+    let mut server = Ours::new(DtlsConfig::new(DtlsRole::Server, cb, fa), 17);
+    let mut net = Network::new(1, 0);
+    net.run(&mut client, &mut server, &mut |a, b| a.connected() || b.connected());
+    client.events();
+    server.events();
+    assert!(server.failed.as_ref().is_some_and(|e| e.message.contains("no cipher suite")), "{:?}", server.failed);
+    assert!(client.failed.is_some());
 }
 
 #[test]

@@ -1,9 +1,15 @@
-//! The three cipher suites this DTLS speaks, all ECDHE with ECDSA and an AEAD:
+//! The five cipher suites this DTLS speaks, all ECDHE with an AEAD:
 //! TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 (RFC 7905),
 //! TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 and
-//! TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 (RFC 5289), and the record
-//! protection each gives (RFC 5246 §6.2.3.3, RFC 5288 §3, RFC 7905 §2;
-//! the sequence number is DTLS's epoch + sequence, RFC 6347 §4.1.2.1).
+//! TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 (RFC 5289) for an ECDSA server
+//! certificate; TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 (RFC 7905) and
+//! TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (RFC 5289) for an RSA one (the
+//! ECDHE_RSA suites Chromium and Firefox offer). The suite's signature
+//! algorithm is the server's certificate key (RFC 8422 §2), so a server
+//! only picks suites of its own key type; a client offers them all. Also
+//! the record protection each gives (RFC 5246 §6.2.3.3, RFC 5288 §3,
+//! RFC 7905 §2; the sequence number is DTLS's epoch + sequence, RFC 6347
+//! §4.1.2.1).
 //!
 //! ChaCha20-Poly1305 comes first in our preference: in wasm it seals about
 //! seven times faster than AES-GCM, which has no AES instructions there.
@@ -21,14 +27,36 @@ pub enum CipherSuite {
     EcdheEcdsaWithChacha20Poly1305Sha256,
     EcdheEcdsaWithAes128GcmSha256,
     EcdheEcdsaWithAes256GcmSha384,
+    EcdheRsaWithChacha20Poly1305Sha256,
+    EcdheRsaWithAes128GcmSha256,
 }
 
-/// Our order of preference, offered in this order and chosen in this order.
-pub const PREFERENCE: [CipherSuite; 3] = [
+/// Our order of preference, offered in this order and chosen in this order
+/// (a server skipping the suites its key cannot sign for).
+pub const PREFERENCE: [CipherSuite; 5] = [
     CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256,
     CipherSuite::EcdheEcdsaWithAes128GcmSha256,
     CipherSuite::EcdheEcdsaWithAes256GcmSha384,
+    CipherSuite::EcdheRsaWithChacha20Poly1305Sha256,
+    CipherSuite::EcdheRsaWithAes128GcmSha256,
 ];
+
+/// Who signs the ServerKeyExchange under a suite: the key type of the
+/// server's certificate (RFC 8422 §2.1 ECDHE_ECDSA, §2.2 ECDHE_RSA).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authentication {
+    Ecdsa,
+    Rsa,
+}
+
+/// The record protection a suite uses; the RSA and ECDSA variants of a
+/// suite protect records identically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AeadKind {
+    ChaCha20Poly1305,
+    Aes128Gcm,
+    Aes256Gcm,
+}
 
 /// The AEAD tag every suite here appends.
 const TAG_LEN: usize = 16;
@@ -42,6 +70,27 @@ impl CipherSuite {
             CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256 => 0xcca9,
             CipherSuite::EcdheEcdsaWithAes128GcmSha256 => 0xc02b,
             CipherSuite::EcdheEcdsaWithAes256GcmSha384 => 0xc02c,
+            CipherSuite::EcdheRsaWithChacha20Poly1305Sha256 => 0xcca8,
+            CipherSuite::EcdheRsaWithAes128GcmSha256 => 0xc02f,
+        }
+    }
+
+    pub fn authentication(self) -> Authentication {
+        match self {
+            CipherSuite::EcdheRsaWithChacha20Poly1305Sha256 | CipherSuite::EcdheRsaWithAes128GcmSha256 => {
+                Authentication::Rsa
+            }
+            _ => Authentication::Ecdsa,
+        }
+    }
+
+    fn aead(self) -> AeadKind {
+        match self {
+            CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256 | CipherSuite::EcdheRsaWithChacha20Poly1305Sha256 => {
+                AeadKind::ChaCha20Poly1305
+            }
+            CipherSuite::EcdheEcdsaWithAes128GcmSha256 | CipherSuite::EcdheRsaWithAes128GcmSha256 => AeadKind::Aes128Gcm,
+            CipherSuite::EcdheEcdsaWithAes256GcmSha384 => AeadKind::Aes256Gcm,
         }
     }
 
@@ -57,6 +106,8 @@ impl CipherSuite {
             }
             CipherSuite::EcdheEcdsaWithAes128GcmSha256 => "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
             CipherSuite::EcdheEcdsaWithAes256GcmSha384 => "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            CipherSuite::EcdheRsaWithChacha20Poly1305Sha256 => "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+            CipherSuite::EcdheRsaWithAes128GcmSha256 => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
         }
     }
 
@@ -68,25 +119,25 @@ impl CipherSuite {
     }
 
     fn key_len(self) -> usize {
-        match self {
-            CipherSuite::EcdheEcdsaWithAes128GcmSha256 => 16,
-            _ => 32,
+        match self.aead() {
+            AeadKind::Aes128Gcm => 16,
+            AeadKind::ChaCha20Poly1305 | AeadKind::Aes256Gcm => 32,
         }
     }
 
     /// The implicit IV from the key block: GCM's 4-byte salt (RFC 5288 §3),
     /// ChaCha20-Poly1305's 12-byte IV (RFC 7905 §2).
     fn fixed_iv_len(self) -> usize {
-        match self {
-            CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256 => 12,
-            _ => 4,
+        match self.aead() {
+            AeadKind::ChaCha20Poly1305 => 12,
+            AeadKind::Aes128Gcm | AeadKind::Aes256Gcm => 4,
         }
     }
 
     fn explicit_nonce_len(self) -> usize {
-        match self {
-            CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256 => 0,
-            _ => GCM_EXPLICIT_NONCE_LEN,
+        match self.aead() {
+            AeadKind::ChaCha20Poly1305 => 0,
+            AeadKind::Aes128Gcm | AeadKind::Aes256Gcm => GCM_EXPLICIT_NONCE_LEN,
         }
     }
 
@@ -129,14 +180,12 @@ pub struct RecordCipher {
 
 impl RecordCipher {
     fn new(suite: CipherSuite, key: &[u8], fixed_iv: &[u8]) -> Option<RecordCipher> {
-        let algorithm = match suite {
-            CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256 => {
+        let algorithm = match suite.aead() {
+            AeadKind::ChaCha20Poly1305 => {
                 Algorithm::ChaCha20Poly1305(Box::new(ChaCha20Poly1305::new_from_slice(key).ok()?))
             }
-            CipherSuite::EcdheEcdsaWithAes128GcmSha256 => {
-                Algorithm::Aes128Gcm(Box::new(Aes128Gcm::new_from_slice(key).ok()?))
-            }
-            CipherSuite::EcdheEcdsaWithAes256GcmSha384 => {
+            AeadKind::Aes128Gcm => Algorithm::Aes128Gcm(Box::new(Aes128Gcm::new_from_slice(key).ok()?)),
+            AeadKind::Aes256Gcm => {
                 Algorithm::Aes256Gcm(Box::new(Aes256Gcm::new_from_slice(key).ok()?))
             }
         };
@@ -151,14 +200,14 @@ impl RecordCipher {
     /// the padded sequence number.
     fn nonce(&self, explicit: &[u8; 8]) -> [u8; 12] {
         let mut nonce = [0u8; 12];
-        match self.suite {
-            CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256 => {
+        match self.suite.aead() {
+            AeadKind::ChaCha20Poly1305 => {
                 for (i, n) in nonce.iter_mut().enumerate() {
                     let seq = if i >= 4 { explicit[i - 4] } else { 0 };
                     *n = self.fixed_iv.get(i).copied().unwrap_or(0) ^ seq;
                 }
             }
-            _ => {
+            AeadKind::Aes128Gcm | AeadKind::Aes256Gcm => {
                 for (n, s) in nonce.iter_mut().zip(&self.fixed_iv) {
                     *n = *s;
                 }

@@ -16,6 +16,12 @@
 //!                                   <--     6 [CCS], Finished
 //! ```
 //!
+//! The server's certificate decides the suite's authentication (RFC 8422
+//! §2): an ECDSA P-256 server only picks ECDHE_ECDSA suites, an RSA server
+//! only ECDHE_RSA ones; a client offers both kinds and may hold either key.
+//! Signatures (ServerKeyExchange, CertificateVerify) use the first scheme in
+//! the peer's list that our key can make (RFC 5246 §7.4.1.4.1, §7.4.4).
+//!
 //! Each numbered flight is retransmitted on a timer until the next one
 //! arrives (§4.2.4); the last flight (6) is kept and resent whenever flight 5
 //! shows up again. The extended master secret (RFC 7627) is required of the
@@ -35,8 +41,8 @@ use crate::error::{RtcError, RtcErrorDetail};
 use crate::random::Random;
 use crate::time::Instant;
 
-use super::certificate::{fingerprint_of, Certificate};
-use super::cipher_suite::{CipherSuite, RecordCipher, PREFERENCE};
+use super::certificate::{fingerprint_of, Certificate, KeyType};
+use super::cipher_suite::{Authentication, CipherSuite, RecordCipher, PREFERENCE};
 use super::extension;
 use super::flight::{Expiry, Outgoing, RetransmitTimer};
 use super::fragment::{self, Insert, Message, Reassembler};
@@ -50,7 +56,7 @@ use super::key_exchange::{KeyShare, SECP256R1, X25519};
 use super::prf::{self, constant_time_eq};
 use super::record::{self, Record};
 use super::replay::ReplayWindow;
-use super::signature::{PeerKey, ACCEPTED, ECDSA_SECP256R1_SHA256};
+use super::signature::{PeerKey, ACCEPTED};
 
 /// Which side of the handshake we take. WebRTC decides it from `a=setup`
 /// (RFC 8842 §5): `active` is the client.
@@ -275,6 +281,9 @@ struct Handshake {
     peer_certificates: Vec<Vec<u8>>,
     peer_key: Option<PeerKey>,
     certificate_requested: bool,
+    /// Client: the signature schemes the server's CertificateRequest lists,
+    /// in its order, for our CertificateVerify.
+    requested_schemes: Vec<u16>,
     /// The sequence number of the record that completed the last message:
     /// a HelloVerifyRequest reuses its ClientHello's (RFC 6347 §4.2.1).
     last_record_seq: u64,
@@ -364,6 +373,7 @@ impl Dtls {
                 peer_certificates: Vec::new(),
                 peer_key: None,
                 certificate_requested: false,
+                requested_schemes: Vec::new(),
                 last_record_seq: 0,
             },
             flight: Vec::new(),
@@ -667,8 +677,10 @@ impl Dtls {
             (Step::ServerCertificate, hs::CERTIFICATE) => self.on_certificate(&message),
             (Step::ServerKeyExchange, hs::SERVER_KEY_EXCHANGE) => self.on_server_key_exchange(&message),
             (Step::CertificateRequestOrDone, hs::CERTIFICATE_REQUEST) => {
-                CertificateRequest::parse(body).ok_or_else(|| failure(DECODE_ERROR, "malformed CertificateRequest"))?;
+                let request = CertificateRequest::parse(body)
+                    .ok_or_else(|| failure(DECODE_ERROR, "malformed CertificateRequest"))?;
                 self.hs.certificate_requested = true;
+                self.hs.requested_schemes = request.signature_schemes;
                 self.hs.transcript.extend_from_slice(&message.whole());
                 self.hs.step = Step::ServerHelloDone;
                 Ok(())
@@ -960,6 +972,18 @@ impl Dtls {
         if !ACCEPTED.contains(&ske.signature_scheme) {
             return Err(failure(ILLEGAL_PARAMETER, "server used a signature scheme we did not offer"));
         }
+        // An ECDHE_RSA suite needs an RSA server key, ECDHE_ECDSA an ECDSA
+        // one (RFC 8422 §2); the signature check alone would also let an
+        // ECDSA key sign for an RSA suite.
+        let authentication = self.suite()?.authentication();
+        let key_fits = match self.hs.peer_key {
+            Some(PeerKey::EcdsaP256(_)) => authentication == Authentication::Ecdsa,
+            Some(PeerKey::Rsa(_)) => authentication == Authentication::Rsa,
+            None => false,
+        };
+        if !key_fits {
+            return Err(failure(UNSUPPORTED_CERTIFICATE, "server certificate key does not fit the cipher suite"));
+        }
         let signed = ServerKeyExchange::signed_data(&self.hs.client_random, &self.hs.server_random, ske.group, &ske.public);
         let verified = self
             .hs
@@ -992,8 +1016,15 @@ impl Dtls {
         flight.push(self.handshake_message(0, hs::CLIENT_KEY_EXCHANGE, client_key_exchange::encode(&public)));
         self.derive_keys()?;
         if self.hs.certificate_requested {
-            let signature = self.certificate.sign(&self.hs.transcript);
-            let body = certificate_verify::encode(ECDSA_SECP256R1_SHA256, &signature);
+            let requested = std::mem::take(&mut self.hs.requested_schemes);
+            let scheme = self
+                .signature_scheme(Some(&requested))
+                .ok_or_else(|| failure(HANDSHAKE_FAILURE, "server accepts no signature our key can make"))?;
+            let signature = self
+                .certificate
+                .sign(scheme, &self.hs.transcript, &mut self.random)
+                .ok_or_else(|| failure(INTERNAL_ERROR, "signing CertificateVerify failed"))?;
+            let body = certificate_verify::encode(scheme, &signature);
             flight.push(self.handshake_message(0, hs::CERTIFICATE_VERIFY, body));
         }
         flight.push(Outgoing::ChangeCipherSpec);
@@ -1004,6 +1035,19 @@ impl Dtls {
         self.timer.start(now);
         self.hs.step = Step::ServerFinished;
         Ok(())
+    }
+
+    /// The signature scheme for our next signature: the first of the
+    /// peer's `offered` list (its order of preference) that our key can
+    /// make. Without a list (a ClientHello with no signature_algorithms),
+    /// our own first: RFC 5246 §7.4.1.4.1 would imply SHA-1, which we do
+    /// not sign with, and every DTLS 1.2 peer sends the extension anyway.
+    fn signature_scheme(&self, offered: Option<&[u16]>) -> Option<u16> {
+        let ours = self.certificate.signature_schemes();
+        match offered {
+            Some(offered) => offered.iter().copied().find(|s| ours.contains(s)),
+            None => ours.first().copied(),
+        }
     }
 
     // ---- server -----------------------------------------------------------
@@ -1048,10 +1092,15 @@ impl Dtls {
         self.hs.client_random = hello.random;
         self.hs.transcript = message.whole();
 
+        let authentication = match self.certificate.key_type() {
+            KeyType::EcdsaP256 => Authentication::Ecdsa,
+            KeyType::Rsa => Authentication::Rsa,
+        };
         let suite = self
             .cipher_suites
             .iter()
             .copied()
+            .filter(|s| s.authentication() == authentication)
             .find(|s| hello.cipher_suites.contains(&s.id()))
             .ok_or_else(|| failure(HANDSHAKE_FAILURE, "no cipher suite in common"))?;
         if !hello.compression_methods.contains(&0) {
@@ -1081,13 +1130,15 @@ impl Dtls {
             None if self.groups.contains(&SECP256R1) => SECP256R1,
             None => return Err(failure(HANDSHAKE_FAILURE, "client names no groups")),
         };
-        if let Some(data) = extension::find(ext, extension::SIGNATURE_ALGORITHMS) {
-            let offered = extension::parse_u16_list(data)
-                .ok_or_else(|| failure(DECODE_ERROR, "malformed signature_algorithms"))?;
-            if !offered.contains(&ECDSA_SECP256R1_SHA256) {
-                return Err(failure(HANDSHAKE_FAILURE, "client cannot verify ECDSA P-256 with SHA-256"));
-            }
-        }
+        let offered_schemes = match extension::find(ext, extension::SIGNATURE_ALGORITHMS) {
+            Some(data) => Some(
+                extension::parse_u16_list(data).ok_or_else(|| failure(DECODE_ERROR, "malformed signature_algorithms"))?,
+            ),
+            None => None,
+        };
+        let scheme = self
+            .signature_scheme(offered_schemes.as_deref())
+            .ok_or_else(|| failure(HANDSHAKE_FAILURE, "client cannot verify any signature our key can make"))?;
         if let Some(data) = extension::find(ext, extension::USE_SRTP) {
             let offered = extension::parse_use_srtp(data).ok_or_else(|| failure(DECODE_ERROR, "malformed use_srtp"))?;
             self.hs.srtp = self.srtp_profiles.iter().copied().find(|p| offered.contains(&p.id()));
@@ -1117,11 +1168,15 @@ impl Dtls {
         let share = KeyShare::generate(group, &mut self.random)
             .ok_or_else(|| failure(INTERNAL_ERROR, "key generation failed"))?;
         let signed = ServerKeyExchange::signed_data(&self.hs.client_random, &self.hs.server_random, group, &share.public);
+        let signature = self
+            .certificate
+            .sign(scheme, &signed, &mut self.random)
+            .ok_or_else(|| failure(INTERNAL_ERROR, "signing ServerKeyExchange failed"))?;
         let ske = ServerKeyExchange {
             group,
             public: share.public.clone(),
-            signature_scheme: ECDSA_SECP256R1_SHA256,
-            signature: self.certificate.sign(&signed),
+            signature_scheme: scheme,
+            signature,
         };
         self.hs.key_share = Some(share);
         let request = CertificateRequest {

@@ -2,7 +2,7 @@
 //! and RSA (PKCS #1 v1.5 and PSS) in ServerKeyExchange (RFC 8422 §5.4) and
 //! CertificateVerify (RFC 5246 §7.4.8), with the TLS 1.2 SignatureAndHashAlgorithm
 //! code points (RFC 5246 §7.4.1.4.1, RFC 8446 §4.2.3 for rsa_pss_rsae_*).
-//! Our own key is always ECDSA P-256 and signs with ecdsa_secp256r1_sha256.
+//! Our own signatures are made by [`Certificate::sign`](super::certificate::Certificate::sign).
 
 use p256::pkcs8::DecodePublicKey;
 use rsa::signature::Verifier;
@@ -43,7 +43,7 @@ impl PeerKey {
         if let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(&spki) {
             return Some(PeerKey::EcdsaP256(key));
         }
-        rsa::RsaPublicKey::from_public_key_der(&spki).ok().map(PeerKey::Rsa)
+        super::certificate::rsa_public_key(&spki).map(PeerKey::Rsa)
     }
 
     /// Whether `signature` over `message` verifies under `scheme`.
@@ -91,7 +91,7 @@ mod tests {
         let mut random = Random::from_seed([4; 32]);
         let cert = Certificate::generate_ecdsa_p256(&mut random, 1_735_689_600_000, 1_800_000_000_000).unwrap();
         let key = PeerKey::from_certificate(cert.der()).unwrap();
-        let sig = cert.sign(b"transcript");
+        let sig = cert.sign(ECDSA_SECP256R1_SHA256, b"transcript", &mut random).unwrap();
         assert!(key.verify(ECDSA_SECP256R1_SHA256, b"transcript", &sig));
         assert!(!key.verify(ECDSA_SECP256R1_SHA256, b"transcripT", &sig));
         assert!(!key.verify(RSA_PKCS1_SHA256, b"transcript", &sig));
