@@ -233,6 +233,11 @@ impl Core {
         .to_string()
     }
 
+    /// getStats: the report's dictionaries as a JSON array.
+    pub fn stats(&self, timestamp: f64, now_ms: f64) -> String {
+        Value::Array(self.pc.stats(timestamp, Instant::from_millis_f64(now_ms))).to_string()
+    }
+
     /// RTCDtlsTransport.getRemoteCertificates(): one ArrayBuffer of DER each.
     #[wasm_bindgen(js_name = remoteCertificates)]
     pub fn remote_certificates(&self) -> js_sys::Array {
