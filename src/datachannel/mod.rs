@@ -211,6 +211,14 @@ impl DataChannels {
         self.max_channels
     }
 
+    /// What the congestion window lets through (webrtc-stats
+    /// availableOutgoingBitrate): cwnd per smoothed RTT, in bits per
+    /// second, once the association has measured a round trip.
+    pub fn available_outgoing_bitrate(&self) -> Option<f64> {
+        let (cwnd, srtt) = self.sctp.congestion()?;
+        (!srtt.is_zero()).then(|| cwnd as f64 * 8.0 / srtt.as_secs_f64())
+    }
+
     /// Whether RFC 9653 zero checksum is in use (both sides offered it).
     pub fn uses_zero_checksum(&self) -> bool {
         self.sctp.uses_zero_checksum()

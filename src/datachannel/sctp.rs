@@ -135,6 +135,12 @@ impl Association {
         self.socket.set_stream_priority(StreamId(stream_id), priority);
     }
 
+    /// The congestion window in bytes and the smoothed RTT (RFC 6458
+    /// spinfo_cwnd, spinfo_srtt), once the association is up.
+    pub fn congestion(&self) -> Option<(usize, std::time::Duration)> {
+        self.socket.get_metrics().map(|m| (m.cwnd_bytes, m.srtt))
+    }
+
     /// min(incoming, outgoing) streams, once the association is up.
     pub fn max_streams(&self) -> Option<u16> {
         let metrics = self.socket.get_metrics()?;

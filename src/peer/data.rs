@@ -291,6 +291,10 @@ impl Data {
         }
     }
 
+    pub(super) fn available_outgoing_bitrate(&self) -> Option<f64> {
+        self.engine.as_ref()?.available_outgoing_bitrate()
+    }
+
     pub(super) fn state(&self) -> Option<SctpTransportState> {
         self.engine.as_ref().map(DataChannels::state)
     }

@@ -470,6 +470,7 @@ impl Transport {
                 .collect(),
             remote_candidates: agent.remote_candidates(),
             pairs: agent.pair_reports(),
+            available_outgoing_bitrate: self.data.available_outgoing_bitrate(),
         })
     }
 

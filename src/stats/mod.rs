@@ -28,7 +28,7 @@ pub struct ChannelStats {
 }
 
 /// The one (bundled) transport.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransportStats {
     pub ice_state: &'static str,
     pub ice_role: &'static str,
@@ -45,6 +45,9 @@ pub struct TransportStats {
     pub local_candidates: Vec<(Candidate, String, &'static str)>,
     pub remote_candidates: Vec<Candidate>,
     pub pairs: Vec<PairReport>,
+    /// The selected pair's availableOutgoingBitrate: what SCTP's congestion
+    /// window lets through (there is no media congestion controller).
+    pub available_outgoing_bitrate: Option<f64>,
 }
 
 /// Everything a report is made of, read from the peer at one moment.
@@ -170,6 +173,7 @@ pub fn report(input: &StatsInput, now: crate::time::Instant) -> Vec<Value> {
                     "consentRequestsSent": s.consent_requests_sent,
                     "packetsDiscardedOnSend": s.packets_discarded_on_send,
                     "bytesDiscardedOnSend": s.bytes_discarded_on_send,
+                    "availableOutgoingBitrate": if pair.selected { transport.available_outgoing_bitrate } else { None },
                 }),
             ));
         }

@@ -101,6 +101,8 @@ test('getStats: the data path reports every type and field native Chromium does,
   assert.equal(ours.transport.bytesSent, ours.pair.bytesSent);
   assert.ok(ours.pairBytesLater >= ours.pair.bytesSent, 'counters are monotonic');
   assert.ok(ours.pair.currentRoundTripTime >= 0 && ours.pair.totalRoundTripTime > 0);
+  // From SCTP's congestion window over its smoothed RTT.
+  assert.ok(ours.pair.availableOutgoingBitrate > 0, `availableOutgoingBitrate ${ours.pair.availableOutgoingBitrate}`);
   assert.equal(ours.transport.dtlsState, 'connected');
   assert.equal(ours.transport.tlsVersion, 'FEFD');
   assert.match(ours.transport.dtlsCipher, /^TLS_ECDHE_/);
