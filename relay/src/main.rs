@@ -27,6 +27,9 @@ async fn main() {
             std::process::exit(1);
         }
     };
+    // The handlers exist before anyone learns we are ready, so a SIGTERM
+    // sent right after the ready line is a graceful shutdown, not a kill.
+    let signals = Signals::install();
     // Tests and scripts read this line to learn ephemeral ports.
     println!(
         "wasmrtc-relay ready udp={} tcp={} http={}",
@@ -34,21 +37,34 @@ async fn main() {
         relay.tcp.map_or("-".into(), |a| a.to_string()),
         relay.http
     );
-    wait_for_signal().await;
+    signals.wait().await;
     relay.shutdown().await;
 }
 
-async fn wait_for_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = term.recv() => tracing::info!("SIGTERM"),
-                _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT"),
+/// SIGTERM and SIGINT, registered when made.
+struct Signals {
+    term: Option<tokio::signal::unix::Signal>,
+    int: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn install() -> Signals {
+        use tokio::signal::unix::{signal, SignalKind};
+        Signals { term: signal(SignalKind::terminate()).ok(), int: signal(SignalKind::interrupt()).ok() }
+    }
+
+    async fn wait(mut self) {
+        async fn next(s: &mut Option<tokio::signal::unix::Signal>) {
+            match s {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
         }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
+        tokio::select! {
+            _ = next(&mut self.term) => tracing::info!("SIGTERM"),
+            _ = next(&mut self.int) => tracing::info!("SIGINT"),
         }
     }
 }
