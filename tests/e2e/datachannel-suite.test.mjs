@@ -16,12 +16,7 @@ before(async () => {
   // Page-side helper: a connected pair of the given kinds, and waiting.
   await page.evaluate((ports) => {
     window.connectPair = async (kinds, setup) => {
-      const ours = { iceServers: [{ urls: `ws://127.0.0.1:${ports.http}/turn`, username: 'alice', credential: 'secret' }] };
-      const theirs = {
-        iceServers: [{ urls: `turn:127.0.0.1:${ports.udp}?transport=udp`, username: 'alice', credential: 'secret' }],
-        iceTransportPolicy: 'relay',
-      };
-      const make = (kind) => (kind === 'native' ? new native.RTCPeerConnection(theirs) : new wasmrtc.RTCPeerConnection(ours));
+      const make = (kind) => new window[kind].RTCPeerConnection(relayConfig(kind, ports));
       const [a, b] = kinds.map(make);
       for (const [pc, other] of [[a, b], [b, a]]) pc.onicecandidate = (e) => e.candidate && other.addIceCandidate(e.candidate).catch(() => {});
       setup?.(a, b);

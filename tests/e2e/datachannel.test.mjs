@@ -5,28 +5,12 @@
 // from either side gives closing and close on both.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startRelay } from './harness.mjs';
+import { relayAndPage } from './harness.mjs';
 
-let relay;
-let browser;
-let page;
-before(async () => {
-  relay = await startRelay();
-  browser = await launch();
-  page = await browser.page();
-});
-after(async () => {
-  await browser?.close();
-  await relay?.close();
-});
+const ctx = relayAndPage();
 
 async function exchange({ kinds, ports }) {
-  const ours = { iceServers: [{ urls: `ws://127.0.0.1:${ports.http}/turn`, username: 'alice', credential: 'secret' }] };
-  const theirs = {
-    iceServers: [{ urls: `turn:127.0.0.1:${ports.udp}?transport=udp`, username: 'alice', credential: 'secret' }],
-    iceTransportPolicy: 'relay',
-  };
-  const make = (kind) => (kind === 'native' ? new native.RTCPeerConnection(theirs) : new wasmrtc.RTCPeerConnection(ours));
+  const make = (kind) => new window[kind].RTCPeerConnection(relayConfig(kind, ports));
   const [a, b] = kinds.map(make);
   const log = [];
   const timeout = (ms, what) => new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}; ${JSON.stringify(log)}`)), ms));
@@ -93,7 +77,7 @@ async function exchange({ kinds, ports }) {
 
 for (const kinds of [['wasmrtc', 'native'], ['native', 'wasmrtc'], ['wasmrtc', 'wasmrtc']]) {
   test(`data channels: ${kinds[0]} offers, ${kinds[1]} answers`, async () => {
-    const r = await page.evaluate(exchange, { kinds, ports: relay.ports });
+    const r = await ctx.page.evaluate(exchange, { kinds, ports: ctx.relay.ports });
     console.log(`# ${kinds.join('→')}: channels open ${r.openMs.toFixed(0)} ms after the offer`);
     assert.deepEqual(r.received, ['str:', 'str:hello', 'str:héllo ✓ 日本', 'bin:3:1,2,3', 'bin:0:', 'bin:262144:0,7,14', 'str:x', 'bin:3:9,8,7'], JSON.stringify(r));
     assert.equal(r.bigOk, true);

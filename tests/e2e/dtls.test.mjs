@@ -8,23 +8,12 @@
 // Chromium in both DTLS roles (ECDHE_RSA as server).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startRelay } from './harness.mjs';
+import { relayAndPage } from './harness.mjs';
 
-let relay;
-let browser;
-let page;
-before(async () => {
-  relay = await startRelay();
-  browser = await launch();
-  page = await browser.page();
-});
-after(async () => {
-  await browser?.close();
-  await relay?.close();
-});
+const ctx = relayAndPage();
 
 async function connect({ kinds, ports, tamper, rsa }) {
-  const ours = { iceServers: [{ urls: `ws://127.0.0.1:${ports.http}/turn`, username: 'alice', credential: 'secret' }] };
+  const ours = relayConfig('wasmrtc', ports);
   let keygenMs;
   if (rsa) {
     const t = performance.now();
@@ -32,10 +21,7 @@ async function connect({ kinds, ports, tamper, rsa }) {
       { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' })];
     keygenMs = performance.now() - t;
   }
-  const theirs = {
-    iceServers: [{ urls: `turn:127.0.0.1:${ports.udp}?transport=udp`, username: 'alice', credential: 'secret' }],
-    iceTransportPolicy: 'relay',
-  };
+  const theirs = relayConfig('native', ports);
   const make = (kind) => (kind === 'native' ? new native.RTCPeerConnection(theirs) : new wasmrtc.RTCPeerConnection(ours));
   const [a, b] = kinds.map(make);
   const log = { a: [], b: [] };
@@ -88,7 +74,7 @@ for (const [kinds, label] of [
   [['wasmrtc', 'wasmrtc'], 'wasmrtc to wasmrtc'],
 ]) {
   test(`DTLS connects: ${label}`, async () => {
-    const r = await page.evaluate(connect, { kinds, ports: relay.ports });
+    const r = await ctx.page.evaluate(connect, { kinds, ports: ctx.relay.ports });
     console.log(`# ${label}: connected in ${r.elapsed.toFixed(0)} ms`);
     for (const side of ['a', 'b']) {
       assert.equal(r[side].connection, 'connected', JSON.stringify(r));
@@ -107,7 +93,7 @@ for (const [kinds, tamper] of [
   [['wasmrtc', 'wasmrtc'], 'a'], [['wasmrtc', 'wasmrtc'], 'b'],
 ]) {
   test(`a tampered fingerprint fails both sides: ${kinds.join(' to ')}, ${tamper === 'a' ? "offer's" : "answer's"} fingerprint altered`, async () => {
-    const r = await page.evaluate(connect, { kinds, ports: relay.ports, tamper });
+    const r = await ctx.page.evaluate(connect, { kinds, ports: ctx.relay.ports, tamper });
     if (process.env.SHOW_LOG) console.log(JSON.stringify(r));
     const [checker, other] = tamper === 'a' ? ['b', 'a'] : ['a', 'b'];
     const kindOf = { a: kinds[0], b: kinds[1] };
@@ -127,7 +113,7 @@ for (const [kinds, label] of [
   [['native', 'wasmrtc'], 'wasmrtc (RSA certificate) as DTLS client, native server'],
 ]) {
   test(`DTLS connects: ${label}`, async () => {
-    const r = await page.evaluate(connect, { kinds, ports: relay.ports, rsa: true });
+    const r = await ctx.page.evaluate(connect, { kinds, ports: ctx.relay.ports, rsa: true });
     const nativeSide = kinds[0] === 'native' ? 'a' : 'b';
     console.log(`# ${label}: RSA-2048 keygen in wasm ${r.keygenMs.toFixed(0)} ms; connected in ${r.elapsed.toFixed(0)} ms; native's dtlsCipher ${r[nativeSide].dtlsCipher}`);
     for (const side of ['a', 'b']) {
@@ -143,7 +129,7 @@ for (const [kinds, label] of [
 }
 
 test('RSA generateCertificate() has native Chromium\'s shape, parameter checks and errors', async () => {
-  const r = await page.evaluate(async () => {
+  const r = await ctx.page.evaluate(async () => {
     const rsa = (extra) => ({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256', ...extra });
     const shape = async (api) => {
       const t = performance.now();
@@ -203,7 +189,7 @@ test('RSA generateCertificate() has native Chromium\'s shape, parameter checks a
 });
 
 test('generateCertificate() gives what native Chromium gives, and DTLS uses the configured certificate', async () => {
-  const r = await page.evaluate(async (ports) => {
+  const r = await ctx.page.evaluate(async (ports) => {
     const shape = async (api) => {
       const cert = await api.RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' });
       const fps = cert.getFingerprints();
@@ -228,8 +214,8 @@ test('generateCertificate() gives what native Chromium gives, and DTLS uses the 
     // The certificate given in RTCConfiguration is the one the peer's DTLS
     // presents: the native side sees its fingerprint.
     const cert = await wasmrtc.RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' });
-    const ours = new wasmrtc.RTCPeerConnection({ certificates: [cert], iceServers: [{ urls: `ws://127.0.0.1:${ports.http}/turn`, username: 'alice', credential: 'secret' }] });
-    const theirs = new native.RTCPeerConnection({ iceServers: [{ urls: `turn:127.0.0.1:${ports.udp}?transport=udp`, username: 'alice', credential: 'secret' }], iceTransportPolicy: 'relay' });
+    const ours = new wasmrtc.RTCPeerConnection({ ...relayConfig('wasmrtc', ports), certificates: [cert] });
+    const theirs = new native.RTCPeerConnection(relayConfig('native', ports));
     ours.onicecandidate = (e) => e.candidate && theirs.addIceCandidate(e.candidate);
     theirs.onicecandidate = (e) => e.candidate && ours.addIceCandidate(e.candidate);
     ours.addTransceiver('audio');
@@ -248,7 +234,7 @@ test('generateCertificate() gives what native Chromium gives, and DTLS uses the 
       native: await shape(native), ours: await shape(wasmrtc),
       seen: digest, configured: cert.getFingerprints()[0].value, sdpFingerprint,
     };
-  }, relay.ports);
+  }, ctx.relay.ports);
   assert.deepEqual(r.ours, r.native);
   assert.equal(r.seen, r.configured);
   assert.equal(r.sdpFingerprint, r.configured);

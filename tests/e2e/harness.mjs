@@ -2,6 +2,7 @@
 // repository (scripts/serve.mjs) and headless Debian Chromium driven by
 // playwright-core, with the flags DESIGN.md lists for running as root.
 import { chromium } from 'playwright-core';
+import { after, before } from 'node:test';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -94,4 +95,20 @@ export async function startRelay({ ports = { udp: 0, http: 0 }, extraArgs = [], 
       await new Promise((resolve) => relay.once('exit', resolve));
     },
   };
+}
+
+/** For a test file: before its tests, a relay and a page of the harness;
+ * after them, both gone. Returns `{ relay, page }`, filled in by then. */
+export function relayAndPage() {
+  const ctx = {};
+  before(async () => {
+    ctx.relay = await startRelay();
+    ctx.browser = await launch();
+    ctx.page = await ctx.browser.page();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.relay?.close();
+  });
+  return ctx;
 }

@@ -4,31 +4,15 @@
 // controlled. Only ICE is asserted here: DTLS is not composed yet.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startRelay } from './harness.mjs';
+import { relayAndPage } from './harness.mjs';
 
-let relay;
-let browser;
-let page;
-before(async () => {
-  relay = await startRelay();
-  browser = await launch();
-  page = await browser.page();
-});
-after(async () => {
-  await browser?.close();
-  await relay?.close();
-});
+const ctx = relayAndPage();
 
 // Runs in the page: two peers, trickling to each other, until both ICE
 // agents are connected (or 20 s pass). `kinds` says which side is native;
 // the first one offers (and controls).
 async function connect({ kinds, ports }) {
-  const ours = { iceServers: [{ urls: `ws://127.0.0.1:${ports.http}/turn`, username: 'alice', credential: 'secret' }] };
-  const theirs = {
-    iceServers: [{ urls: `turn:127.0.0.1:${ports.udp}?transport=udp`, username: 'alice', credential: 'secret' }],
-    iceTransportPolicy: 'relay',
-  };
-  const make = (kind) => (kind === 'native' ? new native.RTCPeerConnection(theirs) : new wasmrtc.RTCPeerConnection(ours));
+  const make = (kind) => new window[kind].RTCPeerConnection(relayConfig(kind, ports));
   const [a, b] = kinds.map(make);
   const log = { a: [], b: [] };
   for (const [name, pc, other] of [['a', a, b], ['b', b, a]]) {
@@ -71,7 +55,7 @@ async function connect({ kinds, ports }) {
 }
 
 test('wasmrtc to wasmrtc through wasmrtc-relay: both connected over a relay/relay pair', async () => {
-  const r = await page.evaluate(connect, { kinds: ['wasmrtc', 'wasmrtc'], ports: relay.ports });
+  const r = await ctx.page.evaluate(connect, { kinds: ['wasmrtc', 'wasmrtc'], ports: ctx.relay.ports });
   console.log(`# wasmrtc↔wasmrtc ICE connected in ${r.elapsed.toFixed(0)} ms`);
   assert.equal(r.a.state, 'connected', JSON.stringify(r));
   assert.equal(r.b.state, 'connected', JSON.stringify(r));
@@ -82,7 +66,7 @@ test('wasmrtc to wasmrtc through wasmrtc-relay: both connected over a relay/rela
 });
 
 test('wasmrtc (controlling) to native Chromium: the native side reaches connected', async () => {
-  const r = await page.evaluate(connect, { kinds: ['wasmrtc', 'native'], ports: relay.ports });
+  const r = await ctx.page.evaluate(connect, { kinds: ['wasmrtc', 'native'], ports: ctx.relay.ports });
   console.log(`# wasmrtc→native ICE connected in ${r.elapsed.toFixed(0)} ms`);
   assert.equal(r.b.state, 'connected', JSON.stringify(r));
   assert.equal(r.a.state, 'connected', JSON.stringify(r));
@@ -90,7 +74,7 @@ test('wasmrtc (controlling) to native Chromium: the native side reaches connecte
 });
 
 test('native Chromium (controlling) to wasmrtc: the native side reaches connected', async () => {
-  const r = await page.evaluate(connect, { kinds: ['native', 'wasmrtc'], ports: relay.ports });
+  const r = await ctx.page.evaluate(connect, { kinds: ['native', 'wasmrtc'], ports: ctx.relay.ports });
   console.log(`# native→wasmrtc ICE connected in ${r.elapsed.toFixed(0)} ms`);
   assert.ok(['connected', 'completed'].includes(r.a.state), JSON.stringify(r));
   assert.equal(r.b.state, 'connected', JSON.stringify(r));
@@ -100,9 +84,7 @@ test('native Chromium (controlling) to wasmrtc: the native side reaches connecte
 test('the same script gives the same order of ICE events with native and wasmrtc classes', async () => {
   const run = async ({ apiName, ports }) => {
     const api = window[apiName];
-    const config = apiName === 'native'
-      ? { iceServers: [{ urls: `turn:127.0.0.1:${ports.udp}?transport=udp`, username: 'alice', credential: 'secret' }], iceTransportPolicy: 'relay', bundlePolicy: 'max-bundle' }
-      : { iceServers: [{ urls: `ws://127.0.0.1:${ports.http}/turn`, username: 'alice', credential: 'secret' }], bundlePolicy: 'max-bundle' };
+    const config = { ...relayConfig(apiName, ports), bundlePolicy: 'max-bundle' };
     const a = new api.RTCPeerConnection(config);
     const b = new api.RTCPeerConnection(config);
     const logs = { a: [], b: [] };
@@ -142,8 +124,8 @@ test('the same script gives the same order of ICE events with native and wasmrtc
     b.close();
     return logs;
   };
-  const nativeLogs = await page.evaluate(run, { apiName: 'native', ports: relay.ports });
-  const ours = await page.evaluate(run, { apiName: 'wasmrtc', ports: relay.ports });
+  const nativeLogs = await ctx.page.evaluate(run, { apiName: 'native', ports: ctx.relay.ports });
+  const ours = await ctx.page.evaluate(run, { apiName: 'wasmrtc', ports: ctx.relay.ports });
   if (process.env.SHOW_LOG) console.log(JSON.stringify({ nativeLogs, ours }, null, 1));
   // Gathering and connectivity run concurrently, so how their chains
   // interleave depends on timing (native Chromium finishes gathering late),

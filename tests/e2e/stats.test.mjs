@@ -4,26 +4,13 @@
 // match what the test sent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startRelay } from './harness.mjs';
+import { relayAndPage } from './harness.mjs';
 
-let relay;
-let browser;
-let page;
-before(async () => {
-  relay = await startRelay();
-  browser = await launch();
-  page = await browser.page();
-});
-after(async () => {
-  await browser?.close();
-  await relay?.close();
-});
+const ctx = relayAndPage();
 
 async function scenario({ apiName, ports }) {
   const api = window[apiName];
-  const config = apiName === 'native'
-    ? { iceServers: [{ urls: `turn:127.0.0.1:${ports.udp}?transport=udp`, username: 'alice', credential: 'secret' }], iceTransportPolicy: 'relay' }
-    : { iceServers: [{ urls: `ws://127.0.0.1:${ports.http}/turn`, username: 'alice', credential: 'secret' }] };
+  const config = relayConfig(apiName, ports);
   const a = new api.RTCPeerConnection(config);
   const b = new api.RTCPeerConnection(config);
   a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
@@ -72,8 +59,8 @@ async function scenario({ apiName, ports }) {
 }
 
 test('getStats: the data path reports every type and field native Chromium does, with matching counters', async () => {
-  const nativeR = await page.evaluate(scenario, { apiName: 'native', ports: relay.ports });
-  const ours = await page.evaluate(scenario, { apiName: 'wasmrtc', ports: relay.ports });
+  const nativeR = await ctx.page.evaluate(scenario, { apiName: 'native', ports: ctx.relay.ports });
+  const ours = await ctx.page.evaluate(scenario, { apiName: 'wasmrtc', ports: ctx.relay.ports });
   if (process.env.SHOW_LOG) console.log(JSON.stringify({ nativeR, ours }, null, 1));
   // Every type and field native has, with the same JS type.
   for (const [type, fields] of Object.entries(nativeR.shape)) {
