@@ -1,11 +1,13 @@
 // The demo app (www/app.html) in two headless Chromium pages on one room,
 // with wasmrtc: they find each other through the relay's /signal/<room>,
 // chat both ways, move a 20 MB file whose SHA-256 the receiver must match,
-// and draw non-empty charts; the stats panel is saved to docs/stats-panel.png.
+// and draw non-empty charts; the stats panel is saved as a screenshot (to
+// docs/stats-panel.png, the README's, with WASMRTC_UPDATE_SCREENSHOT=1;
+// otherwise to a temporary file, so a test run leaves the tree clean).
 // The relay serves the pages itself (--www), so they are a secure context.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -123,8 +125,11 @@ test('demo app, wasmrtc: two tabs chat, move 20 MB with a matching SHA-256, and 
   const source = await a.evaluate(() => window.app.statsSource);
   await a.waitForTimeout(2000);
   const idleRtt = await a.evaluate(() => window.app.session().pingRtt);
-  mkdirSync(join(ROOT, 'docs'), { recursive: true });
-  await (await a.$('#stats')).screenshot({ path: join(ROOT, 'docs', 'stats-panel.png') });
+  const shot = process.env.WASMRTC_UPDATE_SCREENSHOT
+    ? join(ROOT, 'docs', 'stats-panel.png')
+    : join(tmpdir(), `wasmrtc-stats-panel-${process.pid}.png`);
+  await (await a.$('#stats')).screenshot({ path: shot });
+  if (!process.env.WASMRTC_UPDATE_SCREENSHOT) rmSync(shot, { force: true });
   console.log(`# demo app, wasmrtc↔wasmrtc: channels open ${connectMs} ms after the second tab loaded; 20 MB delivered and acknowledged in ${sent.ackMs.toFixed(0)} ms (${mbit(SIZE, sent.ackMs)} Mbit/s; receiver: ${mbit(SIZE, received.ms)} Mbit/s); stats from ${source}; idle chat-channel ping RTT ${idleRtt.toFixed(1)} ms`);
   for (const p of [a, b]) assert.deepEqual(p.errors.map(String), []);
   await a.close();
