@@ -114,7 +114,7 @@ export class RTCPeerConnection extends EventTarget {
       bufferedAmount: (handle) => this.#core.bufferedAmount(handle),
       setThreshold: (handle, n) => this.#core.setBufferedAmountLowThreshold(handle, n),
       id: (handle) => this.#core.dataChannelId(handle),
-      maxMessageSize: () => JSON.parse(this.#core.sctp())?.maxMessageSize ?? 65536,
+      maxMessageSize: () => this.#core.sctpMaxMessageSize(),
     };
     this.#control = {
       state: (id) => this.#transceiverStates.get(id),
