@@ -186,7 +186,7 @@ impl Core {
     pub fn set_local_description(&mut self, ty: &str, sdp: Option<String>, now_ms: f64) -> Result<String, JsValue> {
         let ty = ty.parse::<SdpType>().map_err(err)?;
         let now = Instant::from_millis_f64(now_ms);
-        self.pc.set_local_description(ty, sdp.as_deref(), now).map(|c| changes(&c)).map_err(err)
+        self.pc.set_local_description(now, ty, sdp.as_deref()).map(|c| changes(&c)).map_err(err)
     }
 
     /// Returns the changes as JSON.
@@ -194,7 +194,7 @@ impl Core {
     pub fn set_remote_description(&mut self, ty: &str, sdp: &str, now_ms: f64) -> Result<String, JsValue> {
         let ty = ty.parse::<SdpType>().map_err(err)?;
         let now = Instant::from_millis_f64(now_ms);
-        self.pc.set_remote_description(ty, sdp, now).map(|c| changes(&c)).map_err(err)
+        self.pc.set_remote_description(now, ty, sdp).map(|c| changes(&c)).map_err(err)
     }
 
     /// addIceCandidate after the API's checks; `candidate` undefined is
@@ -208,7 +208,7 @@ impl Core {
         now_ms: f64,
     ) -> Result<(), JsValue> {
         let now = Instant::from_millis_f64(now_ms);
-        self.pc.add_ice_candidate(candidate.as_deref(), sdp_mid.as_deref(), sdp_m_line_index, now).map_err(err)
+        self.pc.add_ice_candidate(now, candidate.as_deref(), sdp_mid.as_deref(), sdp_m_line_index).map_err(err)
     }
 
     /// The ICE transport's state as JSON (RTCIceTransport's attributes and
@@ -235,7 +235,7 @@ impl Core {
 
     /// getStats: the report's dictionaries as a JSON array.
     pub fn stats(&self, timestamp: f64, now_ms: f64) -> String {
-        Value::Array(self.pc.stats(timestamp, Instant::from_millis_f64(now_ms))).to_string()
+        Value::Array(self.pc.stats(Instant::from_millis_f64(now_ms), timestamp)).to_string()
     }
 
     /// RTCDtlsTransport.getRemoteCertificates(): one ArrayBuffer of DER each.
@@ -406,13 +406,13 @@ impl Core {
 
     /// RTCDataChannel.send: the bytes cross once into wasm memory.
     pub fn send(&mut self, channel: u32, binary: bool, data: &[u8], now_ms: f64) -> Result<(), JsValue> {
-        self.pc.send(ChannelHandle(channel), binary, data, Instant::from_millis_f64(now_ms)).map_err(err)
+        self.pc.send(Instant::from_millis_f64(now_ms), ChannelHandle(channel), binary, data).map_err(err)
     }
 
     /// True when the channel closed at once (the caller fires `close`).
     #[wasm_bindgen(js_name = closeDataChannel)]
     pub fn close_data_channel(&mut self, channel: u32, now_ms: f64) -> bool {
-        self.pc.close_data_channel(ChannelHandle(channel), Instant::from_millis_f64(now_ms))
+        self.pc.close_data_channel(Instant::from_millis_f64(now_ms), ChannelHandle(channel))
     }
 
     #[wasm_bindgen(js_name = bufferedAmount)]

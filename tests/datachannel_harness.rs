@@ -199,7 +199,7 @@ fn message_sizes_from_empty_to_the_negotiated_maximum() {
     for (binary, data) in &sent {
         pair.send(true, id, *binary, data);
     }
-    let err = pair.a.dc.send(id, true, &vec![0; MAX_MESSAGE_SIZE as usize + 1], pair.now).unwrap_err();
+    let err = pair.a.dc.send(pair.now, id, true, &vec![0; MAX_MESSAGE_SIZE as usize + 1]).unwrap_err();
     assert_eq!(err.name, ErrorName::TypeError, "over maxMessageSize: TypeError");
     assert!(pair.run_until(Duration::from_secs(120), |p| p.b.messages(peer).len() == sent.len()));
     assert_eq!(pair.b.messages(peer), sent);
@@ -216,7 +216,7 @@ fn message_sizes_from_empty_to_the_negotiated_maximum() {
     let id = small.create(true, init("small"));
     small.run_for(Duration::from_secs(1));
     small.send(true, id, true, &big[..65536]);
-    let err = small.a.dc.send(id, true, &big[..65537], small.now).unwrap_err();
+    let err = small.a.dc.send(small.now, id, true, &big[..65537]).unwrap_err();
     assert_eq!(err.name, ErrorName::TypeError);
     // 0 means "any size": we still send at most what we advertise.
     let any = DataChannels::new(
@@ -269,7 +269,7 @@ fn channels_created_before_connect_open_in_creation_order() {
     let ids: Vec<ChannelId> = (0..8).map(|i| pair.create(true, init(&format!("early{i}")))).collect();
     let before: Vec<DataChannelState> = ids.iter().map(|&id| pair.a.dc.ready_state(id)).collect();
     assert!(before.iter().all(|s| *s == DataChannelState::Connecting));
-    assert_eq!(pair.a.dc.send(ids[0], false, b"early", pair.now).unwrap_err().name, ErrorName::InvalidStateError);
+    assert_eq!(pair.a.dc.send(pair.now, ids[0], false, b"early").unwrap_err().name, ErrorName::InvalidStateError);
     assert_eq!(pair.a.dc.max_channels(), None);
     pair.connect();
     assert!(pair.run_until(Duration::from_secs(30), |p| p.b.created_by_peer().len() == 8));
@@ -364,7 +364,7 @@ fn close_sends_what_was_queued_first() {
         pair.send(true, id, true, &numbered(i, 64 * 1024));
     }
     pair.close(true, id);
-    assert_eq!(pair.a.dc.send(id, true, b"late", pair.now).unwrap_err().name, ErrorName::InvalidStateError);
+    assert_eq!(pair.a.dc.send(pair.now, id, true, b"late").unwrap_err().name, ErrorName::InvalidStateError);
     let peer = peer_channel(&pair.b, "flush");
     assert!(pair.run_until(Duration::from_secs(120), |p| p.a.has(&DataChannelEvent::ChannelClosed(id))
         && p.b.has(&DataChannelEvent::ChannelClosed(peer))));

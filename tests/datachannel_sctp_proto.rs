@@ -388,8 +388,8 @@ fn exchange(dtls_role: DtlsRole, proto_is_sctp_server: bool, net: NetConfig, see
 
     // Messages both ways, on both channels.
     for (binary, data) in payloads() {
-        link.ours.send(ours, binary, &data, link.now).unwrap();
-        link.ours.send(theirs, binary, &data, link.now).unwrap();
+        link.ours.send(link.now, ours, binary, &data).unwrap();
+        link.ours.send(link.now, theirs, binary, &data).unwrap();
         let (ppi, bytes) = ppi_of(binary, &data);
         link.proto.send(our_sid, ppi, &bytes);
         link.proto.send(proto_sid, ppi, &bytes);
@@ -411,7 +411,7 @@ fn exchange(dtls_role: DtlsRole, proto_is_sctp_server: bool, net: NetConfig, see
     }
 
     // We close ours: sctp-proto sees the reset, resets its side, and we close.
-    link.ours.close_channel(ours, link.now);
+    link.ours.close_channel(link.now, ours);
     assert!(link.run_until(Duration::from_secs(60), |l| l.events.contains(&DataChannelEvent::ChannelClosed(ours))));
     assert!(link.proto.finished.contains(&our_sid));
     // sctp-proto closes its channel: we see closing, then closed.

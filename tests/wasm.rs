@@ -51,11 +51,11 @@ fn two_peers_negotiate_in_wasm() {
     a.add_transceiver(MediaKind::Video, None, TransceiverDirection::SendOnly, vec![]).expect("video");
     assert!(a.is_negotiation_needed());
     let offer = a.create_offer(OfferOptions { ice_restart: false }).expect("offer");
-    a.set_local_description(SdpType::Offer, Some(&offer), Instant::ZERO).expect("sLD offer");
-    b.set_remote_description(SdpType::Offer, &offer, Instant::ZERO).expect("sRD offer");
+    a.set_local_description(Instant::ZERO, SdpType::Offer, Some(&offer)).expect("sLD offer");
+    b.set_remote_description(Instant::ZERO, SdpType::Offer, &offer).expect("sRD offer");
     let answer = b.create_answer().expect("answer");
-    b.set_local_description(SdpType::Answer, Some(&answer), Instant::ZERO).expect("sLD answer");
-    a.set_remote_description(SdpType::Answer, &answer, Instant::ZERO).expect("sRD answer");
+    b.set_local_description(Instant::ZERO, SdpType::Answer, Some(&answer)).expect("sLD answer");
+    a.set_remote_description(Instant::ZERO, SdpType::Answer, &answer).expect("sRD answer");
     assert_eq!(a.signaling_state(), SignalingState::Stable);
     assert_eq!(b.signaling_state(), SignalingState::Stable);
     assert!(!a.is_negotiation_needed());

@@ -227,7 +227,7 @@ impl Sim {
                             self.server.handle_peer(to, from, &bytes, server_now, &mut out)
                         }
                     }
-                    Packet::Candidate(i, c) => self.agents[i].add_remote_candidate(&c, now).unwrap(),
+                    Packet::Candidate(i, c) => self.agents[i].add_remote_candidate(now, &c).unwrap(),
                     Packet::EndOfCandidates(i) => self.agents[i].end_of_remote_candidates(),
                 }
                 self.server_outputs(out);
@@ -286,7 +286,7 @@ impl Sim {
         let now = self.at();
         for i in 0..2 {
             let (u, p) = credentials(i, generation);
-            self.agents[i].restart(u, p, now);
+            self.agents[i].restart(now, u, p);
         }
         for i in 0..2 {
             let (u, p) = credentials(1 - i, generation);
@@ -453,7 +453,7 @@ fn trickled_candidates_after_checks_start() {
     // as peer-reflexive alone.)
     sim.signal = vec![false, false];
     let dead: Candidate = Candidate::parse("candidate:1 1 udp 100 127.0.0.1 40000 typ relay").unwrap();
-    sim.agents[0].add_remote_candidate(&dead, Instant::ZERO).unwrap();
+    sim.agents[0].add_remote_candidate(Instant::ZERO, &dead).unwrap();
     sim.run_until(2 * SECOND, |_| false);
     assert_eq!(sim.state(0), IceConnectionState::Checking);
     for i in 0..2 {
@@ -471,7 +471,7 @@ fn end_of_candidates_without_a_working_pair_fails() {
     let mut sim = Sim::new(8, [true, false]);
     sim.signal = vec![false, false];
     let dead: Candidate = Candidate::parse("candidate:1 1 udp 100 127.0.0.1 40000 typ relay").unwrap();
-    sim.agents[0].add_remote_candidate(&dead, Instant::ZERO).unwrap();
+    sim.agents[0].add_remote_candidate(Instant::ZERO, &dead).unwrap();
     sim.agents[0].end_of_remote_candidates();
     assert!(sim.run_until(60 * SECOND, |s| s.state(0) == IceConnectionState::Failed));
     let failed = sim.entered(0, IceConnectionState::Failed).unwrap();

@@ -32,7 +32,7 @@
 //!     while let Some(packet) = a.poll_transmit() { b.handle_sctp_packet(now, &packet) }
 //!     while let Some(packet) = b.poll_transmit() { a.handle_sctp_packet(now, &packet) }
 //!     while let Some(event) = a.poll_event() {
-//!         if let DataChannelEvent::ChannelOpen(id) = event { a.send(id, false, b"hi", now).unwrap() }
+//!         if let DataChannelEvent::ChannelOpen(id) = event { a.send(now, id, false, b"hi").unwrap() }
 //!     }
 //!     while let Some(event) = b.poll_event() {
 //!         if let DataChannelEvent::Message { data, .. } = event { received.push(data) }
@@ -305,7 +305,7 @@ impl DataChannels {
 
     /// RTCDataChannel.send (webrtc-pc §6.2): `binary` for ArrayBuffer/Blob
     /// data, text as its UTF-8 bytes otherwise.
-    pub fn send(&mut self, id: ChannelId, binary: bool, data: &[u8], now: Instant) -> Result<(), RtcError> {
+    pub fn send(&mut self, now: Instant, id: ChannelId, binary: bool, data: &[u8]) -> Result<(), RtcError> {
         let channel = self
             .table
             .get(id)
@@ -333,7 +333,7 @@ impl DataChannels {
     /// once; its outgoing stream is reset once what it queued has been sent
     /// (dcsctp would drop queued messages), and it is closed when the peer
     /// has reset its side too (RFC 8831 §6.7).
-    pub fn close_channel(&mut self, id: ChannelId, now: Instant) {
+    pub fn close_channel(&mut self, now: Instant, id: ChannelId) {
         let Some(channel) = self.table.get_mut(id) else { return };
         match channel.state {
             DataChannelState::Connecting => {

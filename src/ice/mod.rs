@@ -405,7 +405,7 @@ impl IceAgent {
     /// cannot use (TCP, component 2, mDNS names, IPv6 where no relay has an
     /// IPv6 address) are accepted and ignored. A candidate whose `ufrag`
     /// names another generation is an OperationError (webrtc-pc §4.4.1.6).
-    pub fn add_remote_candidate(&mut self, candidate: &Candidate, now: Instant) -> Result<(), RtcError> {
+    pub fn add_remote_candidate(&mut self, now: Instant, candidate: &Candidate) -> Result<(), RtcError> {
         if self.closed {
             return Err(RtcError::invalid_state("the ICE agent is closed"));
         }
@@ -449,7 +449,7 @@ impl IceAgent {
     /// the same allocations (their candidates are announced again). Data
     /// keeps flowing on the old selected pair until a new one is selected.
     /// Relays whose allocation was lost allocate again if their tunnel is open.
-    pub fn restart(&mut self, ufrag: String, pwd: String, now: Instant) {
+    pub fn restart(&mut self, now: Instant, ufrag: String, pwd: String) {
         if self.closed {
             return;
         }

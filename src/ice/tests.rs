@@ -53,7 +53,7 @@ fn unusable_candidates_are_accepted_and_ignored() {
         "candidate:6 1 UDP 2122260223 192.0.2.1 50000 typ host",
     ] {
         let c = Candidate::parse(text).unwrap();
-        assert_eq!(a.add_remote_candidate(&c, Instant::ZERO), Ok(()), "{text}");
+        assert_eq!(a.add_remote_candidate(Instant::ZERO, &c), Ok(()), "{text}");
     }
     // ::1 and the UDP one (upper case) are kept; with no relay of either
     // family they have no pair.
@@ -70,9 +70,9 @@ fn a_candidate_of_another_generation_is_an_operation_error() {
     let mut a = agent(vec![]);
     a.set_remote_credentials("theirs".into(), "x".repeat(22));
     let c = Candidate::parse("candidate:1 1 udp 1 192.0.2.1 5 typ host ufrag old").unwrap();
-    assert_eq!(a.add_remote_candidate(&c, Instant::ZERO).unwrap_err().name, crate::error::ErrorName::OperationError);
+    assert_eq!(a.add_remote_candidate(Instant::ZERO, &c).unwrap_err().name, crate::error::ErrorName::OperationError);
     a.close(Instant::ZERO);
-    assert_eq!(a.add_remote_candidate(&c, Instant::ZERO).unwrap_err().name, crate::error::ErrorName::InvalidStateError);
+    assert_eq!(a.add_remote_candidate(Instant::ZERO, &c).unwrap_err().name, crate::error::ErrorName::InvalidStateError);
 }
 
 #[test]
@@ -88,7 +88,7 @@ fn no_relays_means_gathering_completes_at_once_and_end_of_candidates_fails() {
     );
     a.set_remote_credentials("theirs".into(), "x".repeat(22));
     let c = Candidate::parse("candidate:1 1 udp 1 192.0.2.1 5 typ host").unwrap();
-    a.add_remote_candidate(&c, Instant::ZERO).unwrap();
+    a.add_remote_candidate(Instant::ZERO, &c).unwrap();
     a.end_of_remote_candidates();
     a.handle_timeout(Instant::ZERO);
     assert_eq!(events(&mut a), vec![IceEvent::ConnectionStateChange(IceConnectionState::Failed)]);

@@ -110,7 +110,7 @@ impl Data {
 
     /// The transport comes into being; the channels made so far join it.
     /// A pending channel the transport refuses fails with its error.
-    pub(super) fn start(&mut self, config: SctpConfig, random: &mut Random, now: Instant, events: &mut Vec<PeerEvent>) {
+    pub(super) fn start(&mut self, now: Instant, config: SctpConfig, random: &mut Random, events: &mut Vec<PeerEvent>) {
         let mut engine = DataChannels::new(config, random, now);
         for (handle, init) in std::mem::take(&mut self.pending) {
             match engine.create_channel(init) {
@@ -233,11 +233,11 @@ impl Data {
         Some((self.engine.as_mut()?, id))
     }
 
-    pub(super) fn send(&mut self, handle: ChannelHandle, binary: bool, data: &[u8], now: Instant) -> Result<(), RtcError> {
+    pub(super) fn send(&mut self, now: Instant, handle: ChannelHandle, binary: bool, data: &[u8]) -> Result<(), RtcError> {
         let (engine, id) = self
             .engine_and_id(handle)
             .ok_or_else(|| RtcError::invalid_state("the data channel is not open"))?;
-        engine.send(id, binary, data, now)?;
+        engine.send(now, id, binary, data)?;
         if let Some(record) = self.records.get_mut(&handle) {
             record.messages_sent += 1;
             record.bytes_sent += data.len() as u64;
@@ -247,7 +247,7 @@ impl Data {
 
     /// RTCDataChannel.close(). A channel still waiting for the transport
     /// closes at once; the caller reports its `close` event.
-    pub(super) fn close_channel(&mut self, handle: ChannelHandle, now: Instant) -> bool {
+    pub(super) fn close_channel(&mut self, now: Instant, handle: ChannelHandle) -> bool {
         if let Some(i) = self.pending.iter().position(|(h, _)| *h == handle) {
             self.pending.remove(i);
             if let Some(record) = self.records.get_mut(&handle) {
@@ -256,7 +256,7 @@ impl Data {
             return true;
         }
         if let Some((engine, id)) = self.engine_and_id(handle) {
-            engine.close_channel(id, now);
+            engine.close_channel(now, id);
         }
         false
     }

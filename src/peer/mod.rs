@@ -4,7 +4,7 @@
 //! as they are built, each driven by the same verbs (DESIGN.md, "sans-IO"):
 //!
 //! ```text
-//! pc.set_local_description(..., now) / handle_tunnel_message(tunnel, bytes, now) / handle_timeout(now)
+//! pc.set_local_description(now, ...) / handle_tunnel_message(now, tunnel, bytes) / handle_timeout(now)
 //! while let Some(output) = pc.poll_output() { ... }   // ends with Output::Timeout, if any
 //! ```
 
@@ -87,23 +87,23 @@ impl PeerConnection {
 
     pub fn set_local_description(
         &mut self,
+        now: Instant,
         ty: SdpType,
         sdp: Option<&str>,
-        now: Instant,
     ) -> Result<DescriptionChanges, RtcError> {
         let changes = self.jsep.set_local_description(ty, sdp, &mut self.random)?;
-        self.transport.described(&self.jsep, &mut self.random, now, &mut self.outputs);
+        self.transport.described(now, &self.jsep, &mut self.random, &mut self.outputs);
         Ok(changes)
     }
 
     pub fn set_remote_description(
         &mut self,
+        now: Instant,
         ty: SdpType,
         sdp: &str,
-        now: Instant,
     ) -> Result<DescriptionChanges, RtcError> {
         let changes = self.jsep.set_remote_description(ty, sdp, &mut self.random)?;
-        self.transport.described(&self.jsep, &mut self.random, now, &mut self.outputs);
+        self.transport.described(now, &self.jsep, &mut self.random, &mut self.outputs);
         Ok(changes)
     }
 
@@ -111,17 +111,17 @@ impl PeerConnection {
     /// `candidate` None (an empty candidate string) is the end of candidates.
     pub fn add_ice_candidate(
         &mut self,
+        now: Instant,
         candidate: Option<&str>,
         sdp_mid: Option<&str>,
         sdp_m_line_index: Option<u16>,
-        now: Instant,
     ) -> Result<(), RtcError> {
         let parsed = candidate
             .map(Candidate::parse)
             .transpose()
             .map_err(|e| RtcError::operation(format!("Error processing ICE candidate: {}", e.message)))?;
         self.jsep.add_remote_candidate(sdp_mid, sdp_m_line_index, parsed.as_ref())?;
-        self.transport.add_remote_candidate(parsed.as_ref(), now)
+        self.transport.add_remote_candidate(now, parsed.as_ref())
     }
 
     /// addTransceiver(kind or track): `track_id` is the sender's track, if any.
@@ -174,17 +174,17 @@ impl PeerConnection {
     }
 
     /// RTCDataChannel.send: `binary` for ArrayBuffer/Blob data, else text's UTF-8.
-    pub fn send(&mut self, channel: ChannelHandle, binary: bool, data: &[u8], now: Instant) -> Result<(), RtcError> {
+    pub fn send(&mut self, now: Instant, channel: ChannelHandle, binary: bool, data: &[u8]) -> Result<(), RtcError> {
         self.transport.set_now(now);
-        self.transport.data.send(channel, binary, data, now)
+        self.transport.data.send(now, channel, binary, data)
     }
 
     /// RTCDataChannel.close(). True when the channel closed at once (it
     /// was still waiting for the transport): its `close` event is the
     /// caller's to fire.
-    pub fn close_data_channel(&mut self, channel: ChannelHandle, now: Instant) -> bool {
+    pub fn close_data_channel(&mut self, now: Instant, channel: ChannelHandle) -> bool {
         self.transport.set_now(now);
-        self.transport.data.close_channel(channel, now)
+        self.transport.data.close_channel(now, channel)
     }
 
     pub fn buffered_amount(&self, channel: ChannelHandle) -> u64 {
@@ -237,7 +237,7 @@ impl PeerConnection {
 
     /// getStats (webrtc-pc §8.2): the report's dictionaries; `timestamp`
     /// is the host's wall clock in ms since the epoch, `now` its monotonic one.
-    pub fn stats(&self, timestamp: f64, now: Instant) -> Vec<serde_json::Value> {
+    pub fn stats(&self, now: Instant, timestamp: f64) -> Vec<serde_json::Value> {
         let (data_channels_opened, data_channels_closed, channels) = self.transport.data.stats();
         let input = crate::stats::StatsInput {
             timestamp,

@@ -96,7 +96,7 @@ impl Transport {
     /// After a description was applied: start gathering at the first local
     /// description, restart on new local credentials, take the remote
     /// credentials and candidates, start DTLS once its role is known.
-    pub(super) fn described(&mut self, jsep: &Session, random: &mut Random, now: Instant, out: &mut VecDeque<Output>) {
+    pub(super) fn described(&mut self, now: Instant, jsep: &Session, random: &mut Random, out: &mut VecDeque<Output>) {
         self.now = now;
         if jsep.local_description().is_none() {
             return;
@@ -135,7 +135,7 @@ impl Transport {
                         out.push_back(Output::OpenTunnel { tunnel: TunnelId(i as u32), url: r.url.clone() });
                     }
                 }
-                agent.restart(credentials.0.clone(), credentials.1.clone(), now);
+                agent.restart(now, credentials.0.clone(), credentials.1.clone());
                 self.remote_candidates.clear();
                 self.remote_end_of_candidates = false;
             }
@@ -152,7 +152,7 @@ impl Transport {
                 self.remote_candidates.push(key);
                 // A candidate the agent cannot use is ignored, as the spec
                 // ignores unusable candidates in a description.
-                let _ = agent.add_remote_candidate(candidate, now);
+                let _ = agent.add_remote_candidate(now, candidate);
             }
         }
         if remote.end_of_candidates && !self.remote_end_of_candidates {
@@ -167,7 +167,7 @@ impl Transport {
         }
         if let (false, Some(role), Some(parameters)) = (self.data.started(), jsep.dtls_role(), jsep.sctp_parameters()) {
             let mut failed = Vec::new();
-            self.data.start(SctpConfig::from_parameters(role, &parameters), random, now, &mut failed);
+            self.data.start(now, SctpConfig::from_parameters(role, &parameters), random, &mut failed);
             out.extend(failed.into_iter().map(|e| Output::Event(Box::new(e))));
             if self.dtls_state == DtlsState::Connected {
                 self.data.connect(now);
@@ -176,7 +176,7 @@ impl Transport {
     }
 
     /// A candidate from addIceCandidate; `None` is the end of candidates.
-    pub(super) fn add_remote_candidate(&mut self, candidate: Option<&Candidate>, now: Instant) -> Result<(), RtcError> {
+    pub(super) fn add_remote_candidate(&mut self, now: Instant, candidate: Option<&Candidate>) -> Result<(), RtcError> {
         self.now = now;
         let Some(agent) = self.agent.as_mut() else {
             // No local description yet: the candidate waits in the remote
@@ -189,7 +189,7 @@ impl Transport {
                 if self.remote_candidates.contains(&key) {
                     return Ok(());
                 }
-                agent.add_remote_candidate(c, now)?;
+                agent.add_remote_candidate(now, c)?;
                 self.remote_candidates.push(key);
             }
             None => {

@@ -159,14 +159,14 @@ impl Pair {
     pub fn send(&mut self, on_a: bool, id: ChannelId, binary: bool, data: &[u8]) {
         let now = self.now;
         let side = if on_a { &mut self.a } else { &mut self.b };
-        side.dc.send(id, binary, data, now).expect("send");
+        side.dc.send(now, id, binary, data).expect("send");
         self.flush();
     }
 
     pub fn close(&mut self, on_a: bool, id: ChannelId) {
         let now = self.now;
         let side = if on_a { &mut self.a } else { &mut self.b };
-        side.dc.close_channel(id, now);
+        side.dc.close_channel(now, id);
         self.flush();
     }
 
