@@ -101,7 +101,6 @@ export function generateCertificate(keygenAlgorithm) {
     }
     return Promise.resolve(makeCertificate(now, now + lifetime));
   } catch (e) {
-    // The core's errors are plain {name, message} objects.
     return Promise.reject(fromCore(e));
   }
 }
@@ -112,6 +111,8 @@ export function makeCertificate(nowMs, expiresMs) {
 }
 
 function wrap(made) {
-  return new RTCCertificate(CONSTRUCT, made.der, made.key, made.expires,
+  const certificate = new RTCCertificate(CONSTRUCT, made.der, made.key, made.expires,
     [{ algorithm: 'sha-256', value: made.fingerprint }]);
+  made.free();
+  return certificate;
 }

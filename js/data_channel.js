@@ -238,7 +238,8 @@ export class RTCSctpTransport extends EventTarget {
   #transport;
   #read;
 
-  /** @param read returns the core's {state, maxMessageSize, maxChannels}. */
+  /** @param read {state(), maxMessageSize(), maxChannels()}: the core's
+   * (state and maxChannels undefined until known). */
   constructor(token, dtlsTransport, read) {
     if (token !== CONSTRUCT) throw new TypeError("Failed to construct 'RTCSctpTransport': Illegal constructor");
     super();
@@ -247,9 +248,9 @@ export class RTCSctpTransport extends EventTarget {
   }
 
   get transport() { return this.#transport; }
-  get state() { return this.#read()?.state ?? 'connecting'; }
-  get maxMessageSize() { return this.#read()?.maxMessageSize ?? 65536; }
-  get maxChannels() { return this.#read()?.maxChannels ?? null; }
+  get state() { return this.#read.state() ?? 'connecting'; }
+  get maxMessageSize() { return this.#read.maxMessageSize(); }
+  get maxChannels() { return this.#read.maxChannels() ?? null; }
   get [Symbol.toStringTag]() { return 'RTCSctpTransport'; }
 }
 

@@ -1,7 +1,8 @@
 // Runs one core (DESIGN.md, "The JS side"): feeds it tunnel messages in
 // batches and the time, drains its outputs after every call, and arms one
-// timer at the earliest deadline it asks for.
-import { WebSocketTunnel } from './transport/websocket.js';
+// timer at the earliest deadline it asks for. Tunnels come from a factory
+// (by URL scheme unless a test passes its own).
+import { openTunnel } from './transport/index.js';
 
 export class Driver {
   #core;
@@ -10,11 +11,15 @@ export class Driver {
   #timer = null;
   #inbox = [];
   #stopped = false;
+  #openTunnel;
 
-  /** @param onEvent called with each API event object the core emits */
-  constructor(core, onEvent) {
+  /** @param onEvent called with each API event (a CoreEvent, valid only
+   * during the call)
+   * @param tunnelFactory (url, handlers) → `{ send(bytes), close() }` */
+  constructor(core, onEvent, tunnelFactory = openTunnel) {
     this.#core = core;
     this.#onEvent = onEvent;
+    this.#openTunnel = tunnelFactory;
   }
 
   now() {
@@ -26,15 +31,31 @@ export class Driver {
   pump() {
     if (this.#stopped) return;
     for (let out = this.#core.pollOutput(); out !== undefined; out = this.#core.pollOutput()) {
-      switch (out.type) {
-        case 'open': this.#open(out.tunnel, out.url); break;
-        case 'close': this.#tunnels.get(out.tunnel)?.close(); this.#tunnels.delete(out.tunnel); break;
-        case 'transmit': this.#tunnels.get(out.tunnel)?.send(out.data); break;
-        case 'event': this.#onEvent(out.event); break;
-        case 'timeout': this.#arm(out.at); break;
-        default: break;
+      try {
+        this.#handle(out);
+      } finally {
+        out.free();
       }
       if (this.#stopped) return;
+    }
+  }
+
+  #handle(out) {
+    switch (out.type) {
+      case 'open': this.#open(out.tunnel, out.url); break;
+      case 'close': this.#tunnels.get(out.tunnel)?.close(); this.#tunnels.delete(out.tunnel); break;
+      case 'transmit': this.#tunnels.get(out.tunnel)?.send(out.data); break;
+      case 'event': {
+        const event = out.takeEvent();
+        try {
+          this.#onEvent(event);
+        } finally {
+          event.free();
+        }
+        break;
+      }
+      case 'timeout': this.#arm(out.at); break;
+      default: break;
     }
   }
 
@@ -48,7 +69,7 @@ export class Driver {
   }
 
   #open(id, url) {
-    const tunnel = new WebSocketTunnel(url, {
+    const tunnel = this.#openTunnel(url, {
       onopen: () => this.#call(() => this.#core.handleTunnelOpen(id, this.now())),
       onmessage: (bytes) => this.#receive(id, bytes),
       onclose: () => {

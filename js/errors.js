@@ -1,5 +1,6 @@
 // Errors as webrtc-pc names them (§11.1): DOMExceptions by name, the
 // ECMAScript TypeError and RangeError, and RTCError with its errorDetail.
+import { wasm } from './core.js';
 
 const RTC_ERROR_DETAILS = new Set([
   'data-channel-failure', 'dtls-failure', 'fingerprint-failure', 'sctp-failure',
@@ -47,15 +48,16 @@ export function makeError(name, message) {
   return new DOMException(message, name);
 }
 
-/** Turns an error object thrown by the wasm core ({name, message,
- * errorDetail, sdpLineNumber}) into what the spec throws. */
+/** Turns what a call into the core threw (a CoreError, or an exception
+ * of JS's own) into what the spec throws. */
 export function fromCore(e) {
-  if (e instanceof Error || e instanceof DOMException) return e;
-  if (e && e.errorDetail) {
-    const init = { errorDetail: e.errorDetail };
-    if (e.sdpLineNumber != null) init.sdpLineNumber = e.sdpLineNumber;
-    return new RTCError(init, e.message);
+  if (!(e instanceof wasm.CoreError)) {
+    return e instanceof Error || e instanceof DOMException ? e : new DOMException(String(e), 'OperationError');
   }
-  if (e && e.name) return makeError(e.name, e.message);
-  return new DOMException(String(e), 'OperationError');
+  const { name, message, errorDetail, sdpLineNumber } = e;
+  e.free();
+  if (errorDetail === undefined) return makeError(name, message);
+  const init = { errorDetail };
+  if (sdpLineNumber !== undefined) init.sdpLineNumber = sdpLineNumber;
+  return new RTCError(init, message);
 }

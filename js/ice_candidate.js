@@ -9,11 +9,19 @@ const TCP_TYPES = ['active', 'passive', 'so'];
 
 function parseCandidate(candidate) {
   if (candidate === '') return null;
+  let c;
   try {
-    return wasm.parseCandidate(candidate);
+    c = wasm.parseCandidate(candidate);
   } catch {
     return null;
   }
+  const fields = {
+    foundation: c.foundation, component: c.component, protocol: c.protocol, priority: c.priority,
+    address: c.address, port: c.port, type: c.type, tcpType: c.tcpType ?? null,
+    relatedAddress: c.relatedAddress ?? null, relatedPort: c.relatedPort ?? null,
+  };
+  c.free();
+  return fields;
 }
 
 export class RTCIceCandidate {

@@ -1,57 +1,61 @@
 // RTCIceTransport (webrtc-pc §5.6) and RTCDtlsTransport (§5.5): one of each
 // per peer connection, everything being bundled. Their state lives in the
-// core; these objects keep a stable identity, read it back, and fire the
-// transport-level events the peer connection hands them.
+// core, but for the states the peer connection's events set (webrtc-pc
+// updates them when the event's task runs); these objects keep a stable
+// identity, read it back, and fire the transport-level events the peer
+// connection hands them.
 import { defineEventHandlers } from './events.js';
 import { RTCIceCandidate } from './ice_candidate.js';
 import { CONSTRUCT } from './internal.js';
 
 export class RTCIceTransport extends EventTarget {
-  #read;
+  #core;
+  #states;
 
-  /** @param read returns the core's ICE transport state ({state,
-   * gatheringState, role, localCandidates, ...}, strings as in SDP, with
-   * `mid` for the candidates' sdpMid) or null before gathering. */
-  constructor(token, read) {
+  /** @param core the peer connection's Core, read for role, candidates
+   * and parameters
+   * @param states the peer connection's `{connection, gathering}` ICE
+   * states, which its events update: the one copy both objects read. */
+  constructor(token, core, states) {
     if (token !== CONSTRUCT) throw new TypeError("Failed to construct 'RTCIceTransport': Illegal constructor");
     super();
-    this.#read = read;
+    this.#core = core;
+    this.#states = states;
   }
 
-  get role() { return this.#read()?.role ?? 'unknown'; }
+  get role() { return this.#core.iceRole() ?? 'unknown'; }
   get component() { return 'rtp'; }
-  get state() { return this.#read()?.state ?? 'new'; }
-  get gatheringState() { return this.#read()?.gatheringState ?? 'new'; }
+  get state() { return this.#states.connection; }
+  get gatheringState() { return this.#states.gathering; }
 
-  getLocalCandidates() { return this.#candidates('localCandidates'); }
-  getRemoteCandidates() { return this.#candidates('remoteCandidates'); }
+  getLocalCandidates() { return this.#candidates(this.#core.localCandidates()); }
+  getRemoteCandidates() { return this.#candidates(this.#core.remoteCandidates()); }
 
   getSelectedCandidatePair() {
-    const s = this.#read();
-    if (!s?.selectedPair) return null;
-    return { local: candidate(s.selectedPair.local, s.mid), remote: candidate(s.selectedPair.remote, s.mid) };
+    const pair = this.#core.selectedCandidatePair();
+    if (pair === undefined) return null;
+    const [local, remote] = this.#candidates([pair.local, pair.remote]);
+    pair.free();
+    return { local, remote };
   }
 
-  getLocalParameters() {
-    const p = this.#read()?.localParameters;
-    return p ? { ...p } : null;
-  }
+  getLocalParameters() { return parameters(this.#core.localIceParameters()); }
+  getRemoteParameters() { return parameters(this.#core.remoteIceParameters()); }
 
-  getRemoteParameters() {
-    const p = this.#read()?.remoteParameters;
-    return p ? { ...p } : null;
-  }
-
-  #candidates(which) {
-    const s = this.#read();
-    return s ? s[which].map((c) => candidate(c, s.mid)) : [];
+  #candidates(texts) {
+    const sdpMid = this.#core.candidateMid() ?? '0';
+    return texts.map((candidate) => new RTCIceCandidate({ candidate, sdpMid, sdpMLineIndex: 0 }));
   }
 
   get [Symbol.toStringTag]() { return 'RTCIceTransport'; }
 }
 
-function candidate(text, mid) {
-  return new RTCIceCandidate({ candidate: text, sdpMid: mid ?? '0', sdpMLineIndex: 0 });
+// An RTCIceParameters dictionary, or null.
+function parameters(p) {
+  if (p === undefined) return null;
+  const out = { usernameFragment: p.usernameFragment, password: p.password };
+  p.free();
+  return out;
 }
 
 defineEventHandlers(RTCIceTransport.prototype, ['statechange', 'gatheringstatechange', 'selectedcandidatepairchange']);

@@ -78,8 +78,9 @@ export class RTCPeerConnection extends EventTarget {
   #driver;
   #iceTransport;
   #dtlsTransport;
-  #iceGatheringState = 'new';
-  #iceConnectionState = 'new';
+  // The ICE states the events set, read by this object and its
+  // RTCIceTransport alike.
+  #ice = { connection: 'new', gathering: 'new' };
   #connectionState = 'new';
   #dtlsState = 'new';
   #lastCreatedOffer = '';
@@ -92,10 +93,10 @@ export class RTCPeerConnection extends EventTarget {
     const now = Date.now();
     const certificate = this.#config.certificates[0] ?? makeCertificate(now, now + 30 * DAY_MS);
     const { der, key } = RTCCertificate.material(certificate);
-    const relays = JSON.stringify(relaysOf(this.#config.iceServers));
+    const relays = relaysOf(this.#config.iceServers).map((r) => new wasm.RelayServer(r.url, r.username, r.credential));
     this.#core = coreCall(() => new wasm.Core(this.#config.bundlePolicy, der, key, relays));
     this.#driver = new Driver(this.#core, (event) => this.#coreEvent(event));
-    this.#iceTransport = new RTCIceTransport(CONSTRUCT, () => this.#readIceTransport());
+    this.#iceTransport = new RTCIceTransport(CONSTRUCT, this.#core, this.#ice);
     this.#dtlsTransport = new RTCDtlsTransport(CONSTRUCT, this.#iceTransport, {
       state: () => this.#dtlsState,
       remoteCertificates: () => this.#core.remoteCertificates(),
@@ -118,7 +119,7 @@ export class RTCPeerConnection extends EventTarget {
     };
     this.#control = {
       state: (id) => this.#transceiverStates.get(id),
-      transport: (id) => (this.#transceiverStates.get(id)?.mid != null && this.#readIceTransport() !== null ? this.#dtlsTransport : null),
+      transport: (id) => (this.#transceiverStates.get(id)?.mid != null && this.#core.hasIceTransport() ? this.#dtlsTransport : null),
       setDirection: (id, direction) => this.#setDirection(id, direction),
       stop: (id) => this.#stopTransceiver(id),
       replaceTrack: (id, track) => this.#chain('replaceTrack', () => inTask(() => {
@@ -127,7 +128,7 @@ export class RTCPeerConnection extends EventTarget {
       })),
       setStreams: (id, streamIds) => {
         if (this.#closed) throw invalidState('setStreams');
-        coreCall(() => this.#core.setSenderStreams(id, JSON.stringify(streamIds)));
+        coreCall(() => this.#core.setSenderStreams(id, streamIds));
         this.#updateNegotiationNeededFlag();
       },
     };
@@ -147,24 +148,18 @@ export class RTCPeerConnection extends EventTarget {
   get currentRemoteDescription() { return this.#descriptions.currentRemote ?? null; }
   get pendingRemoteDescription() { return this.#descriptions.pendingRemote ?? null; }
   get canTrickleIceCandidates() { return this.#canTrickle; }
-  get iceGatheringState() { return this.#iceGatheringState; }
-  get iceConnectionState() { return this.#iceConnectionState; }
+  get iceGatheringState() { return this.#ice.gathering; }
+  get iceConnectionState() { return this.#ice.connection; }
   get connectionState() { return this.#connectionState; }
   get sctp() { return this.#sctp; }
 
   // --- the transport's events (§5.6, §4.3.3) --------------------------------
 
-  #readIceTransport() {
-    const state = JSON.parse(this.#core.iceTransport());
-    if (state !== null) state.mid = this.localDescription?.sdp.match(/^a=mid:(.*)$/m)?.[1]?.trim() ?? '0';
-    return state;
-  }
-
   #coreEvent(event) {
     if (this.#closed) return;
     switch (event.name) {
       case 'icecandidate': {
-        const candidate = event.candidate === null ? null : new RTCIceCandidate({
+        const candidate = event.candidate === undefined ? null : new RTCIceCandidate({
           candidate: event.candidate, sdpMid: event.sdpMid, sdpMLineIndex: event.sdpMLineIndex,
           usernameFragment: event.usernameFragment,
         });
@@ -177,13 +172,13 @@ export class RTCPeerConnection extends EventTarget {
         }));
         break;
       case 'icegatheringstatechange':
-        this.#iceGatheringState = event.state;
+        this.#ice.gathering = event.state;
         this.#iceTransport.dispatchEvent(new Event('gatheringstatechange'));
         this.dispatchEvent(new Event('icegatheringstatechange'));
         break;
       case 'iceconnectionstatechange':
         // Chromium fires the peer connection's event before the transport's.
-        this.#iceConnectionState = event.state;
+        this.#ice.connection = event.state;
         this.dispatchEvent(new Event('iceconnectionstatechange'));
         this.#iceTransport.dispatchEvent(new Event('statechange'));
         break;
@@ -335,7 +330,7 @@ export class RTCPeerConnection extends EventTarget {
   }
 
   setLocalDescription(description, ...rest) {
-    const legacy = typeof rest[0] === 'function' ? [rest[0], rest[1]] : null;
+    const legacy = legacyCallbacks(rest);
     let type;
     let sdp;
     try {
@@ -356,13 +351,13 @@ export class RTCPeerConnection extends EventTarget {
         throw new DOMException(`Failed to execute 'setLocalDescription' on 'RTCPeerConnection': The SDP does not match the previously generated SDP for this type`, 'InvalidModificationError');
       }
       const changes = coreCall(() => this.#core.setLocalDescription(implicitType, type === 'rollback' || sdp === '' ? undefined : sdp, this.#driver.now()));
-      this.#applied(JSON.parse(changes), implicitType === 'rollback');
+      this.#applied(changes, implicitType === 'rollback');
     }));
     return settleLegacy(p, legacy);
   }
 
   setRemoteDescription(description, ...rest) {
-    const legacy = typeof rest[0] === 'function' ? [rest[0], rest[1]] : null;
+    const legacy = legacyCallbacks(rest);
     let type;
     let sdp;
     try {
@@ -382,10 +377,10 @@ export class RTCPeerConnection extends EventTarget {
       // (webrtc-pc §4.4.1.6, "perfect negotiation"'s implicit rollback).
       if (type === 'offer' && this.#signalingState === 'have-local-offer') {
         const rolledBack = coreCall(() => this.#core.setLocalDescription('rollback', undefined, this.#driver.now()));
-        this.#applied(JSON.parse(rolledBack));
+        this.#applied(rolledBack);
       }
       const changes = coreCall(() => this.#core.setRemoteDescription(type, sdp, this.#driver.now()));
-      this.#applied(JSON.parse(changes));
+      this.#applied(changes);
     }));
     return settleLegacy(p, legacy);
   }
@@ -439,21 +434,23 @@ export class RTCPeerConnection extends EventTarget {
 
   /** Reads the core's negotiated state into this object's slots. */
   #refresh() {
-    if (this.#sctp === null && this.#core.sctp() !== 'null') {
-      this.#sctp = new RTCSctpTransport(CONSTRUCT, this.#dtlsTransport, () => JSON.parse(this.#core.sctp()));
+    if (this.#sctp === null && this.#core.sctpState() !== undefined) {
+      this.#sctp = new RTCSctpTransport(CONSTRUCT, this.#dtlsTransport, {
+        state: () => this.#core.sctpState(),
+        maxMessageSize: () => this.#core.sctpMaxMessageSize(),
+        maxChannels: () => this.#core.sctpMaxChannels(),
+      });
     }
-    const state = JSON.parse(this.#core.state());
-    this.#signalingState = state.signalingState;
-    this.#canTrickle = state.canTrickleIceCandidates;
-    for (const slot of ['pendingLocal', 'currentLocal', 'pendingRemote', 'currentRemote']) {
-      const d = state[slot];
-      const cached = this.#descriptions[slot];
-      if (!d) this.#descriptions[slot] = null;
-      else if (!cached || cached.type !== d.type || cached.sdp !== d.sdp) this.#descriptions[slot] = new RTCSessionDescription(d);
-    }
+    this.#signalingState = this.#core.signalingState();
+    this.#canTrickle = this.#core.canTrickleIceCandidates() ?? null;
+    this.#refreshDescription('pendingLocal', this.#core.pendingLocalDescription());
+    this.#refreshDescription('currentLocal', this.#core.currentLocalDescription());
+    this.#refreshDescription('pendingRemote', this.#core.pendingRemoteDescription());
+    this.#refreshDescription('currentRemote', this.#core.currentRemoteDescription());
     const live = new Set();
-    for (const t of state.transceivers) {
+    for (const t of this.#core.transceivers()) {
       live.add(t.id);
+      this.#transceiverStates.get(t.id)?.free();
       this.#transceiverStates.set(t.id, t);
       if (!this.#transceivers.has(t.id)) {
         this.#transceivers.set(t.id, new RTCRtpTransceiver(CONSTRUCT, t.id, t.kind, this.#control, null));
@@ -462,10 +459,22 @@ export class RTCPeerConnection extends EventTarget {
     for (const id of [...this.#transceivers.keys()]) if (!live.has(id)) this.#transceivers.delete(id);
   }
 
+  // A description keeps its RTCSessionDescription while the core's is the same.
+  #refreshDescription(slot, description) {
+    const cached = this.#descriptions[slot];
+    if (description === undefined) {
+      this.#descriptions[slot] = null;
+      return;
+    }
+    const { type, sdp } = description;
+    description.free();
+    if (!cached || cached.type !== type || cached.sdp !== sdp) this.#descriptions[slot] = new RTCSessionDescription({ type, sdp });
+  }
+
   // --- ICE candidates (signaling side) ------------------------------------
 
   addIceCandidate(candidate, ...rest) {
-    const legacy = typeof rest[0] === 'function' ? [rest[0], rest[1]] : null;
+    const legacy = legacyCallbacks(rest);
     let init;
     try {
       init = candidate === undefined || candidate === null ? {} : candidate;
@@ -531,7 +540,7 @@ export class RTCPeerConnection extends EventTarget {
     }
     const streamIds = [...(dict.streams ?? [])].map((s) => String(s?.id ?? s));
     if (this.#closed) throw invalidState('addTransceiver');
-    const id = coreCall(() => this.#core.addTransceiver(kind, track?.id ?? undefined, direction, JSON.stringify(streamIds)));
+    const id = coreCall(() => this.#core.addTransceiver(kind, track?.id ?? undefined, direction, streamIds));
     this.#refresh();
     const transceiver = new RTCRtpTransceiver(CONSTRUCT, id, kind, this.#control, track);
     this.#transceivers.set(id, transceiver);
@@ -548,7 +557,7 @@ export class RTCPeerConnection extends EventTarget {
     }
     if (this.#closed) throw invalidState('addTrack');
     const streamIds = streams.map((s) => String(s?.id ?? s));
-    const id = coreCall(() => this.#core.addTrack(track.kind, String(track.id), JSON.stringify(streamIds)));
+    const id = coreCall(() => this.#core.addTrack(track.kind, String(track.id), streamIds));
     this.#refresh();
     let transceiver = this.#transceivers.get(id);
     if (!transceiver) {
@@ -640,8 +649,8 @@ export class RTCPeerConnection extends EventTarget {
     this.#core.close(this.#driver.now());
     this.#driver.stop();
     this.#refresh();
-    this.#iceGatheringState = this.#iceGatheringState === 'new' ? 'new' : 'complete';
-    this.#iceConnectionState = 'closed';
+    this.#ice.gathering = this.#ice.gathering === 'new' ? 'new' : 'complete';
+    this.#ice.connection = 'closed';
     this.#connectionState = 'closed';
     this.#dtlsState = 'closed';
     for (const channel of this.#dataChannels.values()) channel[CLOSE_SILENTLY]();
@@ -658,7 +667,8 @@ defineEventHandlers(RTCPeerConnection.prototype, [
 ]);
 
 // The legacy callback forms (webrtc-pc §4.4.4): createOffer(success, failure,
-// options), setLocalDescription(desc, success, failure), ...
+// options), setLocalDescription(desc, success, failure), ...: `args` are
+// the arguments from where a success callback would be.
 function legacyCallbacks(args) {
   return typeof args[0] === 'function' ? [args[0], args[1]] : null;
 }

@@ -1,7 +1,7 @@
 // The relays wasmrtc tunnels through (DESIGN.md, "Relay protocol"): the
-// ws:/wss: entries of iceServers, else those shim.install({relays}) set.
-
-const RELAY_SCHEMES = ['ws:', 'wss:'];
+// iceServers entries a tunnel can be opened to (ws:/wss:), else those
+// shim.install({relays}) set.
+import { TUNNEL_SCHEMES as RELAY_SCHEMES } from './transport/index.js';
 let installed = [];
 
 /** Sets the default relays (validated by the caller). */

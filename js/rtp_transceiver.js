@@ -18,7 +18,17 @@ export function checkDirection(direction, context) {
 // RTCRtpCapabilities for 'audio' or 'video', null for any other kind.
 function capabilities(kind) {
   if (kind !== 'audio' && kind !== 'video') return null;
-  return JSON.parse(wasm.codecCapabilities(kind));
+  const caps = wasm.codecCapabilities(kind);
+  const codecs = caps.codecs.map((c) => {
+    const codec = { mimeType: c.mimeType, clockRate: c.clockRate };
+    if (c.channels !== undefined) codec.channels = c.channels;
+    if (c.sdpFmtpLine !== undefined) codec.sdpFmtpLine = c.sdpFmtpLine;
+    c.free();
+    return codec;
+  });
+  const headerExtensions = caps.headerExtensions.map((uri) => ({ uri }));
+  caps.free();
+  return { codecs, headerExtensions };
 }
 
 export class RTCRtpSender {
