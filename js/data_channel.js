@@ -180,8 +180,10 @@ export class RTCDataChannel extends EventTarget {
   }
 
   /** What the transport reports for this channel (webrtc-pc §6.2). */
-  [CHANNEL_EVENT](event) {
-    switch (event.name) {
+  /** @param name the event's name, @param event the core's event (valid
+   * only during the call; `data` is copied out on every read) */
+  [CHANNEL_EVENT](name, event) {
+    switch (name) {
       case 'open':
         if (this.#readyState !== 'connecting') return;
         this.#attrs.id ??= this.#control.id(this.#handle) ?? null;
@@ -190,10 +192,12 @@ export class RTCDataChannel extends EventTarget {
         break;
       case 'message': {
         if (this.#readyState !== 'open') return;
+        // A Uint8Array of its own, over the whole of its buffer.
+        const bytes = event.data;
         let data;
-        if (!event.binary) data = new TextDecoder().decode(event.data);
-        else if (this.#binaryType === 'arraybuffer') data = event.data.buffer.byteLength === event.data.byteLength ? event.data.buffer : event.data.slice().buffer;
-        else data = new Blob([event.data]);
+        if (!event.binary) data = new TextDecoder().decode(bytes);
+        else if (this.#binaryType === 'arraybuffer') data = bytes.buffer;
+        else data = new Blob([bytes]);
         this.dispatchEvent(new MessageEvent('message', { data }));
         break;
       }

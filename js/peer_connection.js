@@ -155,9 +155,11 @@ export class RTCPeerConnection extends EventTarget {
 
   // --- the transport's events (§5.6, §4.3.3) --------------------------------
 
+  // `event` is the core's CoreEvent, valid only during this call.
   #coreEvent(event) {
     if (this.#closed) return;
-    switch (event.name) {
+    const { name } = event;
+    switch (name) {
       case 'icecandidate': {
         const candidate = event.candidate === undefined ? null : new RTCIceCandidate({
           candidate: event.candidate, sdpMid: event.sdpMid, sdpMLineIndex: event.sdpMLineIndex,
@@ -208,8 +210,8 @@ export class RTCPeerConnection extends EventTarget {
       }
       case 'open': case 'message': case 'bufferedamountlow': case 'closing': case 'channelerror': case 'close': {
         const channel = this.#dataChannels.get(event.channel);
-        if (event.name === 'close') this.#dataChannels.delete(event.channel);
-        channel?.[CHANNEL_EVENT](event);
+        if (name === 'close') this.#dataChannels.delete(event.channel);
+        channel?.[CHANNEL_EVENT](name, event);
         break;
       }
       case 'dtlserror':
