@@ -405,6 +405,7 @@ export class RTCPeerConnection extends EventTarget {
     }
     if (this.#signalingState !== previousState) this.dispatchEvent(new Event('signalingstatechange'));
     this.#remoteTracksChanged(changes);
+    changes.free();
     if (stable && !explicitRollback) this.#updateNegotiationNeededFlag();
     // What the description set in motion (gathering, checks) is reported
     // in later tasks, after the caller's promise settles.

@@ -98,12 +98,12 @@ pub struct TrackAdded {
 
 /// What setLocalDescription/setRemoteDescription changed, for the
 /// remote-track steps the API runs after (§4.4.1.5).
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = DescriptionChanges)]
 pub struct Changes {
     changes: DescriptionChanges,
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(js_class = DescriptionChanges)]
 impl Changes {
     #[wasm_bindgen(getter, js_name = removedTransceivers)]
     pub fn removed_transceivers(&self) -> Vec<u32> {
