@@ -814,3 +814,44 @@ fn remote_offer_without_msid_gives_a_default_stream() {
     assert_eq!(srd.tracks_added.len(), 1);
     assert_eq!(srd.tracks_added[0].1.len(), 1, "one default stream");
 }
+
+/// webrtc-pc §4.4.1 (localDescription) and RFC 8839 §4.2.1.2: candidates
+/// gathered after setLocalDescription appear in the local description, the
+/// tagged section's `m=` port and `c=` line name the default candidate
+/// (relay before host, IPv4 before IPv6, UDP component 1 only), and
+/// end-of-candidates follows gathering — what a non-trickle peer relies on.
+#[test]
+fn gathered_candidates_and_the_default_candidate_join_the_local_description() {
+    use wasmrtc::sdp::Candidate;
+    let mut a = Peer::new(1);
+    a.add(Audio, SendRecv);
+    a.session.add_data_channel();
+    let offer = a.create_offer();
+    a.sld(SdpType::Offer, &offer);
+    let candidate = |text: &str| Candidate::parse(text).unwrap();
+    let section = a.session.add_local_candidate(&candidate("candidate:1 1 udp 2122260223 ::1 50000 typ host")).unwrap();
+    assert_eq!(section.m_line_index, 0);
+    let local = |a: &Peer| SessionDescription::parse(&a.session.local_description().unwrap().1).unwrap();
+    let address = |m: &MediaDescription| (m.port, m.connections[0].addr_type.clone(), m.connections[0].address.clone());
+    assert_eq!(address(&local(&a).media[0]), (50000, "IP6".into(), "::1".into()));
+    a.session.add_local_candidate(&candidate("candidate:2 1 udp 2122260223 127.0.0.1 50001 typ host"));
+    assert_eq!(address(&local(&a).media[0]), (50001, "IP4".into(), "127.0.0.1".into()), "IPv4 before IPv6");
+    a.session.add_local_candidate(&candidate("candidate:3 1 tcp 1518280447 127.0.0.1 9 typ host tcptype active"));
+    a.session.add_local_candidate(&candidate("candidate:4 2 udp 41885439 127.0.0.1 50003 typ relay raddr 0.0.0.0 rport 0"));
+    assert_eq!(address(&local(&a).media[0]).0, 50001, "TCP and RTCP-component candidates are never the default");
+    a.session.add_local_candidate(&candidate("candidate:5 1 udp 41885439 127.0.0.1 50004 typ relay raddr 0.0.0.0 rport 0"));
+    a.session.add_local_end_of_candidates();
+    let sdp = local(&a);
+    assert_eq!(address(&sdp.media[0]), (50004, "IP4".into(), "127.0.0.1".into()), "relay before host");
+    let candidates = sdp.media[0].attributes.iter().filter(|x| matches!(x, Attribute::Candidate(_))).count();
+    assert_eq!(candidates, 5);
+    assert!(sdp.media[0].attributes.contains(&Attribute::EndOfCandidates));
+    assert_eq!(sdp.media[1].port, 9, "only the tagged section carries candidates");
+    // The answerer's description, once applied, takes its candidates the same way.
+    let mut b = Peer::new(2);
+    b.srd(SdpType::Offer, &sdp.to_string());
+    let answer = b.create_answer();
+    b.sld(SdpType::Answer, &answer);
+    b.session.add_local_candidate(&candidate("candidate:9 1 udp 41885439 127.0.0.1 50100 typ relay raddr 0.0.0.0 rport 0"));
+    assert_eq!(address(&local(&b).media[0]), (50100, "IP4".into(), "127.0.0.1".into()));
+}

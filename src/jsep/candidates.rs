@@ -4,9 +4,13 @@
 //! description, each in the pending description if there is one, else the
 //! current one. With everything bundled, local candidates belong to the
 //! BUNDLE group's first `m=` section (RFC 8843 §7.1.1, the tagged section).
+//! That section's `m=` port and `c=` line name its default candidate (RFC
+//! 8839 §4.2.1.2, JSEP §5.2.1): port 9 and 0.0.0.0 until one is gathered,
+//! so a peer that waits for gathering and sends one description ("vanilla
+//! ICE") signals a usable address as well as its `a=candidate` lines.
 
 use crate::error::RtcError;
-use crate::sdp::{Attribute, Candidate, SessionDescription};
+use crate::sdp::{Attribute, Candidate, Connection, MediaDescription, SessionDescription};
 
 use super::session::{Description, Session};
 
@@ -43,6 +47,45 @@ fn add_once(sdp: &mut SessionDescription, index: usize, attribute: Attribute) {
     }
 }
 
+/// How likely a candidate type is to reach the peer, as RFC 8839 §4.2.1.2
+/// recommends choosing the default: relayed over reflexive over host.
+fn default_preference(candidate: &Candidate) -> u8 {
+    match candidate.typ.as_str() {
+        "relay" => 3,
+        "srflx" | "prflx" => 2,
+        "host" => 1,
+        _ => 0,
+    }
+}
+
+/// Points the section's `m=` port and `c=` line at its best UDP RTP-component
+/// candidate (an IPv4 one before any IPv6 one, as libwebrtc chooses).
+fn update_default_candidate(media: &mut MediaDescription) {
+    let mut best: Option<&Candidate> = None;
+    for attribute in &media.attributes {
+        let Attribute::Candidate(c) = attribute else { continue };
+        if c.component != 1 || !c.transport.eq_ignore_ascii_case("udp") {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some(b) => {
+                let (v6, best_v6) = (c.address.contains(':'), b.address.contains(':'));
+                (best_v6 && !v6) || (v6 == best_v6 && default_preference(c) > default_preference(b))
+            }
+        };
+        if better {
+            best = Some(c);
+        }
+    }
+    let Some(best) = best else { return };
+    let addr_type = if best.address.contains(':') { "IP6" } else { "IP4" };
+    let connection =
+        Connection { net_type: "IN".to_string(), addr_type: addr_type.to_string(), address: best.address.clone() };
+    media.port = best.port;
+    media.connections = vec![connection];
+}
+
 impl Session {
     /// The section local candidates are signaled for, once a local
     /// description exists.
@@ -54,7 +97,11 @@ impl Session {
     pub fn add_local_candidate(&mut self, candidate: &Candidate) -> Option<CandidateSection> {
         let sdp = latest(&mut self.pending_local, &mut self.current_local)?;
         let section = tagged_section(sdp)?;
-        add_once(sdp, usize::from(section.m_line_index), Attribute::Candidate(candidate.clone()));
+        let index = usize::from(section.m_line_index);
+        add_once(sdp, index, Attribute::Candidate(candidate.clone()));
+        if let Some(media) = sdp.media.get_mut(index) {
+            update_default_candidate(media);
+        }
         Some(section)
     }
 
