@@ -5,6 +5,8 @@
 //   open  — from constructing the peers to the channel open on both sides
 //   rtt   — median round trip of 1-byte ping-pongs
 //   rate  — MB bytes in 64 KiB messages, flow-controlled by bufferedAmount
+//   load  — median and 99th-percentile round trip of 1-byte pings on a second
+//           channel while the first one moves those MB
 // Usage: node --experimental-websocket bench/datachannel/run.mjs [MB=32] [RUNS=3]
 import { launch, startRelay } from '../../tests/e2e/harness.mjs';
 
@@ -25,7 +27,13 @@ async function once({ kinds, ports, MB }) {
   b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
   const dc = a.createDataChannel('bench');
   dc.binaryType = 'arraybuffer';
-  const remote = new Promise((resolve) => { b.ondatachannel = (e) => resolve(e.channel); });
+  const ping = a.createDataChannel('ping');
+  const remote = new Promise((resolve) => {
+    b.ondatachannel = (e) => {
+      if (e.channel.label === 'ping') e.channel.onmessage = (m) => e.channel.send(m.data);
+      else resolve(e.channel);
+    };
+  });
   await a.setLocalDescription();
   await b.setRemoteDescription(a.localDescription);
   await b.setLocalDescription();
@@ -52,6 +60,17 @@ async function once({ kinds, ports, MB }) {
   });
   const chunk = new Uint8Array(64 * 1024);
   dc.bufferedAmountLowThreshold = 1024 * 1024;
+  if (ping.readyState !== 'open') await new Promise((r) => ping.addEventListener('open', r, { once: true }));
+  let finished = false;
+  const loaded = [];
+  const pinger = (async () => {
+    while (!finished) {
+      const t = performance.now();
+      await new Promise((r) => { ping.onmessage = r; ping.send('p'); });
+      loaded.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
   const t0 = performance.now();
   for (let sent = 0; sent < total; sent += chunk.length) {
     if (dc.bufferedAmount > 4 * 1024 * 1024) await new Promise((r) => { dc.onbufferedamountlow = r; });
@@ -59,9 +78,18 @@ async function once({ kinds, ports, MB }) {
   }
   await done;
   const seconds = (performance.now() - t0) / 1000;
+  finished = true;
+  await pinger;
+  loaded.sort((x, y) => x - y);
   a.close();
   b.close();
-  return { open, rtt: rtts[rtts.length >> 1], mbps: (total * 8) / seconds / 1e6 };
+  return {
+    open,
+    rtt: rtts[rtts.length >> 1],
+    mbps: (total * 8) / seconds / 1e6,
+    loadP50: loaded[loaded.length >> 1],
+    loadP99: loaded[Math.min(loaded.length - 1, Math.floor(loaded.length * 0.99))],
+  };
 }
 
 const relay = await startRelay({ release: true });
@@ -72,18 +100,17 @@ for (let run = 0; run < RUNS; run++) {
   for (const kinds of PAIRINGS) {
     const key = kinds.join(' → ');
     const r = await page.evaluate(once, { kinds, ports: relay.ports, MB });
-    const best = results[key] ??= { open: Infinity, rtt: Infinity, mbps: 0 };
-    best.open = Math.min(best.open, r.open);
-    best.rtt = Math.min(best.rtt, r.rtt);
+    const best = results[key] ??= { open: Infinity, rtt: Infinity, mbps: 0, loadP50: Infinity, loadP99: Infinity };
+    for (const k of ['open', 'rtt', 'loadP50', 'loadP99']) best[k] = Math.min(best[k], r[k]);
     best.mbps = Math.max(best.mbps, r.mbps);
-    console.error(`run ${run + 1} ${key}: open ${r.open.toFixed(0)} ms, rtt ${r.rtt.toFixed(2)} ms, ${r.mbps.toFixed(1)} Mbit/s`);
+    console.error(`run ${run + 1} ${key}: open ${r.open.toFixed(0)} ms, rtt ${r.rtt.toFixed(2)} ms, ${r.mbps.toFixed(1)} Mbit/s, under load p50 ${r.loadP50.toFixed(1)} p99 ${r.loadP99.toFixed(1)} ms`);
   }
 }
 await browser.close();
 await relay.close();
 const base = results['native → native'];
-console.log(`| pairing (${MB} MB, best of ${RUNS}) | open | round trip | throughput | vs native↔native |`);
-console.log('|---|---|---|---|---|');
+console.log(`| pairing (${MB} MB, best of ${RUNS}) | open | round trip | throughput | vs native↔native | round trip under load p50 / p99 |`);
+console.log('|---|---|---|---|---|---|');
 for (const [key, r] of Object.entries(results)) {
-  console.log(`| ${key} | ${r.open.toFixed(0)} ms | ${r.rtt.toFixed(2)} ms | ${r.mbps.toFixed(1)} Mbit/s | ${(r.mbps / base.mbps).toFixed(2)}× |`);
+  console.log(`| ${key} | ${r.open.toFixed(0)} ms | ${r.rtt.toFixed(2)} ms | ${r.mbps.toFixed(1)} Mbit/s | ${(r.mbps / base.mbps).toFixed(2)}× | ${r.loadP50.toFixed(1)} / ${r.loadP99.toFixed(1)} ms |`);
 }
