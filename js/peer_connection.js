@@ -161,6 +161,11 @@ export class RTCPeerConnection extends EventTarget {
     const { name } = event;
     switch (name) {
       case 'icecandidate': {
+        // The local description holds every candidate gathered so far, and
+        // end-of-candidates once gathering is done (webrtc-pc §4.4.1,
+        // "surface the candidate"), before the event reports it.
+        this.#refreshDescription('pendingLocal', this.#core.pendingLocalDescription());
+        this.#refreshDescription('currentLocal', this.#core.currentLocalDescription());
         const candidate = event.candidate === undefined ? null : new RTCIceCandidate({
           candidate: event.candidate, sdpMid: event.sdpMid, sdpMLineIndex: event.sdpMLineIndex,
           usernameFragment: event.usernameFragment,
@@ -316,7 +321,9 @@ export class RTCPeerConnection extends EventTarget {
       const iceRestart = Boolean(options?.iceRestart);
       const sdp = coreCall(() => this.#core.createOffer(iceRestart));
       this.#lastCreatedOffer = sdp;
-      return new RTCSessionDescription({ type: 'offer', sdp });
+      // An RTCSessionDescriptionInit (webrtc-pc §4.4.1.6): a plain object
+      // whose sdp an app may rewrite before setLocalDescription.
+      return { type: 'offer', sdp };
     }));
     return settleLegacy(p, legacy);
   }
@@ -326,7 +333,7 @@ export class RTCPeerConnection extends EventTarget {
     const p = this.#chain('createAnswer', () => inTask(() => {
       const sdp = coreCall(() => this.#core.createAnswer());
       this.#lastCreatedAnswer = sdp;
-      return new RTCSessionDescription({ type: 'answer', sdp });
+      return { type: 'answer', sdp };
     }));
     return settleLegacy(p, legacy);
   }
