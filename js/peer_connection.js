@@ -83,8 +83,6 @@ export class RTCPeerConnection extends EventTarget {
   #ice = { connection: 'new', gathering: 'new' };
   #connectionState = 'new';
   #dtlsState = 'new';
-  #lastCreatedOffer = '';
-  #lastCreatedAnswer = '';
   #control;
 
   constructor(configuration = {}) {
@@ -320,7 +318,6 @@ export class RTCPeerConnection extends EventTarget {
     const p = this.#chain('createOffer', () => inTask(() => {
       const iceRestart = Boolean(options?.iceRestart);
       const sdp = coreCall(() => this.#core.createOffer(iceRestart));
-      this.#lastCreatedOffer = sdp;
       // An RTCSessionDescriptionInit (webrtc-pc §4.4.1.6): a plain object
       // whose sdp an app may rewrite before setLocalDescription.
       return { type: 'offer', sdp };
@@ -332,7 +329,6 @@ export class RTCPeerConnection extends EventTarget {
     const legacy = legacyCallbacks(args);
     const p = this.#chain('createAnswer', () => inTask(() => {
       const sdp = coreCall(() => this.#core.createAnswer());
-      this.#lastCreatedAnswer = sdp;
       return { type: 'answer', sdp };
     }));
     return settleLegacy(p, legacy);
@@ -353,12 +349,7 @@ export class RTCPeerConnection extends EventTarget {
     }
     const p = this.#chain('setLocalDescription', () => inTask(() => {
       const implicitType = type ?? (['stable', 'have-local-offer', 'have-remote-pranswer'].includes(this.#signalingState) ? 'offer' : 'answer');
-      // A description passed in must be the one createOffer/createAnswer
-      // made (§4.4.1.6 setLocalDescription step 4).
-      const lastCreated = implicitType === 'offer' ? this.#lastCreatedOffer : this.#lastCreatedAnswer;
-      if (implicitType !== 'rollback' && sdp !== '' && sdp !== lastCreated) {
-        throw new DOMException(`Failed to execute 'setLocalDescription' on 'RTCPeerConnection': The SDP does not match the previously generated SDP for this type`, 'InvalidModificationError');
-      }
+      // Edited SDP is the core's to accept or refuse (InvalidModificationError).
       const changes = coreCall(() => this.#core.setLocalDescription(implicitType, type === 'rollback' || sdp === '' ? undefined : sdp, this.#driver.now()));
       this.#applied(changes, implicitType === 'rollback');
     }));

@@ -55,8 +55,11 @@ fn descriptions_invalid_for_the_state_are_invalid_state_errors() {
     // In stable: no answers, no rollback, no createAnswer.
     assert_eq!(name(s.set_remote_description(SdpType::Answer, &offer, &mut r)), ErrorName::InvalidStateError);
     assert_eq!(name(s.set_remote_description(SdpType::Pranswer, &offer, &mut r)), ErrorName::InvalidStateError);
-    assert_eq!(name(s.set_local_description(SdpType::Answer, Some(&offer), &mut r)), ErrorName::InvalidStateError);
+    let own = s.create_offer(OfferOptions::default(), &mut r).unwrap();
+    assert_eq!(name(s.set_local_description(SdpType::Answer, Some(&own), &mut r)), ErrorName::InvalidStateError);
     assert_eq!(name(s.set_local_description(SdpType::Answer, None, &mut r)), ErrorName::InvalidStateError);
+    // Someone else's description is refused before the state is looked at.
+    assert_eq!(name(s.set_local_description(SdpType::Answer, Some(&offer), &mut r)), ErrorName::InvalidModificationError);
     assert_eq!(name(s.set_local_description(SdpType::Rollback, None, &mut r)), ErrorName::InvalidStateError);
     assert_eq!(name(s.set_remote_description(SdpType::Rollback, "", &mut r)), ErrorName::InvalidStateError);
     assert_eq!(name(s.create_answer(&mut r)), ErrorName::InvalidStateError);
@@ -97,6 +100,30 @@ fn unparsable_sdp_is_an_rtc_error_with_sdp_syntax_error() {
     let err = s.set_local_description(SdpType::Offer, Some("v=0\r\nbad"), &mut r).unwrap_err();
     assert_eq!(err.detail, Some(RtcErrorDetail::SdpSyntaxError));
     assert_eq!(s.signaling_state(), SignalingState::Stable);
+}
+
+/// Chromium applies edited local SDP (SDP munging: simple-peer strips
+/// a=ice-options:trickle, apps add attributes or change ICE credentials) and
+/// refuses only a description whose fingerprint is not its certificate's.
+#[test]
+fn edited_local_descriptions_apply_unless_the_fingerprint_is_not_ours() {
+    let (mut s, mut r, offer) = offerer(5);
+    let edited = offer.replace("a=ice-options:trickle\r\n", "").replace("a=mid:0\r\n", "a=mid:0\r\na=x-munged:1\r\n");
+    assert_ne!(edited, offer);
+    s.set_local_description(SdpType::Offer, Some(&edited), &mut r).unwrap();
+    assert_eq!(s.signaling_state(), SignalingState::HaveLocalOffer);
+    let (mut t, mut rt, offer) = offerer(6);
+    let flipped = match offer.find("a=fingerprint:sha-256 ") {
+        Some(at) => {
+            let digit = at + "a=fingerprint:sha-256 ".len();
+            let mut bytes = offer.clone().into_bytes();
+            bytes[digit] = if bytes[digit] == b'0' { b'1' } else { b'0' };
+            String::from_utf8(bytes).unwrap()
+        }
+        None => panic!("the offer has a fingerprint"),
+    };
+    assert_eq!(name(t.set_local_description(SdpType::Offer, Some(&flipped), &mut rt)), ErrorName::InvalidModificationError);
+    assert_eq!(t.signaling_state(), SignalingState::Stable);
 }
 
 #[test]

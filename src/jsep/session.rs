@@ -123,6 +123,28 @@ impl Session {
         }
     }
 
+    /// A description the app hands to setLocalDescription. webrtc-pc
+    /// (§4.4.1.6) wants the very text createOffer/createAnswer made, but
+    /// Chromium applies edited ("munged") SDP — simple-peer and many apps
+    /// rely on it — and refuses only one that is not ours: a section whose
+    /// fingerprint is not our certificate's. So do we; text that does not
+    /// parse stays an `sdp-syntax-error`.
+    fn own_description(&self, text: &str) -> Result<SessionDescription, RtcError> {
+        let not_ours = || RtcError::invalid_modification("The SDP does not match the previously generated SDP for this type");
+        let description = SessionDescription::parse(text)?;
+        let ours = |hash: &str, digest: &[u8]| self.config.fingerprints.iter().any(|(h, d)| h.eq_ignore_ascii_case(hash) && d == digest);
+        let all_ours = description
+            .media
+            .iter()
+            .filter(|m| !m.is_rejected())
+            .all(|m| super::media::fingerprints(&description, m).iter().all(|(h, d)| ours(h, d)));
+        if all_ours {
+            Ok(description)
+        } else {
+            Err(not_ours())
+        }
+    }
+
     /// setConfiguration (webrtc-pc §4.4.1.7): the bundle policy and the
     /// certificates cannot change.
     pub fn set_config(&mut self, config: JsepConfig) -> Result<(), RtcError> {
@@ -191,6 +213,11 @@ impl Session {
         random: &mut Random,
     ) -> Result<DescriptionChanges, RtcError> {
         self.check_open()?;
+        // Checked before the signaling state, as Chromium does.
+        let given = match sdp.filter(|s| ty != SdpType::Rollback && !s.trim().is_empty()) {
+            Some(text) => Some(self.own_description(text)?),
+            None => None,
+        };
         if !self.valid_for_state(ty, false) {
             return Err(self.invalid_state_for(ty, false));
         }
@@ -198,8 +225,8 @@ impl Session {
         let mut changes = if ty == SdpType::Rollback {
             self.rollback()
         } else {
-            let description = match sdp.filter(|s| !s.trim().is_empty()) {
-                Some(text) => SessionDescription::parse(text)?,
+            let description = match given {
+                Some(description) => description,
                 None if ty == SdpType::Offer => self.build_offer(OfferOptions::default(), random),
                 None => self.build_answer(random)?,
             };
