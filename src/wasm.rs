@@ -26,6 +26,17 @@ fn random() -> Result<Random, JsValue> {
     Ok(Random::from_seed(seed))
 }
 
+/// The clock driver.js passes as `now` (`performance.now()`), read here for
+/// the one call js/ makes without a time: createDataChannel.
+fn host_now() -> Instant {
+    let performance = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"));
+    let now = performance.and_then(|performance| {
+        let now: js_sys::Function = js_sys::Reflect::get(&performance, &JsValue::from_str("now"))?.dyn_into()?;
+        now.call0(&performance)
+    });
+    Instant::from_millis_f64(now.ok().and_then(|v| v.as_f64()).unwrap_or(0.0))
+}
+
 /// An error object js/errors.js turns into the DOMException, TypeError or
 /// RTCError the spec names.
 fn js_error(e: &RtcError) -> JsValue {
@@ -105,19 +116,10 @@ fn peer_event(event: &PeerEvent) -> Value {
         }),
         PeerEvent::DtlsStateChange(state) => json!({ "name": "dtlsstatechange", "state": state.as_str() }),
         PeerEvent::SctpStateChange(state) => json!({ "name": "sctpstatechange", "state": state.as_str() }),
-        PeerEvent::DataChannelCreatedByPeer {
-            handle,
-            stream_id,
-            label,
-            protocol,
-            ordered,
-            max_retransmits,
-            max_packet_life_time,
-            priority,
-        } => json!({
-            "name": "datachannel", "channel": handle.0, "id": stream_id, "label": label, "protocol": protocol,
-            "ordered": ordered, "maxRetransmits": max_retransmits, "maxPacketLifeTime": max_packet_life_time,
-            "priority": priority,
+        PeerEvent::DataChannelCreatedByPeer { handle, channel } => json!({
+            "name": "datachannel", "channel": handle.0, "id": channel.stream_id, "label": channel.label,
+            "protocol": channel.protocol, "ordered": channel.ordered, "maxRetransmits": channel.max_retransmits,
+            "maxPacketLifeTime": channel.max_packet_life_time, "priority": channel.priority.as_str(),
         }),
         PeerEvent::DataChannelOpen(h) => json!({ "name": "open", "channel": h.0 }),
         PeerEvent::DataChannelBufferedAmountLow(h) => json!({ "name": "bufferedamountlow", "channel": h.0 }),
@@ -401,7 +403,7 @@ impl Core {
         let priority = Priority::from_name(priority)
             .ok_or_else(|| type_error(format!("'{priority}' is not a valid RTCPriorityType")))?;
         let init = ChannelInit { label, protocol, ordered, max_retransmits, max_packet_life_time, negotiated, id, priority };
-        self.pc.create_data_channel(init).map(|h| h.0).map_err(err)
+        self.pc.create_data_channel(host_now(), init).map(|h| h.0).map_err(err)
     }
 
     /// RTCDataChannel.send: the bytes cross once into wasm memory.
