@@ -130,6 +130,7 @@ fn aggregate(ice: IceConnectionState, dtls: DtlsState) -> PeerConnectionState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::peer::output::Queued;
     use crate::peer::Output;
 
     use DtlsState as D;
@@ -139,7 +140,7 @@ mod tests {
     fn events(out: &mut Outputs) -> Vec<PeerEvent> {
         std::iter::from_fn(|| out.pop())
             .map(|o| match o {
-                Output::Event(e) => *e,
+                Queued::Output(Output::Event(e)) => *e,
                 other => panic!("not an event: {other:?}"),
             })
             .collect()

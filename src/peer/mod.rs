@@ -9,7 +9,9 @@
 //! ```
 //!
 //! Every call that takes `now` does its protocol work then and runs the
-//! layers until nothing moves (`run`), so `poll_output` only reads a queue.
+//! layers until nothing moves (`run`), so `poll_output` only reads a queue;
+//! the one thing it still does is what the spec does in the task that
+//! fires an icecandidate event: add that candidate to the local description.
 //!
 //! - `ice_transport`, `dtls_transport`, `data`: each layer's life in the
 //!   peer (RTCIceTransport, RTCDtlsTransport, RTCSctpTransport and the channels).
@@ -47,7 +49,7 @@ use connection_state::TransportStates;
 use data::Data;
 use dtls_transport::DtlsTransport;
 use ice_transport::IceTransport;
-use output::Outputs;
+use output::{Outputs, Queued};
 
 pub use connection_state::PeerConnectionState;
 pub use data::ChannelHandle;
@@ -367,6 +369,30 @@ impl PeerConnection {
         self.run(now);
     }
 
+    /// The output a queue entry is, once the host takes it: a local
+    /// candidate joins the local description now (none, if no section
+    /// takes it) and becomes its icecandidate event.
+    fn take(&mut self, queued: Queued) -> Option<Output> {
+        let event = match queued {
+            Queued::Output(output) => return Some(output),
+            Queued::LocalCandidate(Some((candidate, url))) => {
+                let section = self.jsep.add_local_candidate(&candidate)?;
+                PeerEvent::IceCandidate {
+                    candidate,
+                    sdp_mid: section.mid,
+                    sdp_m_line_index: section.m_line_index,
+                    username_fragment: self.jsep.local_ice_credentials().0,
+                    url,
+                }
+            }
+            Queued::LocalCandidate(None) => {
+                self.jsep.add_local_end_of_candidates();
+                PeerEvent::IceCandidateEnd
+            }
+        };
+        Some(Output::Event(Box::new(event)))
+    }
+
     /// The earliest deadline of any layer: when to call `handle_timeout`.
     pub fn poll_timeout(&self) -> Option<Instant> {
         [self.ice.poll_timeout(), self.dtls.poll_timeout(), self.data.poll_timeout()].into_iter().flatten().min()
@@ -375,8 +401,10 @@ impl PeerConnection {
     /// The next output; call until it returns None after every call above.
     /// The last output before None is the next timeout, if one is scheduled.
     pub fn poll_output(&mut self) -> Option<Output> {
-        if let Some(output) = self.outputs.pop() {
-            return Some(output);
+        while let Some(queued) = self.outputs.pop() {
+            if let Some(output) = self.take(queued) {
+                return Some(output);
+            }
         }
         if !std::mem::replace(&mut self.timeout_reported, true) {
             if let Some(at) = self.poll_timeout() {

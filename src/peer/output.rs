@@ -62,20 +62,36 @@ pub enum PeerEvent {
     DataChannelError(ChannelHandle, RtcError),
 }
 
+/// One entry of the queue the host drains.
+#[derive(Debug)]
+pub(super) enum Queued {
+    Output(Output),
+    /// A gathered local candidate (or, `None`, the end of them), which
+    /// joins the local description as the host takes its icecandidate
+    /// event: webrtc-pc surfaces a candidate in the task that fires the
+    /// event, so a description read before that does not have it yet.
+    LocalCandidate(Option<(Candidate, String)>),
+}
+
 /// The outputs of the calls so far, in order, until the host polls them.
 #[derive(Debug, Default)]
-pub(super) struct Outputs(VecDeque<Output>);
+pub(super) struct Outputs(VecDeque<Queued>);
 
 impl Outputs {
     pub(super) fn push(&mut self, output: Output) {
-        self.0.push_back(output);
+        self.0.push_back(Queued::Output(output));
     }
 
     pub(super) fn event(&mut self, event: PeerEvent) {
         self.push(Output::Event(Box::new(event)));
     }
 
-    pub(super) fn pop(&mut self) -> Option<Output> {
+    /// A local candidate and its iceServers URL; `None` ends gathering.
+    pub(super) fn local_candidate(&mut self, candidate: Option<(Candidate, String)>) {
+        self.0.push_back(Queued::LocalCandidate(candidate));
+    }
+
+    pub(super) fn pop(&mut self) -> Option<Queued> {
         self.0.pop_front()
     }
 }

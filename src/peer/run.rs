@@ -55,21 +55,9 @@ impl PeerConnection {
             IceEvent::ConnectionStateChange(state) => {
                 return self.states.ice_changed(state, self.dtls.started(), &mut self.outputs);
             }
-            IceEvent::LocalCandidate { candidate, url } => {
-                let Some(section) = self.jsep.add_local_candidate(&candidate) else { return };
-                PeerEvent::IceCandidate {
-                    candidate,
-                    sdp_mid: section.mid,
-                    sdp_m_line_index: section.m_line_index,
-                    username_fragment: self.jsep.local_ice_credentials().0,
-                    url,
-                }
-            }
+            IceEvent::LocalCandidate { candidate, url } => return self.outputs.local_candidate(Some((candidate, url))),
+            IceEvent::GatheringComplete => return self.outputs.local_candidate(None),
             IceEvent::GatheringStateChange(state) => PeerEvent::IceGatheringStateChange(state),
-            IceEvent::GatheringComplete => {
-                self.jsep.add_local_end_of_candidates();
-                PeerEvent::IceCandidateEnd
-            }
             IceEvent::SelectedPairChange { local, remote } => PeerEvent::SelectedCandidatePairChange { local, remote },
             IceEvent::CandidateError { url, error_code, error_text } => {
                 PeerEvent::IceCandidateError { url, error_code, error_text }
