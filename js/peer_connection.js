@@ -631,7 +631,7 @@ export class RTCPeerConnection extends EventTarget {
     const attrs = dataChannelInit(label, dataChannelDict);
     const handle = coreCall(() => this.#core.createDataChannel(
       attrs.label, attrs.protocol, attrs.ordered, attrs.maxRetransmits ?? undefined,
-      attrs.maxPacketLifeTime ?? undefined, attrs.negotiated, attrs.id ?? undefined, attrs.priority));
+      attrs.maxPacketLifeTime ?? undefined, attrs.negotiated, attrs.id ?? undefined, attrs.priority, this.#driver.now()));
     const channel = new RTCDataChannel(CONSTRUCT, handle, attrs, this.#channelControl);
     this.#dataChannels.set(handle, channel);
     this.#dataChannelsCreated += 1;

@@ -94,8 +94,8 @@ fn partially_reliable_channels_give_up_as_configured() {
     assert!(pair.run_until(Duration::from_secs(30), |p| p.b.created_by_peer().len() == 3));
     let peer: Vec<ChannelId> = ["rexmit0", "timed", "reliable"].iter().map(|l| peer_channel(&pair.b, l)).collect();
     let created = pair.b.events.iter().find_map(|e| match e {
-        DataChannelEvent::ChannelCreatedByPeer { label, ordered, max_retransmits, max_packet_life_time, .. }
-            if label == "timed" => Some((*ordered, *max_retransmits, *max_packet_life_time)),
+        DataChannelEvent::ChannelCreatedByPeer { channel: c, .. }
+            if c.label == "timed" => Some((c.ordered, c.max_retransmits, c.max_packet_life_time)),
         _ => None,
     });
     assert_eq!(created, Some((false, None, Some(50))), "DCEP carried the channel type");
@@ -325,13 +325,11 @@ fn priority_label_and_protocol_travel_in_dcep() {
     });
     assert!(pair.run_until(Duration::from_secs(10), |p| p.b.created_by_peer().len() == 1));
     let created = pair.b.events.iter().find(|e| matches!(e, DataChannelEvent::ChannelCreatedByPeer { .. })).unwrap();
-    let DataChannelEvent::ChannelCreatedByPeer { label, protocol, priority, ordered, max_retransmits, max_packet_life_time, .. } =
-        created
-    else {
+    let DataChannelEvent::ChannelCreatedByPeer { channel: c, .. } = created else {
         unreachable!()
     };
-    assert_eq!((label.as_str(), protocol.as_str()), ("ラベル", "chat/1"));
-    assert_eq!((*priority, *ordered, *max_retransmits, *max_packet_life_time), (Priority::High, true, Some(3), None));
+    assert_eq!((c.label.as_str(), c.protocol.as_str()), ("ラベル", "chat/1"));
+    assert_eq!((c.priority, c.ordered, c.max_retransmits, c.max_packet_life_time), (Priority::High, true, Some(3), None));
 }
 
 #[test]

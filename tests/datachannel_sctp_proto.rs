@@ -367,13 +367,13 @@ fn exchange(dtls_role: DtlsRole, proto_is_sctp_server: bool, net: NetConfig, see
     let proto_sid = if dtls_role == DtlsRole::Client { 1 } else { 0 };
     link.proto.open_channel(proto_sid, "from-sctp-proto");
     assert!(link.run_until(Duration::from_secs(30), |l| l.events.iter().any(
-        |e| matches!(e, DataChannelEvent::ChannelCreatedByPeer { label, .. } if label == "from-sctp-proto")
+        |e| matches!(e, DataChannelEvent::ChannelCreatedByPeer { channel, .. } if channel.label == "from-sctp-proto")
     )));
     let theirs = link
         .events
         .iter()
         .find_map(|e| match e {
-            DataChannelEvent::ChannelCreatedByPeer { id, stream_id, .. } if *stream_id == proto_sid => Some(*id),
+            DataChannelEvent::ChannelCreatedByPeer { id, channel } if channel.stream_id == proto_sid => Some(*id),
             _ => None,
         })
         .unwrap();

@@ -46,7 +46,7 @@ fn fixtures_parse_and_round_trip_in_wasm() {
 fn two_peers_negotiate_in_wasm() {
     let mut a = peer(1);
     let mut b = peer(2);
-    a.create_data_channel(ChannelInit { label: "chat".into(), ..Default::default() }).expect("channel");
+    a.create_data_channel(Instant::ZERO, ChannelInit { label: "chat".into(), ..Default::default() }).expect("channel");
     a.add_transceiver(MediaKind::Audio, Some("t1".into()), TransceiverDirection::SendRecv, vec!["s".into()]).expect("audio");
     a.add_transceiver(MediaKind::Video, None, TransceiverDirection::SendOnly, vec![]).expect("video");
     assert!(a.is_negotiation_needed());

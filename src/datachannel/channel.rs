@@ -115,6 +115,21 @@ impl Default for ChannelInit {
     }
 }
 
+/// A channel the peer opened in-band (webrtc-pc §6.2, "announce the data
+/// channel as open"): the attributes the `datachannel` event's channel has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnouncedChannel {
+    /// The SCTP stream id, the channel's `id`.
+    pub stream_id: u16,
+    pub label: String,
+    pub protocol: String,
+    pub ordered: bool,
+    pub max_retransmits: Option<u16>,
+    /// Milliseconds.
+    pub max_packet_life_time: Option<u16>,
+    pub priority: Priority,
+}
+
 /// One channel in the table.
 #[derive(Debug)]
 pub(super) struct Channel {
@@ -189,6 +204,19 @@ impl Channel {
             awaiting_ack: false,
             sent_user_data: false,
             close: CloseProgress::default(),
+        }
+    }
+
+    /// What the API learns of a channel the peer opened.
+    pub fn announced(&self) -> AnnouncedChannel {
+        AnnouncedChannel {
+            stream_id: self.stream_id,
+            label: self.label.clone(),
+            protocol: self.protocol.clone(),
+            ordered: self.ordered,
+            max_retransmits: self.max_retransmits,
+            max_packet_life_time: self.max_packet_life_time,
+            priority: self.priority,
         }
     }
 

@@ -17,7 +17,7 @@
 //!
 //! ```
 //! use wasmrtc::datachannel::{ChannelInit, DataChannelEvent, DataChannels, SctpConfig};
-//! use wasmrtc::jsep::DtlsRole;
+//! use wasmrtc::dtls::DtlsRole;
 //! use wasmrtc::random::Random;
 //! use wasmrtc::time::Instant;
 //!
@@ -53,7 +53,8 @@ use std::collections::{BTreeSet, VecDeque};
 use dcsctp::api::{ErrorKind, ResetStreamsError, SendError, SendOptions, SocketEvent, StreamId};
 
 use crate::error::{RtcError, RtcErrorDetail};
-use crate::jsep::{DtlsRole, SctpParameters};
+use crate::dtls::DtlsRole;
+use crate::jsep::SctpParameters;
 use crate::random::Random;
 use crate::time::Instant;
 
@@ -61,12 +62,15 @@ use channel::Channel;
 use dcep::{DcepMessage, DataChannelOpen};
 use sctp::{Association, SocketOptions};
 
-pub use channel::{ChannelInit, DataChannelState, Priority};
-pub use sctp::MAX_MESSAGE_SIZE;
+pub use channel::{AnnouncedChannel, ChannelInit, DataChannelState, Priority};
 pub use table::{ChannelId, MAX_STREAM_ID};
 
 /// The SCTP port WebRTC uses on both sides unless SDP says otherwise (RFC 8841 §5).
 pub const SCTP_PORT: u16 = 5000;
+
+/// What we advertise in a=max-message-size and can send (RFC 8841 §6):
+/// the value Chromium and Firefox use.
+pub const MAX_MESSAGE_SIZE: u64 = 262_144;
 
 /// a=max-message-size when the attribute is absent (RFC 8841 §6.1).
 pub const DEFAULT_REMOTE_MAX_MESSAGE_SIZE: u64 = 65_536;
@@ -138,16 +142,7 @@ pub enum DataChannelEvent {
     ChannelOpen(ChannelId),
     /// The peer opened a channel in-band (the `datachannel` event); it is
     /// open already, and a `ChannelOpen` follows.
-    ChannelCreatedByPeer {
-        id: ChannelId,
-        stream_id: u16,
-        label: String,
-        protocol: String,
-        ordered: bool,
-        max_retransmits: Option<u16>,
-        max_packet_life_time: Option<u16>,
-        priority: Priority,
-    },
+    ChannelCreatedByPeer { id: ChannelId, channel: AnnouncedChannel },
     /// A message (`binary` false: UTF-8 text as bytes).
     Message { id: ChannelId, binary: bool, data: Vec<u8> },
     BufferedAmountLow(ChannelId),
@@ -535,18 +530,8 @@ impl DataChannels {
     fn on_open(&mut self, stream_id: u16, open: DataChannelOpen) {
         let channel = Channel::from_open(open, stream_id);
         self.sctp.set_stream_priority(stream_id, channel.priority.to_wire());
-        let event = |id| DataChannelEvent::ChannelCreatedByPeer {
-            id,
-            stream_id,
-            label: channel.label.clone(),
-            protocol: channel.protocol.clone(),
-            ordered: channel.ordered,
-            max_retransmits: channel.max_retransmits,
-            max_packet_life_time: channel.max_packet_life_time,
-            priority: channel.priority,
-        };
         let id = self.table.next_id();
-        self.events.push_back(event(id));
+        self.events.push_back(DataChannelEvent::ChannelCreatedByPeer { id, channel: channel.announced() });
         self.events.push_back(DataChannelEvent::ChannelOpen(id));
         self.table.insert(channel);
         if let Err(error) = self.send_dcep(stream_id, &DcepMessage::Ack) {

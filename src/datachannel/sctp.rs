@@ -21,10 +21,6 @@ use std::time::Duration;
 use crate::random::Random;
 use crate::time::Instant;
 
-/// What we advertise in a=max-message-size and can send (RFC 8841 §6):
-/// the value Chromium and Firefox use.
-pub const MAX_MESSAGE_SIZE: u64 = 262_144;
-
 /// Per-stream send queue limit: Chromium's 16 MiB, so scripts that queue
 /// as much as they do on native WebRTC do not fail here first.
 const PER_STREAM_SEND_QUEUE_LIMIT: usize = 16 * 1024 * 1024;

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::jsep::DtlsRole;
+use crate::dtls::DtlsRole;
 
 use super::channel::Channel;
 

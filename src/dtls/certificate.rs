@@ -23,6 +23,8 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use der::asn1::{BitString, GeneralizedTime, UtcTime};
 use der::{Any, DateTime, Decode, Encode};
 use p256::ecdsa::signature::Signer;
@@ -523,26 +525,9 @@ fn not_after_ms(certificate: &x509_cert::Certificate) -> u64 {
     u64::try_from(not_after.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// PEM (RFC 7468) with 64-column base64 lines, written here so the output
-/// does not depend on which optional features of `der` are switched on.
+/// PEM (RFC 7468) with 64-column base64 lines.
 fn pem(label: &str, der: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut base64 = String::with_capacity(der.len().div_ceil(3) * 4);
-    for chunk in der.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                base64.push(ALPHABET[((n >> (18 - 6 * i)) & 0x3f) as usize] as char);
-            } else {
-                base64.push('=');
-            }
-        }
-    }
+    let base64 = STANDARD.encode(der);
     let mut out = format!("-----BEGIN {label}-----\n");
     // base64 is pure ASCII, so splitting its bytes keeps every line valid UTF-8.
     for line in base64.as_bytes().chunks(64) {

@@ -66,6 +66,16 @@ pub enum DtlsRole {
     Server,
 }
 
+impl DtlsRole {
+    /// The `RTCDtlsRole` string (webrtc-stats §7.7, RTCTransportStats.dtlsRole).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DtlsRole::Client => "client",
+            DtlsRole::Server => "server",
+        }
+    }
+}
+
 /// DTLS-SRTP protection profiles (RFC 5764 §4.1.2, RFC 7714 §14.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SrtpProfile {
@@ -80,6 +90,15 @@ impl SrtpProfile {
         match self {
             SrtpProfile::Aes128CmHmacSha1_80 => 0x0001,
             SrtpProfile::AeadAes128Gcm => 0x0007,
+        }
+    }
+
+    /// The profile's name as RFC 5764 §4.1.2 and RFC 7714 §14.2 register
+    /// it (what getStats reports as srtpCipher).
+    pub fn name(self) -> &'static str {
+        match self {
+            SrtpProfile::Aes128CmHmacSha1_80 => "SRTP_AES128_CM_HMAC_SHA1_80",
+            SrtpProfile::AeadAes128Gcm => "SRTP_AEAD_AES_128_GCM",
         }
     }
 

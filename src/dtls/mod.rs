@@ -31,24 +31,3 @@ mod signature;
 
 pub use cipher_suite::CipherSuite;
 pub use endpoint::{Dtls, DtlsConfig, DtlsEvent, DtlsRole, DtlsState, NamedGroup, SrtpProfile};
-
-/// Whether a datagram whose first byte is `first_byte` is DTLS, by the
-/// demultiplexing ranges of RFC 7983 §7 (20..=63; STUN is 0..=3, RTP/RTCP
-/// 128..=191, TURN ChannelData 64..=79).
-pub fn is_dtls(first_byte: u8) -> bool {
-    (20..=63).contains(&first_byte)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn demultiplexing() {
-        assert!(super::is_dtls(20));
-        assert!(super::is_dtls(22));
-        assert!(super::is_dtls(63));
-        assert!(!super::is_dtls(0));
-        assert!(!super::is_dtls(19));
-        assert!(!super::is_dtls(64));
-        assert!(!super::is_dtls(128));
-    }
-}

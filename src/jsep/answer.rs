@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::dtls::DtlsRole;
 use crate::error::RtcError;
 use crate::random::Random;
 use crate::sdp::{SessionDescription, Setup};
@@ -15,7 +16,7 @@ use super::codecs::{answer_codecs, codecs_of, MID_EXTENSION_URI};
 use super::media::{self, SectionKind};
 use super::sections::{rejected_copy, RtpSection};
 use super::session::Session;
-use super::transport::{transport_section, DtlsRole};
+use super::transport::transport_section;
 use super::types::TransceiverDirection;
 
 impl Session {

@@ -3,6 +3,7 @@
 //! (`validate`) comes first and changes nothing, so a refused description
 //! leaves the session as it was.
 
+use crate::dtls::DtlsRole;
 use crate::error::RtcError;
 use crate::random::Random;
 use crate::sdp::{SessionDescription, Setup};
@@ -11,7 +12,7 @@ use super::codecs::{codecs_of, MID_EXTENSION_URI};
 use super::media::{self, SectionKind};
 use super::remote_tracks::{process_remote_tracks, set_associated_remote_streams};
 use super::session::{Description, Session, StableSnapshot};
-use super::transport::{ice_of, transport_section, DtlsRole};
+use super::transport::{ice_of, transport_section};
 use super::types::{DescriptionChanges, MediaKind, SdpType, SignalingState, TransceiverDirection};
 use super::validate::{rejected_in, validate_answer, validate_mids, validate_transport};
 

@@ -5,13 +5,13 @@
 //! lines the way Chromium writes them, the data section (RFC 8841), and
 //! rejected sections (port zero, RFC 3264 §6).
 
+use crate::datachannel::{MAX_MESSAGE_SIZE, SCTP_PORT};
 use crate::sdp::{Attribute, Connection, Direction, MediaDescription, Origin, SessionDescription, Setup, Timing};
 
 use super::codecs::{codec_attributes, codecs_of, RtpCodec, MID_EXTENSION_URI};
 use super::media::{self, SectionKind};
 use super::session::Session;
 use super::transceiver::Transceiver;
-use super::transport::{MAX_MESSAGE_SIZE, SCTP_PORT};
 use super::types::{MediaKind, TransceiverDirection};
 
 /// The port written before ICE has candidates (RFC 8829 §5.2.1).

@@ -4,12 +4,13 @@
 
 use std::collections::BTreeSet;
 
+use crate::dtls::DtlsRole;
 use crate::error::RtcError;
 use crate::random::Random;
 use crate::sdp::SessionDescription;
 
 use super::transceiver::Transceiver;
-use super::transport::{DtlsRole, IceCredentials, ICE_CHARS};
+use super::transport::{IceCredentials, ICE_CHARS};
 use super::types::{DescriptionChanges, JsepConfig, OfferOptions, SdpType, SignalingState, TransceiverId};
 
 /// An applied description: its type and its parsed form (serialized again

@@ -4,17 +4,16 @@
 //! (RFC 8841), and what the ICE, DTLS and SCTP layers read from the remote
 //! description.
 
+use crate::datachannel::{DEFAULT_REMOTE_MAX_MESSAGE_SIZE, SCTP_PORT};
+use crate::dtls::DtlsRole;
 use crate::random::Random;
 use crate::sdp::{Attribute, Candidate, MediaDescription, SessionDescription};
 
 use super::media;
 use super::session::Session;
 
-/// Our SCTP port and `a=max-message-size`, the values both browsers use.
-pub(super) const SCTP_PORT: u16 = 5000;
-pub(super) const MAX_MESSAGE_SIZE: u64 = 262_144;
-
-/// ICE characters (RFC 8839 §5.4 `ice-char`).
+/// ICE characters (RFC 8839 §5.4 `ice-char`: ALPHA / DIGIT / "+" / "/",
+/// the base64 alphabet).
 pub(super) const ICE_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// `a=ice-ufrag` / `a=ice-pwd`: at least 4 and 22 characters (RFC 8839
@@ -31,10 +30,6 @@ impl IceCredentials {
         IceCredentials { ufrag: random.string_from(ICE_CHARS, ufrag_len), pwd: random.string_from(ICE_CHARS, 24) }
     }
 }
-
-/// Our DTLS role once an answer fixed it (RFC 8842 §5): `a=setup:active`
-/// makes that side the client. The DTLS layer's own type.
-pub use crate::dtls::DtlsRole;
 
 /// The remote end of the (bundled) transport, for the ICE and DTLS layers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,7 +160,7 @@ impl Session {
         Some(SctpParameters {
             local_port: SCTP_PORT,
             remote_port: section.sctp_port().unwrap_or(SCTP_PORT),
-            remote_max_message_size: section.max_message_size().unwrap_or(65_536),
+            remote_max_message_size: section.max_message_size().unwrap_or(DEFAULT_REMOTE_MAX_MESSAGE_SIZE),
         })
     }
 }

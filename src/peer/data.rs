@@ -9,12 +9,14 @@ use std::collections::{BTreeMap, HashMap};
 use crate::datachannel::{
     ChannelId, ChannelInit, DataChannelEvent, DataChannelState, DataChannels, SctpConfig, SctpTransportState,
 };
+use crate::dtls::DtlsRole;
 use crate::error::RtcError;
+use crate::jsep::SctpParameters;
 use crate::random::Random;
 use crate::stats::ChannelStats;
 use crate::time::Instant;
 
-use super::output::PeerEvent;
+use super::output::{Outputs, PeerEvent};
 
 /// A data channel as the API knows it, from createDataChannel (or the
 /// `datachannel` event) until it is closed.
@@ -36,10 +38,6 @@ pub(super) struct Data {
 }
 
 impl Data {
-    pub(super) fn started(&self) -> bool {
-        self.engine.is_some()
-    }
-
     fn new_handle(&mut self) -> ChannelHandle {
         self.next_handle += 1;
         ChannelHandle(self.next_handle)
@@ -108,23 +106,34 @@ impl Data {
         Ok(handle)
     }
 
-    /// The transport comes into being; the channels made so far join it.
-    /// A pending channel the transport refuses fails with its error.
-    pub(super) fn start(&mut self, now: Instant, config: SctpConfig, random: &mut Random, events: &mut Vec<PeerEvent>) {
-        let mut engine = DataChannels::new(config, random, now);
+    /// After a description was applied: the transport comes into being once
+    /// the DTLS role is known and an answer negotiated the application
+    /// section, and the channels made so far join it (a pending channel it
+    /// refuses fails with its error). If DTLS is up already, so is SCTP.
+    pub(super) fn described(
+        &mut self,
+        now: Instant,
+        role: DtlsRole,
+        parameters: Option<SctpParameters>,
+        dtls_connected: bool,
+        random: &mut Random,
+        out: &mut Outputs,
+    ) {
+        let (None, Some(parameters)) = (&self.engine, parameters) else { return };
+        let mut engine = DataChannels::new(SctpConfig::from_parameters(role, &parameters), random, now);
         for (handle, init) in std::mem::take(&mut self.pending) {
             match engine.create_channel(init) {
-                Ok(id) => {
-                    self.by_handle.insert(handle, id);
-                    self.by_id.insert(id, handle);
-                }
+                Ok(id) => self.bind(handle, id),
                 Err(error) => {
-                    events.push(PeerEvent::DataChannelError(handle, error));
-                    events.push(PeerEvent::DataChannelClosed(handle));
+                    out.event(PeerEvent::DataChannelError(handle, error));
+                    out.event(PeerEvent::DataChannelClosed(handle));
                 }
             }
         }
         self.engine = Some(engine);
+        if dtls_connected {
+            self.connect(now);
+        }
     }
 
     /// DTLS is up: start the association.
@@ -161,30 +170,12 @@ impl Data {
         let event = self.engine.as_mut()?.poll_event()?;
         Some(match event {
             DataChannelEvent::StateChange(state) => PeerEvent::SctpStateChange(state),
-            DataChannelEvent::ChannelCreatedByPeer {
-                id,
-                stream_id,
-                label,
-                protocol,
-                ordered,
-                max_retransmits,
-                max_packet_life_time,
-                priority,
-            } => {
+            DataChannelEvent::ChannelCreatedByPeer { id, channel } => {
                 let handle = self.new_handle();
                 self.bind(handle, id);
-                self.record(handle, &label, &protocol);
+                self.record(handle, &channel.label, &channel.protocol);
                 self.opened += 1;
-                PeerEvent::DataChannelCreatedByPeer {
-                    handle,
-                    stream_id,
-                    label,
-                    protocol,
-                    ordered,
-                    max_retransmits,
-                    max_packet_life_time,
-                    priority: priority.as_str(),
-                }
+                PeerEvent::DataChannelCreatedByPeer { handle, channel }
             }
             DataChannelEvent::ChannelOpen(id) => {
                 let handle = self.handle(id)?;

@@ -1,21 +1,39 @@
 //! PeerConnection: the one entry point of the core, composing its layers:
-//! the JSEP session (RFC 8829), the local DTLS certificate, and the
-//! transport (ICE over relay tunnels, DTLS over ICE). SCTP and RTP join it
-//! as they are built, each driven by the same verbs (DESIGN.md, "sans-IO"):
+//! the JSEP session (RFC 8829) and the transports under it, ICE over relay
+//! tunnels, DTLS over ICE, SCTP over DTLS; RTP joins them as it is built.
+//! Every layer is driven by the same verbs (DESIGN.md, "sans-IO"):
 //!
 //! ```text
 //! pc.set_local_description(now, ...) / handle_tunnel_message(now, tunnel, bytes) / handle_timeout(now)
 //! while let Some(output) = pc.poll_output() { ... }   // ends with Output::Timeout, if any
 //! ```
+//!
+//! Every call that takes `now` does its protocol work then and runs the
+//! layers until nothing moves (`run`), so `poll_output` only reads a queue;
+//! the one thing it still does is what the spec does in the task that
+//! fires an icecandidate event: add that candidate to the local description.
+//!
+//! - `ice_transport`, `dtls_transport`, `data`: each layer's life in the
+//!   peer (RTCIceTransport, RTCDtlsTransport, RTCSctpTransport and the channels).
+//! - `run`: moving packets and events between the layers; `demux` (RFC 7983)
+//!   says which layer a datagram from ICE is for.
+//! - `connection_state`: the transports' states and connectionState (webrtc-pc §4.3.3).
+//! - `transport_stats`: what getStats reads of the transport.
+//! - `output`: what the host drains.
 
+mod connection_state;
 mod data;
+mod demux;
+mod dtls_transport;
+mod ice_transport;
 mod output;
-mod transport;
+mod run;
+mod transport_stats;
+#[cfg(test)]
+mod tests;
 
-use std::collections::VecDeque;
-
-use crate::dtls::certificate::Certificate;
 use crate::datachannel::{ChannelInit, DataChannelState, SctpTransportState};
+use crate::dtls::certificate::Certificate;
 use crate::dtls::DtlsState;
 use crate::error::RtcError;
 use crate::ice::{IceAgent, IceConnectionState, TunnelId};
@@ -27,10 +45,16 @@ use crate::random::Random;
 use crate::sdp::Candidate;
 use crate::time::Instant;
 
+use connection_state::TransportStates;
+use data::Data;
+use dtls_transport::DtlsTransport;
+use ice_transport::IceTransport;
+use output::{Outputs, Queued};
+
+pub use connection_state::PeerConnectionState;
 pub use data::ChannelHandle;
-pub use output::{Output, PeerConnectionState, PeerEvent};
-pub use transport::Relay;
-use transport::Transport;
+pub use ice_transport::Relay;
+pub use output::{Output, PeerEvent};
 
 /// What a peer is built from: its policies, its certificate and its
 /// relays, all chosen by the host.
@@ -42,10 +66,14 @@ pub struct PeerConfig {
 
 pub struct PeerConnection {
     random: Random,
-    certificate: Certificate,
     jsep: Session,
-    transport: Transport,
-    outputs: VecDeque<Output>,
+    ice: IceTransport,
+    dtls: DtlsTransport,
+    data: Data,
+    states: TransportStates,
+    /// RTP and RTCP received before there is a media layer to take them.
+    media_datagrams_dropped: u64,
+    outputs: Outputs,
     /// This drain's Timeout was handed out; the next poll ends the drain.
     timeout_reported: bool,
 }
@@ -59,16 +87,19 @@ impl PeerConnection {
         let jsep = Session::new(jsep_config, &mut random);
         PeerConnection {
             random,
-            transport: Transport::new(config.relays, config.certificate.clone()),
-            certificate: config.certificate,
             jsep,
-            outputs: VecDeque::new(),
+            ice: IceTransport::new(config.relays),
+            dtls: DtlsTransport::new(config.certificate),
+            data: Data::default(),
+            states: TransportStates::new(),
+            media_datagrams_dropped: 0,
+            outputs: Outputs::default(),
             timeout_reported: false,
         }
     }
 
     pub fn certificate(&self) -> &Certificate {
-        &self.certificate
+        self.dtls.local_certificate()
     }
 
     // ----- signaling -----
@@ -92,7 +123,8 @@ impl PeerConnection {
         sdp: Option<&str>,
     ) -> Result<DescriptionChanges, RtcError> {
         let changes = self.jsep.set_local_description(ty, sdp, &mut self.random)?;
-        self.transport.described(now, &self.jsep, &mut self.random, &mut self.outputs);
+        self.described(now);
+        self.run(now);
         Ok(changes)
     }
 
@@ -103,8 +135,27 @@ impl PeerConnection {
         sdp: &str,
     ) -> Result<DescriptionChanges, RtcError> {
         let changes = self.jsep.set_remote_description(ty, sdp, &mut self.random)?;
-        self.transport.described(now, &self.jsep, &mut self.random, &mut self.outputs);
+        self.described(now);
+        self.run(now);
         Ok(changes)
+    }
+
+    /// After a description was applied, each transport takes what it needs
+    /// of the descriptions: gathering starts at the first local one; the
+    /// remote one brings ICE credentials and candidates; DTLS, then SCTP,
+    /// start once an answer fixed the DTLS role.
+    fn described(&mut self, now: Instant) {
+        if self.jsep.local_description().is_none() {
+            return;
+        }
+        self.ice.local_described(now, &self.jsep, &mut self.random, &mut self.outputs);
+        let Some(remote) = self.jsep.remote_transport() else { return };
+        self.ice.remote_described(now, &remote);
+        let Some(role) = self.jsep.dtls_role() else { return };
+        self.dtls.start(now, role, remote.fingerprints, &mut self.random);
+        let dtls_connected = self.states.dtls() == DtlsState::Connected;
+        let parameters = self.jsep.sctp_parameters();
+        self.data.described(now, role, parameters, dtls_connected, &mut self.random, &mut self.outputs);
     }
 
     /// addIceCandidate (webrtc-pc §4.4.1.6) after the API's own checks:
@@ -121,7 +172,9 @@ impl PeerConnection {
             .transpose()
             .map_err(|e| RtcError::operation(format!("Error processing ICE candidate: {}", e.message)))?;
         self.jsep.add_remote_candidate(sdp_mid, sdp_m_line_index, parsed.as_ref())?;
-        self.transport.add_remote_candidate(now, parsed.as_ref())
+        let result = self.ice.add_remote_candidate(now, parsed.as_ref());
+        self.run(now);
+        result
     }
 
     /// addTransceiver(kind or track): `track_id` is the sender's track, if any.
@@ -166,55 +219,59 @@ impl PeerConnection {
     }
 
     /// createDataChannel (webrtc-pc §4.4.1.6): the first channel makes an
-    /// application section wanted; the channel opens once SCTP is up.
-    pub fn create_data_channel(&mut self, init: ChannelInit) -> Result<ChannelHandle, RtcError> {
-        let handle = self.transport.data.create(init)?;
+    /// application section wanted; the channel opens once SCTP is up (at
+    /// once, its DATA_CHANNEL_OPEN sent, if it is).
+    pub fn create_data_channel(&mut self, now: Instant, init: ChannelInit) -> Result<ChannelHandle, RtcError> {
+        let handle = self.data.create(init)?;
         self.jsep.add_data_channel();
+        self.run(now);
         Ok(handle)
     }
 
     /// RTCDataChannel.send: `binary` for ArrayBuffer/Blob data, else text's UTF-8.
     pub fn send(&mut self, now: Instant, channel: ChannelHandle, binary: bool, data: &[u8]) -> Result<(), RtcError> {
-        self.transport.set_now(now);
-        self.transport.data.send(now, channel, binary, data)
+        let result = self.data.send(now, channel, binary, data);
+        self.run(now);
+        result
     }
 
     /// RTCDataChannel.close(). True when the channel closed at once (it
     /// was still waiting for the transport): its `close` event is the
     /// caller's to fire.
     pub fn close_data_channel(&mut self, now: Instant, channel: ChannelHandle) -> bool {
-        self.transport.set_now(now);
-        self.transport.data.close_channel(now, channel)
+        let immediate = self.data.close_channel(now, channel);
+        self.run(now);
+        immediate
     }
 
     pub fn buffered_amount(&self, channel: ChannelHandle) -> u64 {
-        self.transport.data.buffered_amount(channel)
+        self.data.buffered_amount(channel)
     }
 
     pub fn set_buffered_amount_low_threshold(&mut self, channel: ChannelHandle, threshold: u64) {
-        self.transport.data.set_buffered_amount_low_threshold(channel, threshold)
+        self.data.set_buffered_amount_low_threshold(channel, threshold)
     }
 
     /// RTCDataChannel.id: null for an in-band channel until the DTLS role is known.
     pub fn data_channel_id(&self, channel: ChannelHandle) -> Option<u16> {
-        self.transport.data.stream_id(channel)
+        self.data.stream_id(channel)
     }
 
     pub fn data_channel_state(&self, channel: ChannelHandle) -> DataChannelState {
-        self.transport.data.ready_state(channel)
+        self.data.ready_state(channel)
     }
 
     /// RTCSctpTransport: its state, maxMessageSize and maxChannels, once it exists.
     pub fn sctp_state(&self) -> Option<SctpTransportState> {
-        self.transport.data.state()
+        self.data.state()
     }
 
     pub fn sctp_max_message_size(&self) -> Option<u64> {
-        self.transport.data.max_message_size()
+        self.data.max_message_size()
     }
 
     pub fn sctp_max_channels(&self) -> Option<u16> {
-        self.transport.data.max_channels()
+        self.data.max_channels()
     }
 
     pub fn is_negotiation_needed(&self) -> bool {
@@ -225,9 +282,19 @@ impl PeerConnection {
         self.jsep.restart_ice()
     }
 
+    /// close() (webrtc-pc §4.4.1.7): the SCTP ABORT, DTLS's close_notify,
+    /// then the relays' deallocations go out, in that order, and the
+    /// tunnels close.
     pub fn close(&mut self, now: Instant) {
         self.jsep.close();
-        self.transport.close(now, &mut self.outputs);
+        self.states.close();
+        self.data.close();
+        self.run(now);
+        self.dtls.close(now);
+        self.run(now);
+        self.ice.close(now);
+        self.run(now);
+        self.ice.close_tunnels(&mut self.outputs);
     }
 
     /// The JSEP session, for reading descriptions.
@@ -238,13 +305,13 @@ impl PeerConnection {
     /// getStats (webrtc-pc §8.2): the report's dictionaries; `timestamp`
     /// is the host's wall clock in ms since the epoch, `now` its monotonic one.
     pub fn stats(&self, now: Instant, timestamp: f64) -> Vec<serde_json::Value> {
-        let (data_channels_opened, data_channels_closed, channels) = self.transport.data.stats();
+        let (data_channels_opened, data_channels_closed, channels) = self.data.stats();
         let input = crate::stats::StatsInput {
             timestamp,
             data_channels_opened,
             data_channels_closed,
             channels,
-            transport: self.transport.stats(&self.jsep),
+            transport: transport_stats::transport_stats(&self.ice, &self.dtls, &self.states, &self.data, &self.jsep),
         };
         crate::stats::report(&input, now)
     }
@@ -253,59 +320,98 @@ impl PeerConnection {
 
     /// The ICE agent, once the first local description started gathering.
     pub fn ice(&self) -> Option<&IceAgent> {
-        self.transport.agent()
+        self.ice.agent()
     }
 
     pub fn ice_connection_state(&self) -> IceConnectionState {
-        self.transport.ice_connection_state()
+        self.states.ice()
     }
 
     pub fn connection_state(&self) -> PeerConnectionState {
-        self.transport.connection_state()
+        self.states.connection()
     }
 
     pub fn dtls_state(&self) -> DtlsState {
-        self.transport.dtls_state()
+        self.states.dtls()
     }
 
     /// RTCDtlsTransport.getRemoteCertificates(): DER, the peer's own first.
     pub fn remote_certificates(&self) -> &[Vec<u8>] {
-        self.transport.remote_certificates()
+        self.dtls.remote_certificates()
+    }
+
+    /// RTP and RTCP datagrams received and dropped: there is no media
+    /// layer to take them yet.
+    pub fn media_datagrams_dropped(&self) -> u64 {
+        self.media_datagrams_dropped
     }
 
     pub fn handle_tunnel_open(&mut self, now: Instant, tunnel: TunnelId) {
-        self.transport.handle_tunnel_open(now, tunnel);
+        self.ice.handle_tunnel_open(now, tunnel);
+        self.run(now);
     }
 
     pub fn handle_tunnel_closed(&mut self, now: Instant, tunnel: TunnelId) {
-        self.transport.handle_tunnel_closed(now, tunnel);
+        self.ice.handle_tunnel_closed(now, tunnel);
+        self.run(now);
     }
 
     /// One message that arrived on a tunnel (one WebSocket message).
     pub fn handle_tunnel_message(&mut self, now: Instant, tunnel: TunnelId, message: &[u8]) {
-        self.transport.handle_tunnel_message(now, tunnel, message);
+        self.ice.handle_tunnel_message(now, tunnel, message);
+        self.run(now);
     }
 
     pub fn handle_timeout(&mut self, now: Instant) {
-        self.transport.handle_timeout(now);
+        self.ice.handle_timeout(now);
+        self.dtls.handle_timeout(now);
+        self.data.handle_timeout(now);
+        self.run(now);
+    }
+
+    /// The output a queue entry is, once the host takes it: a local
+    /// candidate joins the local description now (none, if no section
+    /// takes it) and becomes its icecandidate event.
+    fn take(&mut self, queued: Queued) -> Option<Output> {
+        let event = match queued {
+            Queued::Output(output) => return Some(output),
+            Queued::LocalCandidate(Some((candidate, url))) => {
+                let section = self.jsep.add_local_candidate(&candidate)?;
+                PeerEvent::IceCandidate {
+                    candidate,
+                    sdp_mid: section.mid,
+                    sdp_m_line_index: section.m_line_index,
+                    username_fragment: self.jsep.local_ice_credentials().0,
+                    url,
+                }
+            }
+            Queued::LocalCandidate(None) => {
+                self.jsep.add_local_end_of_candidates();
+                PeerEvent::IceCandidateEnd
+            }
+        };
+        Some(Output::Event(Box::new(event)))
+    }
+
+    /// The earliest deadline of any layer: when to call `handle_timeout`.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        [self.ice.poll_timeout(), self.dtls.poll_timeout(), self.data.poll_timeout()].into_iter().flatten().min()
     }
 
     /// The next output; call until it returns None after every call above.
     /// The last output before None is the next timeout, if one is scheduled.
     pub fn poll_output(&mut self) -> Option<Output> {
-        if self.outputs.is_empty() && !self.timeout_reported {
-            self.transport.drain(&mut self.jsep, &mut self.outputs);
-            if self.outputs.is_empty() {
-                self.timeout_reported = true;
-                if let Some(at) = self.transport.poll_timeout() {
-                    self.outputs.push_back(Output::Timeout(at));
-                }
+        while let Some(queued) = self.outputs.pop() {
+            if let Some(output) = self.take(queued) {
+                return Some(output);
             }
         }
-        let output = self.outputs.pop_front();
-        if output.is_none() {
-            self.timeout_reported = false;
+        if !std::mem::replace(&mut self.timeout_reported, true) {
+            if let Some(at) = self.poll_timeout() {
+                return Some(Output::Timeout(at));
+            }
         }
-        output
+        self.timeout_reported = false;
+        None
     }
 }

@@ -2,39 +2,17 @@
 //! after every call (DESIGN.md, "The core's contract"), and the events that
 //! become the W3C API's events.
 
-use crate::datachannel::SctpTransportState;
+use std::collections::VecDeque;
+
+use crate::datachannel::{AnnouncedChannel, SctpTransportState};
 use crate::dtls::DtlsState;
 use crate::error::RtcError;
 use crate::ice::{IceConnectionState, IceGatheringState, TunnelId};
 use crate::sdp::Candidate;
 use crate::time::Instant;
 
+use super::connection_state::PeerConnectionState;
 use super::data::ChannelHandle;
-
-/// RTCPeerConnectionState (webrtc-pc §4.3.3), aggregated over the ICE and
-/// DTLS transports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PeerConnectionState {
-    New,
-    Connecting,
-    Connected,
-    Disconnected,
-    Failed,
-    Closed,
-}
-
-impl PeerConnectionState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PeerConnectionState::New => "new",
-            PeerConnectionState::Connecting => "connecting",
-            PeerConnectionState::Connected => "connected",
-            PeerConnectionState::Disconnected => "disconnected",
-            PeerConnectionState::Failed => "failed",
-            PeerConnectionState::Closed => "closed",
-        }
-    }
-}
 
 /// One thing for the host to do, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,16 +51,7 @@ pub enum PeerEvent {
     /// RTCSctpTransport's statechange.
     SctpStateChange(SctpTransportState),
     /// The `datachannel` event: the peer opened a channel in-band.
-    DataChannelCreatedByPeer {
-        handle: ChannelHandle,
-        stream_id: u16,
-        label: String,
-        protocol: String,
-        ordered: bool,
-        max_retransmits: Option<u16>,
-        max_packet_life_time: Option<u16>,
-        priority: &'static str,
-    },
+    DataChannelCreatedByPeer { handle: ChannelHandle, channel: AnnouncedChannel },
     DataChannelOpen(ChannelHandle),
     DataChannelMessage { handle: ChannelHandle, binary: bool, data: Vec<u8> },
     DataChannelBufferedAmountLow(ChannelHandle),
@@ -91,4 +60,38 @@ pub enum PeerEvent {
     /// An RTCErrorEvent (`data-channel-failure` or `sctp-failure`) before
     /// the channel's close.
     DataChannelError(ChannelHandle, RtcError),
+}
+
+/// One entry of the queue the host drains.
+#[derive(Debug)]
+pub(super) enum Queued {
+    Output(Output),
+    /// A gathered local candidate (or, `None`, the end of them), which
+    /// joins the local description as the host takes its icecandidate
+    /// event: webrtc-pc surfaces a candidate in the task that fires the
+    /// event, so a description read before that does not have it yet.
+    LocalCandidate(Option<(Candidate, String)>),
+}
+
+/// The outputs of the calls so far, in order, until the host polls them.
+#[derive(Debug, Default)]
+pub(super) struct Outputs(VecDeque<Queued>);
+
+impl Outputs {
+    pub(super) fn push(&mut self, output: Output) {
+        self.0.push_back(Queued::Output(output));
+    }
+
+    pub(super) fn event(&mut self, event: PeerEvent) {
+        self.push(Output::Event(Box::new(event)));
+    }
+
+    /// A local candidate and its iceServers URL; `None` ends gathering.
+    pub(super) fn local_candidate(&mut self, candidate: Option<(Candidate, String)>) {
+        self.0.push_back(Queued::LocalCandidate(candidate));
+    }
+
+    pub(super) fn pop(&mut self) -> Option<Queued> {
+        self.0.pop_front()
+    }
 }

@@ -293,11 +293,12 @@ impl Core {
         negotiated: bool,
         id: Option<u16>,
         priority: &str,
+        now_ms: f64,
     ) -> Result<u32, CoreError> {
         let priority = Priority::from_name(priority)
             .ok_or_else(|| CoreError::type_error(format!("'{priority}' is not a valid RTCPriorityType")))?;
         let init = ChannelInit { label, protocol, ordered, max_retransmits, max_packet_life_time, negotiated, id, priority };
-        Ok(self.pc.create_data_channel(init)?.0)
+        Ok(self.pc.create_data_channel(Instant::from_millis_f64(now_ms), init)?.0)
     }
 
     /// RTCDataChannel.send: the bytes cross once into wasm memory.

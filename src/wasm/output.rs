@@ -232,7 +232,7 @@ impl CoreEvent {
     #[wasm_bindgen(getter)]
     pub fn id(&self) -> Option<u16> {
         match &self.event {
-            PeerEvent::DataChannelCreatedByPeer { stream_id, .. } => Some(*stream_id),
+            PeerEvent::DataChannelCreatedByPeer { channel, .. } => Some(channel.stream_id),
             _ => None,
         }
     }
@@ -240,7 +240,7 @@ impl CoreEvent {
     #[wasm_bindgen(getter)]
     pub fn label(&self) -> Option<String> {
         match &self.event {
-            PeerEvent::DataChannelCreatedByPeer { label, .. } => Some(label.clone()),
+            PeerEvent::DataChannelCreatedByPeer { channel, .. } => Some(channel.label.clone()),
             _ => None,
         }
     }
@@ -248,7 +248,7 @@ impl CoreEvent {
     #[wasm_bindgen(getter)]
     pub fn protocol(&self) -> Option<String> {
         match &self.event {
-            PeerEvent::DataChannelCreatedByPeer { protocol, .. } => Some(protocol.clone()),
+            PeerEvent::DataChannelCreatedByPeer { channel, .. } => Some(channel.protocol.clone()),
             _ => None,
         }
     }
@@ -256,7 +256,7 @@ impl CoreEvent {
     #[wasm_bindgen(getter)]
     pub fn ordered(&self) -> Option<bool> {
         match &self.event {
-            PeerEvent::DataChannelCreatedByPeer { ordered, .. } => Some(*ordered),
+            PeerEvent::DataChannelCreatedByPeer { channel, .. } => Some(channel.ordered),
             _ => None,
         }
     }
@@ -264,7 +264,7 @@ impl CoreEvent {
     #[wasm_bindgen(getter, js_name = maxRetransmits)]
     pub fn max_retransmits(&self) -> Option<u16> {
         match &self.event {
-            PeerEvent::DataChannelCreatedByPeer { max_retransmits, .. } => *max_retransmits,
+            PeerEvent::DataChannelCreatedByPeer { channel, .. } => channel.max_retransmits,
             _ => None,
         }
     }
@@ -272,7 +272,7 @@ impl CoreEvent {
     #[wasm_bindgen(getter, js_name = maxPacketLifeTime)]
     pub fn max_packet_life_time(&self) -> Option<u16> {
         match &self.event {
-            PeerEvent::DataChannelCreatedByPeer { max_packet_life_time, .. } => *max_packet_life_time,
+            PeerEvent::DataChannelCreatedByPeer { channel, .. } => channel.max_packet_life_time,
             _ => None,
         }
     }
@@ -281,7 +281,7 @@ impl CoreEvent {
     #[wasm_bindgen(getter)]
     pub fn priority(&self) -> Option<String> {
         match &self.event {
-            PeerEvent::DataChannelCreatedByPeer { priority, .. } => Some((*priority).to_string()),
+            PeerEvent::DataChannelCreatedByPeer { channel, .. } => Some(channel.priority.as_str().to_string()),
             _ => None,
         }
     }

@@ -67,8 +67,8 @@ impl Side {
         self.events
             .iter()
             .filter_map(|e| match e {
-                DataChannelEvent::ChannelCreatedByPeer { id, stream_id, label, .. } => {
-                    Some((*id, *stream_id, label.clone()))
+                DataChannelEvent::ChannelCreatedByPeer { id, channel } => {
+                    Some((*id, channel.stream_id, channel.label.clone()))
                 }
                 _ => None,
             })
