@@ -42,7 +42,8 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install -q --locked wasm-pack || cargo install -q wasm-pack
 fi
 
-if [ ! -d node_modules/playwright-core ]; then
+# Every devDependency present, or npm install (a new one joins an old checkout too).
+if ! node -e 'for (const d of Object.keys(require("./package.json").devDependencies)) require("fs").statSync("node_modules/" + d)' 2>/dev/null; then
   log "npm install"
   npm install --no-audit --no-fund --silent
 fi
