@@ -205,7 +205,9 @@ impl IceAgent {
     }
 
     /// Forgets this generation's remote candidates, pairs and checks: ids
-    /// of them held anywhere stop finding anything.
+    /// of them held anywhere stop finding anything. Data keeps its route
+    /// (RFC 8445 §9) unless consent for it had expired; the consent timers
+    /// go with the selected pair they judged, so none is left in the past.
     pub(super) fn clear_generation(&mut self) {
         self.remotes.clear();
         self.pairs.clear();
@@ -214,6 +216,10 @@ impl IceAgent {
         self.selected = None;
         self.first_valid_at = None;
         self.end_of_remote_candidates = false;
+        if self.consent.as_ref().is_some_and(|c| c.failed) {
+            self.route = None;
+        }
+        self.consent = None;
     }
 
     pub(super) fn has_check_to_send(&self) -> bool {
@@ -230,9 +236,8 @@ impl IceAgent {
                 return Some(p);
             }
         }
-        let best = |state| {
-            self.pairs.iter().filter(|(_, p)| p.state == state).max_by_key(|(_, p)| p.priority).map(|(p, _)| p)
-        };
+        let best =
+            |state| self.pairs.iter().filter(|(_, p)| p.state == state).max_by_key(|(_, p)| p.priority).map(|(p, _)| p);
         best(PairState::Waiting).or_else(|| best(PairState::Frozen))
     }
 

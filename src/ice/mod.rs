@@ -5,10 +5,11 @@
 //! A page has no UDP: every local candidate is a relay candidate, one per
 //! TURN allocation, each reached through a tunnel (a WebSocket to our relay,
 //! DESIGN.md "Relay protocol") named by a [`TunnelId`]. The agent owns one
-//! [`TurnClient`] per tunnel; connectivity checks and application datagrams
-//! go out as Send indications or ChannelData to the remote candidate's
-//! address and come back as Data indications or ChannelData. Remote
-//! candidates of every type come from SDP and addIceCandidate.
+//! [`TurnClient`](crate::turn::TurnClient) per tunnel; connectivity checks
+//! and application datagrams go out as Send indications or ChannelData to
+//! the remote candidate's address and come back as Data indications or
+//! ChannelData. Remote candidates of every type come from SDP and
+//! addIceCandidate.
 //!
 //! The driving loop is every layer's:
 //!
@@ -61,8 +62,7 @@ use crate::random::Random;
 use crate::sdp::Candidate;
 use crate::stun::TransactionId;
 use crate::time::Instant;
-use crate::turn::TurnState;
-use crate::turn::NO_RESPONSE;
+use crate::turn::{TurnState, NO_RESPONSE};
 use arena::{Arena, LocalId, PairId, RelayId, RemoteId};
 use candidate::{local_preference, usable_address};
 use checklist::{Local, Pair, Remote, MAX_REMOTE_CANDIDATES};
@@ -252,10 +252,6 @@ impl IceAgent {
         self.pwd = pwd;
         self.remote_credentials = None;
         self.clear_generation();
-        if self.consent.as_ref().is_some_and(|c| c.failed) {
-            self.route = None;
-        }
-        self.consent = None;
         self.set_gathering(IceGatheringState::Gathering);
         for r in self.relays.ids() {
             let Some(relay) = self.relays.get(r) else {

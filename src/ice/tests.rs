@@ -312,3 +312,52 @@ fn a_response_to_a_check_of_the_old_generation_is_ignored() {
     from_peer(&mut a, at(120), peer, &success);
     assert_eq!(a.pair_reports()[0].state, "succeeded");
 }
+
+/// Answers the agent's Binding requests from `peer` with success.
+fn peer_answers(a: &mut IceAgent, now: Instant, sent: Vec<(SocketAddr, Vec<u8>)>) {
+    for (peer, bytes) in sent {
+        let Ok(check) = Message::decode(&bytes) else { continue };
+        let success = check
+            .response(Class::SuccessResponse)
+            .with(Attribute::XorMappedAddress(RELAYED.parse().unwrap()))
+            .encode_with(Some((IntegrityAlgorithm::Sha1, THEIR_PWD.as_bytes())), true)
+            .unwrap();
+        from_peer(a, now, peer, &success);
+    }
+}
+
+/// A controlling agent whose only pair is checked, nominated and selected.
+fn connected_agent() -> IceAgent {
+    let mut a = allocated_agent();
+    a.set_remote_credentials("theirs".into(), THEIR_PWD.into());
+    a.add_remote_candidate(at(0), &host("192.0.2.1:5000")).unwrap();
+    a.handle_timeout(at(0));
+    for ms in [0, 10, 20] {
+        let sent = relay_answers(&mut a, at(ms));
+        peer_answers(&mut a, at(ms), sent);
+    }
+    assert!(a.selected_pair().is_some(), "{:?}", a.pair_reports());
+    events(&mut a);
+    a
+}
+
+#[test]
+fn the_peer_restarting_leaves_no_consent_deadline_in_the_past() {
+    // Found by the ice_agent fuzz target: after the peer's new ufrag
+    // cleared the check list, the consent timers of the pair that was
+    // selected stayed, and poll_timeout kept returning their past deadline
+    // (a host would spin on it).
+    let mut a = connected_agent();
+    a.handle_timeout(at(7_000));
+    relay_answers(&mut a, at(7_000));
+    assert_eq!(a.pair_reports()[0].stats.consent_requests_sent, 1, "a consent check is unanswered");
+    a.set_remote_credentials("theirs-restarted".into(), THEIR_PWD.into());
+    for ms in [10_000, 20_000, 60_000] {
+        a.handle_timeout(at(ms));
+        relay_answers(&mut a, at(ms));
+        assert!(a.poll_timeout().is_none_or(|t| t > at(ms)), "{:?} at {ms} ms", a.poll_timeout());
+    }
+    // Data keeps its route until the new generation selects a pair.
+    assert_eq!(a.connection_state(), IceConnectionState::Connected);
+    assert!(a.send(at(60_000), b"\x17dtls").is_ok());
+}
