@@ -48,6 +48,8 @@ enum Signal {
     Description { to: usize, ty: SdpType, sdp: String },
     Candidate { to: usize, candidate: Option<String>, mid: String },
     TunnelOpen { peer: usize, tunnel: TunnelId, conn: u64 },
+    /// A WebSocket close frame reaches the relay, after what was sent before it.
+    TunnelClosed { conn: u64 },
 }
 
 struct Ports(u16);
@@ -337,7 +339,8 @@ impl Pair {
             }
             Output::CloseTunnel { tunnel } => {
                 if let Some(conn) = self.peers[i].tunnels.remove(&tunnel) {
-                    self.disconnect(conn);
+                    self.seq += 1;
+                    self.signals.insert((now + self.tunnel_delay, self.seq), Signal::TunnelClosed { conn });
                 }
             }
             Output::Transmit { tunnel, data } => {
@@ -393,6 +396,7 @@ impl Pair {
                 self.peers[peer].tunnels.insert(tunnel, conn);
                 self.peers[peer].pc.handle_tunnel_open(now, tunnel);
             }
+            Signal::TunnelClosed { conn } => self.disconnect(conn),
         }
     }
 
@@ -432,7 +436,8 @@ impl Pair {
                     self.server.handle_client(Self::key(conn), &datagram.data, server_ms, &mut self.ports, &mut out)
                 }
                 (Addr::Server(conn), Addr::Client(_)) => {
-                    if let Some((i, tunnel)) = self.conns.get(&conn).copied() {
+                    let open = self.conns.get(&conn).copied();
+                    if let Some((i, tunnel)) = open.filter(|(i, t)| self.peers[*i].tunnels.get(t) == Some(&conn)) {
                         self.peers[i].pc.handle_tunnel_message(now, tunnel, &datagram.data);
                     }
                 }
