@@ -104,6 +104,14 @@ impl Peer {
             .collect()
     }
 
+    /// How many messages arrived on `channel`.
+    pub fn message_count(&self, channel: ChannelHandle) -> usize {
+        self.events
+            .iter()
+            .filter(|(_, e)| matches!(e, PeerEvent::DataChannelMessage { handle, .. } if *handle == channel))
+            .count()
+    }
+
     /// The channels the other peer opened: (handle, label).
     pub fn channels_by_peer(&self) -> Vec<(ChannelHandle, String)> {
         self.events
