@@ -40,3 +40,8 @@ fn a_fingerprint_mismatch_fails_both_sides() {
 fn close_from_either_side() {
     timed("close_from_either_side", pair_cases::close_from_either_side);
 }
+
+#[test]
+fn a_partition_disconnects_and_sctp_carries_on_after_it_heals() {
+    timed("a_partition_disconnects_and_sctp_carries_on_after_it_heals", pair_cases::a_partition_disconnects_and_sctp_carries_on_after_it_heals);
+}

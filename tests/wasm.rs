@@ -141,3 +141,8 @@ fn pair_a_fingerprint_mismatch_fails_both_sides() {
 fn pair_close_from_either_side() {
     pair_cases::close_from_either_side();
 }
+
+#[wasm_bindgen_test]
+fn pair_a_partition_disconnects_and_sctp_carries_on_after_it_heals() {
+    pair_cases::a_partition_disconnects_and_sctp_carries_on_after_it_heals();
+}

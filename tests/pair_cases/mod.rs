@@ -186,3 +186,24 @@ pub fn close_from_either_side() {
         println!("closer {closer}: other side closed at {:?}, its states {:?}", pair.now, pair.peers[other].connection_states());
     }
 }
+
+pub fn a_partition_disconnects_and_sctp_carries_on_after_it_heals() {
+    let (mut pair, ours, theirs) = connected(8, CLEAN);
+    let cut = pair.now;
+    pair.partition_relayed(cut, Some(cut + Duration::from_secs(12)));
+    for n in 0..10 {
+        pair.send(0, ours, &message(0, n)).unwrap();
+        pair.run_for(Duration::from_millis(500));
+    }
+    assert!(pair.run_within(Duration::from_secs(10), |p| p.both(PeerConnectionState::Disconnected)));
+    assert!(pair.peers[1].message_count(theirs) < 10, "the partition held messages back");
+    // Once it heals, consent checks succeed again and SCTP retransmits.
+    assert!(pair.run_within(Duration::from_secs(30), |p| p.both(PeerConnectionState::Connected)
+        && p.peers[1].message_count(theirs) == 10));
+    assert_eq!(pair.peers[1].messages(theirs), expected(0, 10));
+    use PeerConnectionState::*;
+    for peer in &pair.peers {
+        assert_eq!(peer.connection_states(), vec![Connecting, Connected, Disconnected, Connected]);
+    }
+    assert!(pair.net.stats().partitioned > 0);
+}

@@ -52,12 +52,14 @@ enum Signal {
     TunnelClosed { conn: u64 },
 }
 
-struct Ports(u16);
+/// The relayed addresses allocated so far, 127.0.0.1:50001 on.
+struct Ports(Vec<SocketAddr>);
 
 impl RelayPorts for Ports {
     fn bind(&mut self, _want: PortRequest) -> Option<SocketAddr> {
-        self.0 = self.0.checked_add(1)?;
-        Some(SocketAddr::from(([127, 0, 0, 1], 50_000u16.checked_add(self.0)?)))
+        let port = 50_001u16.checked_add(u16::try_from(self.0.len()).ok()?)?;
+        self.0.push(SocketAddr::from(([127, 0, 0, 1], port)));
+        self.0.last().copied()
     }
 }
 
@@ -205,7 +207,7 @@ impl Pair {
             now: Instant::ZERO,
             peers: [peer(0, seed), peer(1, seed)],
             server: server(),
-            ports: Ports(0),
+            ports: Ports(Vec::new()),
             net: Network::new(seed, udp),
             signals: BTreeMap::new(),
             seq: 0,
@@ -274,6 +276,17 @@ impl Pair {
         let now = self.now;
         self.peers[on].pc.close(now);
         self.drain();
+    }
+
+    /// Cuts the relayed UDP between every pair of allocations made so far
+    /// from `start` until `end` (None: until [`Network::heal`]).
+    pub fn partition_relayed(&mut self, start: Instant, end: Option<Instant>) {
+        let relayed = self.ports.0.clone();
+        for (i, a) in relayed.iter().enumerate() {
+            for b in &relayed[i + 1..] {
+                self.net.partition(Addr::Relayed(*a), Addr::Relayed(*b), start, end);
+            }
+        }
     }
 
     /// The relay drops peer `i`'s tunnel connections (the WebSocket
