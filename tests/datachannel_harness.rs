@@ -9,7 +9,7 @@ mod datachannel_common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use datachannel_common::{config, NetConfig, Pair};
+use datachannel_common::{config, Pair, LOSSY, PERFECT};
 use wasmrtc::datachannel::{
     ChannelId, ChannelInit, DataChannelEvent, DataChannelState, DataChannels, Priority, SctpConfig,
     SctpTransportState, MAX_MESSAGE_SIZE,
@@ -41,7 +41,7 @@ fn peer_channel(side: &datachannel_common::Side, label: &str) -> ChannelId {
 
 #[test]
 fn reliable_messages_arrive_exactly_once_and_in_order_where_ordered() {
-    let mut pair = Pair::new(1, NetConfig::LOSSY);
+    let mut pair = Pair::new(1, LOSSY);
     pair.connect_and_wait();
     let ordered = pair.create(true, init("ordered"));
     let unordered = pair.create(true, ChannelInit { ordered: false, ..init("unordered") });
@@ -81,12 +81,12 @@ fn reliable_messages_arrive_exactly_once_and_in_order_where_ordered() {
     for (_, m) in pair.b.messages(b_ordered) {
         assert_eq!(m, numbered(index_of(&m), 4 + (index_of(&m) as usize * 37) % 3000), "content intact");
     }
-    assert!(pair.packets_lost > 50, "the network dropped packets: {}", pair.packets_lost);
+    assert!(pair.packets_lost() > 50, "the network dropped packets: {}", pair.packets_lost());
 }
 
 #[test]
 fn partially_reliable_channels_give_up_as_configured() {
-    let mut pair = Pair::new(2, NetConfig::LOSSY);
+    let mut pair = Pair::new(2, LOSSY);
     pair.connect_and_wait();
     let rexmit0 = pair.create(true, ChannelInit { ordered: false, max_retransmits: Some(0), ..init("rexmit0") });
     let timed = pair.create(true, ChannelInit { ordered: false, max_packet_life_time: Some(50), ..init("timed") });
@@ -123,7 +123,7 @@ fn partially_reliable_channels_give_up_as_configured() {
 
 #[test]
 fn a_hundred_channels_open_and_close_cleanly_on_both_sides() {
-    let mut pair = Pair::new(3, NetConfig::LOSSY);
+    let mut pair = Pair::new(3, LOSSY);
     pair.connect_and_wait();
     let mut ours = Vec::new();
     for i in 0..100 {
@@ -179,7 +179,7 @@ fn a_hundred_channels_open_and_close_cleanly_on_both_sides() {
 
 #[test]
 fn message_sizes_from_empty_to_the_negotiated_maximum() {
-    let mut pair = Pair::new(4, NetConfig::LOSSY);
+    let mut pair = Pair::new(4, LOSSY);
     pair.connect_and_wait();
     assert_eq!(pair.a.dc.max_message_size(), MAX_MESSAGE_SIZE);
     let id = pair.create(true, init("sizes"));
@@ -207,7 +207,7 @@ fn message_sizes_from_empty_to_the_negotiated_maximum() {
     // A peer that sent no a=max-message-size takes 64 KiB (RFC 8841 §6.1).
     let mut small = Pair::with_configs(
         5,
-        NetConfig::PERFECT,
+        PERFECT,
         SctpConfig { remote_max_message_size: None, ..SctpConfig::new(DtlsRole::Client) },
         config(DtlsRole::Server),
     );
@@ -229,7 +229,7 @@ fn message_sizes_from_empty_to_the_negotiated_maximum() {
 
 #[test]
 fn negotiated_channels_skip_dcep_and_check_their_ids() {
-    let mut pair = Pair::new(6, NetConfig::LOSSY);
+    let mut pair = Pair::new(6, LOSSY);
     let negotiated = |id| ChannelInit { negotiated: true, id: Some(id), ..init("neg") };
     let a = pair.create(true, negotiated(7));
     let b = pair.create(false, negotiated(7));
@@ -265,7 +265,7 @@ fn negotiated_channels_skip_dcep_and_check_their_ids() {
 #[test]
 fn channels_created_before_connect_open_in_creation_order() {
     // Lossy: our side announces them open in creation order.
-    let mut pair = Pair::new(7, NetConfig::LOSSY);
+    let mut pair = Pair::new(7, LOSSY);
     let ids: Vec<ChannelId> = (0..8).map(|i| pair.create(true, init(&format!("early{i}")))).collect();
     let before: Vec<DataChannelState> = ids.iter().map(|&id| pair.a.dc.ready_state(id)).collect();
     assert!(before.iter().all(|s| *s == DataChannelState::Connecting));
@@ -285,7 +285,7 @@ fn channels_created_before_connect_open_in_creation_order() {
     }
 
     // Lossless: the peer is told about them in creation order too.
-    let mut pair = Pair::new(8, NetConfig::PERFECT);
+    let mut pair = Pair::new(8, PERFECT);
     for i in 0..8 {
         pair.create(true, init(&format!("early{i}")));
     }
@@ -297,7 +297,7 @@ fn channels_created_before_connect_open_in_creation_order() {
 
 #[test]
 fn stream_ids_have_the_parity_of_the_dtls_role() {
-    let mut pair = Pair::new(9, NetConfig::PERFECT);
+    let mut pair = Pair::new(9, PERFECT);
     pair.connect_and_wait();
     let a: Vec<ChannelId> = (0..3).map(|i| pair.create(true, init(&format!("a{i}")))).collect();
     let b: Vec<ChannelId> = (0..3).map(|i| pair.create(false, init(&format!("b{i}")))).collect();
@@ -314,7 +314,7 @@ fn stream_ids_have_the_parity_of_the_dtls_role() {
 
 #[test]
 fn priority_label_and_protocol_travel_in_dcep() {
-    let mut pair = Pair::new(10, NetConfig::PERFECT);
+    let mut pair = Pair::new(10, PERFECT);
     pair.connect_and_wait();
     pair.create(true, ChannelInit {
         label: "ラベル".into(),
@@ -334,7 +334,7 @@ fn priority_label_and_protocol_travel_in_dcep() {
 
 #[test]
 fn buffered_amount_drains_and_fires_bufferedamountlow() {
-    let mut pair = Pair::new(11, NetConfig::LOSSY);
+    let mut pair = Pair::new(11, LOSSY);
     pair.connect_and_wait();
     let id = pair.create(true, init("bulk"));
     assert!(pair.run_until(Duration::from_secs(30), |p| p.b.created_by_peer().len() == 1));
@@ -354,7 +354,7 @@ fn buffered_amount_drains_and_fires_bufferedamountlow() {
 
 #[test]
 fn close_sends_what_was_queued_first() {
-    let mut pair = Pair::new(12, NetConfig::LOSSY);
+    let mut pair = Pair::new(12, LOSSY);
     pair.connect_and_wait();
     let id = pair.create(true, init("flush"));
     assert!(pair.run_until(Duration::from_secs(30), |p| p.b.created_by_peer().len() == 1));
@@ -372,7 +372,7 @@ fn close_sends_what_was_queued_first() {
 
 #[test]
 fn the_transport_reports_state_zero_checksum_and_closes() {
-    let mut pair = Pair::new(13, NetConfig::PERFECT);
+    let mut pair = Pair::new(13, PERFECT);
     assert_eq!(pair.a.dc.state(), SctpTransportState::Connecting);
     let early = pair.create(true, init("e"));
     pair.connect_and_wait();
@@ -427,7 +427,7 @@ fn verification_tags_and_initial_tsns_follow_the_injected_seed() {
 
 #[test]
 fn hostile_packets_never_panic() {
-    let mut pair = Pair::new(14, NetConfig::PERFECT);
+    let mut pair = Pair::new(14, PERFECT);
     let id = pair.create(true, init("x"));
     pair.connect_and_wait();
     pair.send(true, id, false, b"hello");

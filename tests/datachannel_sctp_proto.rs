@@ -11,8 +11,7 @@
 
 mod datachannel_common;
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,11 +22,12 @@ use sctp_proto::{
     PayloadProtocolIdentifier as Ppi, ReliabilityType, ServerConfig, StreamEvent, TransportConfig,
 };
 
-use datachannel_common::{config, NetConfig};
+use datachannel_common::{config, LOSSY};
 use wasmrtc::datachannel::{ChannelId, ChannelInit, DataChannelEvent, DataChannels, MAX_MESSAGE_SIZE};
 use wasmrtc::jsep::DtlsRole;
 use wasmrtc::random::Random;
 use wasmrtc::time::Instant;
+use wasmrtc_sim::net::{Impairments, Network};
 
 /// The sctp-proto peer: its endpoint, its association once there is one,
 /// and what it read, by stream.
@@ -225,8 +225,12 @@ impl Proto {
     }
 }
 
-/// A packet on the wire: (delivery µs, sequence, to sctp-proto?, bytes).
-type InFlight = (u64, u64, bool, Vec<u8>);
+/// The two ends of the link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum End {
+    Ours,
+    Proto,
+}
 
 /// Our engine, the sctp-proto peer and a lossy link, in virtual time.
 struct Link {
@@ -234,14 +238,11 @@ struct Link {
     events: Vec<DataChannelEvent>,
     proto: Proto,
     now: Instant,
-    net: NetConfig,
-    dice: fastrand::Rng,
-    in_flight: BinaryHeap<Reverse<InFlight>>,
-    seq: u64,
+    net: Network<End>,
 }
 
 impl Link {
-    fn new(dtls_role: DtlsRole, proto_is_sctp_server: bool, net: NetConfig, seed: u64) -> Link {
+    fn new(dtls_role: DtlsRole, proto_is_sctp_server: bool, net: Impairments, seed: u64) -> Link {
         let now = Instant::from_micros(1_000_000);
         let ours = DataChannels::new(config(dtls_role), &mut Random::from_seed([seed as u8; 32]), now);
         Link {
@@ -249,10 +250,7 @@ impl Link {
             events: Vec::new(),
             proto: Proto::new(proto_is_sctp_server),
             now,
-            net,
-            dice: fastrand::Rng::with_seed(seed),
-            in_flight: BinaryHeap::new(),
-            seq: 0,
+            net: Network::new(seed, net),
         }
     }
 
@@ -263,15 +261,8 @@ impl Link {
         }
         out.extend(self.proto.poll_transmits(self.now).into_iter().map(|p| (false, p)));
         for (to_proto, packet) in out {
-            if self.dice.f64() < self.net.loss {
-                continue;
-            }
-            let copies = if self.dice.f64() < self.net.duplicate { 2 } else { 1 };
-            for _ in 0..copies {
-                let delay = self.dice.u64(self.net.delay_ms.0..=self.net.delay_ms.1) * 1000;
-                self.seq += 1;
-                self.in_flight.push(Reverse((self.now.as_micros() + delay, self.seq, to_proto, packet.clone())));
-            }
+            let (from, to) = if to_proto { (End::Ours, End::Proto) } else { (End::Proto, End::Ours) };
+            self.net.send(self.now, from, to, packet);
         }
         while let Some(e) = self.ours.poll_event() {
             self.events.push(e);
@@ -280,19 +271,18 @@ impl Link {
 
     fn step(&mut self) {
         self.flush();
-        let net = self.in_flight.peek().map(|Reverse((t, ..))| Instant::from_micros(*t));
+        let net = self.net.next_delivery();
         let Some(next) = [net, self.ours.poll_timeout(), self.proto.poll_timeout()].into_iter().flatten().min()
         else {
             return;
         };
         self.now = self.now.max(next);
         let now = self.now;
-        while self.in_flight.peek().is_some_and(|Reverse((t, ..))| *t <= now.as_micros()) {
-            let Some(Reverse((_, _, to_proto, packet))) = self.in_flight.pop() else { break };
-            if to_proto {
-                self.proto.handle_packet(now, &packet);
+        while let Some(packet) = self.net.poll(now) {
+            if packet.to == End::Proto {
+                self.proto.handle_packet(now, &packet.data);
             } else {
-                self.ours.handle_sctp_packet(now, &packet);
+                self.ours.handle_sctp_packet(now, &packet.data);
             }
             self.flush();
         }
@@ -352,7 +342,7 @@ fn ppi_of(binary: bool, data: &[u8]) -> (Ppi, Vec<u8>) {
     }
 }
 
-fn exchange(dtls_role: DtlsRole, proto_is_sctp_server: bool, net: NetConfig, seed: u64) {
+fn exchange(dtls_role: DtlsRole, proto_is_sctp_server: bool, net: Impairments, seed: u64) {
     let mut link = Link::new(dtls_role, proto_is_sctp_server, net, seed);
     // Ours, created before the association exists.
     let ours = link.ours.create_channel(ChannelInit { label: "from-wasmrtc".into(), ..Default::default() }).unwrap();
@@ -427,20 +417,20 @@ fn exchange(dtls_role: DtlsRole, proto_is_sctp_server: bool, net: NetConfig, see
 
 #[test]
 fn we_are_sctp_client_and_dtls_client() {
-    exchange(DtlsRole::Client, true, NetConfig::LOSSY, 21);
+    exchange(DtlsRole::Client, true, LOSSY, 21);
 }
 
 #[test]
 fn we_are_sctp_client_and_dtls_server() {
-    exchange(DtlsRole::Server, true, NetConfig::LOSSY, 22);
+    exchange(DtlsRole::Server, true, LOSSY, 22);
 }
 
 #[test]
 fn we_are_sctp_server_and_dtls_client() {
-    exchange(DtlsRole::Client, false, NetConfig::LOSSY, 23);
+    exchange(DtlsRole::Client, false, LOSSY, 23);
 }
 
 #[test]
 fn we_are_sctp_server_and_dtls_server() {
-    exchange(DtlsRole::Server, false, NetConfig::LOSSY, 24);
+    exchange(DtlsRole::Server, false, LOSSY, 24);
 }

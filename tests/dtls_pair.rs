@@ -1,5 +1,5 @@
-//! Two DTLS endpoints in virtual time through a simulated network that
-//! loses, reorders and duplicates datagrams: our client against our server
+//! Two DTLS endpoints in virtual time through the shared simulated network
+//! (tests/sim's `net`), which loses, reorders and duplicates datagrams: our client against our server
 //! for every cipher suite and group (ECDHE_RSA with RSA certificates of
 //! ours, and either key type on either side), against dimpl (both roles),
 //! and the failure paths (tampered fingerprint, tampered and replayed records).
@@ -8,7 +8,6 @@
 // base), and the figures printed include wall time.
 #![allow(clippy::disallowed_methods)]
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +17,7 @@ use wasmrtc::dtls::{CipherSuite, Dtls, DtlsConfig, DtlsEvent, DtlsRole, DtlsStat
 use wasmrtc::error::RtcErrorDetail;
 use wasmrtc::random::Random;
 use wasmrtc::time::Instant;
+use wasmrtc_sim::net::{Impairments, Network as Links};
 
 const NOW_MS: u64 = 1_735_689_600_000;
 
@@ -38,21 +38,6 @@ fn rsa_certificate(which: usize) -> Certificate {
             .collect()
     });
     certs[which].clone()
-}
-
-/// A small deterministic generator for the network's dice.
-struct Dice(u64);
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
 }
 
 /// Both sides of the test see one of these.
@@ -231,44 +216,26 @@ impl Endpoint for Dimpl {
     }
 }
 
-/// A lossy, reordering, duplicating link between two endpoints.
+/// A lossy, reordering, duplicating link between two endpoints (to b: `true`).
 struct Network {
-    dice: Dice,
-    loss: u64,
-    /// (delivery time, sequence for stable order) → (to endpoint b?, datagram)
-    queue: BTreeMap<(Instant, u64), (bool, Vec<u8>)>,
-    counter: u64,
+    links: Links<bool>,
     now: Instant,
-    datagrams: usize,
-    bytes: usize,
+    datagrams: u64,
+    bytes: u64,
 }
 
 impl Network {
+    /// `loss` percent lost, 10% duplicated, 5–44 ms of latency: enough
+    /// spread to reorder.
     fn new(seed: u64, loss: u64) -> Network {
-        Network {
-            dice: Dice(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1),
-            loss,
-            queue: BTreeMap::new(),
-            counter: 0,
-            now: Instant::ZERO,
-            datagrams: 0,
-            bytes: 0,
-        }
+        let link = Impairments::lossy(loss as f64 / 100.0, 0.10, (5, 44));
+        Network { links: Links::new(seed, link), now: Instant::ZERO, datagrams: 0, bytes: 0 }
     }
 
     fn send(&mut self, to_b: bool, datagram: Vec<u8>) {
         self.datagrams += 1;
-        self.bytes += datagram.len();
-        let copies = if self.dice.chance(10) { 2 } else { 1 };
-        for _ in 0..copies {
-            if self.dice.chance(self.loss) {
-                continue;
-            }
-            // 5–45 ms of latency: enough spread to reorder.
-            let delay = Duration::from_millis(5 + self.dice.next() % 40);
-            self.counter += 1;
-            self.queue.insert((self.now + delay, self.counter), (to_b, datagram.clone()));
-        }
+        self.bytes += datagram.len() as u64;
+        self.links.send(self.now, !to_b, to_b, datagram);
     }
 
     fn flush(&mut self, a: &mut dyn Endpoint, b: &mut dyn Endpoint) {
@@ -283,7 +250,7 @@ impl Network {
     /// Advances to the next delivery or timer; false when nothing is left.
     fn step(&mut self, a: &mut dyn Endpoint, b: &mut dyn Endpoint) -> bool {
         self.flush(a, b);
-        let next_delivery = self.queue.keys().next().map(|k| k.0);
+        let next_delivery = self.links.next_delivery();
         let candidates = [next_delivery, a.next_timeout(), b.next_timeout()];
         let Some(next) = candidates.into_iter().flatten().min() else {
             return false;
@@ -291,12 +258,11 @@ impl Network {
         self.now = self.now.max(next);
         let now = self.now;
         if next_delivery == Some(next) {
-            let (key, (to_b, datagram)) = self.queue.pop_first().unwrap();
-            debug_assert_eq!(key.0, next);
-            if to_b {
-                b.handle(now, &datagram);
+            let datagram = self.links.poll(now).unwrap();
+            if datagram.to {
+                b.handle(now, &datagram.data);
             } else {
-                a.handle(now, &datagram);
+                a.handle(now, &datagram.data);
             }
         }
         if a.next_timeout().is_some_and(|t| t <= now) {
@@ -496,7 +462,6 @@ fn lossless_handshake_figures() {
     let mut client = Ours::new(cc, 10);
     let mut server = Ours::new(sc, 11);
     let mut net = Network::new(1, 0);
-    net.dice = Dice(1);
     assert!(net.run(&mut client, &mut server, &mut |a, b| a.connected() && b.connected()));
     println!(
         "lossless handshake: {:.0} ms virtual, {:?} wall, {} datagrams, {} bytes",
@@ -552,8 +517,7 @@ fn connected_pair() -> (Ours, Ours, Network) {
     let (cc, sc) = configs(CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256, NamedGroup::X25519);
     let mut client = Ours::new(cc, 10);
     let mut server = Ours::new(sc, 11);
-    let mut net = Network::new(3, 0);
-    net.dice = Dice(4);
+    let mut net = Network::new(4, 0);
     assert!(net.run(&mut client, &mut server, &mut |a, b| a.connected() && b.connected()));
     while net.step(&mut client, &mut server) {}
     (client, server, net)

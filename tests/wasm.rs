@@ -4,6 +4,8 @@
 //! would fail here.
 #![cfg(target_arch = "wasm32")]
 
+mod pair_cases;
+
 use wasm_bindgen_test::*;
 use wasmrtc::datachannel::{ChannelInit, DataChannels, SctpConfig};
 use wasmrtc::jsep::DtlsRole;
@@ -104,4 +106,43 @@ fn associations_in_the_browser_get_different_tags_and_initial_tsns() {
     // The same seed gives the same association: fastrand's global state
     // does not leak into it.
     assert_eq!(first_init([7; 32]), first_init([7; 32]));
+}
+
+// The two-peer scenarios of peer_pair.rs (tests/pair_cases), all of them:
+// whole PeerConnections, the TURN server and the simulated network in
+// virtual time, in the browser.
+
+#[wasm_bindgen_test]
+fn pair_connection_state_aggregates_ice_and_dtls() {
+    pair_cases::connection_state_aggregates_ice_and_dtls();
+}
+
+#[wasm_bindgen_test]
+fn pair_the_first_flight_is_held_until_ice_has_a_pair_then_sent_at_once() {
+    pair_cases::the_first_flight_is_held_until_ice_has_a_pair_then_sent_at_once();
+}
+
+#[wasm_bindgen_test]
+fn pair_data_channels_under_ten_percent_loss() {
+    pair_cases::data_channels_under_ten_percent_loss();
+}
+
+#[wasm_bindgen_test]
+fn pair_ice_restart_mid_transfer_loses_nothing() {
+    pair_cases::ice_restart_mid_transfer_loses_nothing();
+}
+
+#[wasm_bindgen_test]
+fn pair_a_fingerprint_mismatch_fails_both_sides() {
+    pair_cases::a_fingerprint_mismatch_fails_both_sides();
+}
+
+#[wasm_bindgen_test]
+fn pair_close_from_either_side() {
+    pair_cases::close_from_either_side();
+}
+
+#[wasm_bindgen_test]
+fn pair_a_partition_disconnects_and_sctp_carries_on_after_it_heals() {
+    pair_cases::a_partition_disconnects_and_sctp_carries_on_after_it_heals();
 }

@@ -1,8 +1,15 @@
-//! `wasmrtc-relay`: see `--help`, and DESIGN.md "Relay protocol".
+//! `wasmrtc-relay`: see `--help`, and DESIGN.md "Relay protocol". A
+//! native program: on wasm32 only the library builds, and this is empty.
 
+#[cfg(not(target_arch = "wasm32"))]
 use wasmrtc_relay::config::Args;
+#[cfg(not(target_arch = "wasm32"))]
 use wasmrtc_relay::server::Relay;
 
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
 #[tokio::main]
 async fn main() {
     let args = match Args::load(std::env::args().collect()) {

@@ -1,11 +1,13 @@
 //! Two sans-IO ICE agents (wasmrtc's src/ice) connect through the relay's
 //! sans-IO TURN server, in virtual time: each agent's tunnel is a reliable,
 //! ordered WebSocket-like link to the server; between the two relayed
-//! addresses is "UDP" that can drop, delay and reorder, or be cut.
+//! addresses is "UDP" (tests/sim's shared network) that can drop, delay and
+//! reorder, or be cut.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use wasmrtc::ice::{IceAgent, IceConfig, IceConnectionState, IceEvent, RelayConfig, TunnelId};
 use wasmrtc::random::Random;
@@ -15,11 +17,14 @@ use wasmrtc::time::Instant;
 use wasmrtc_relay::auth::{Credentials, Nonces};
 use wasmrtc_relay::filter::PeerFilter;
 use wasmrtc_relay::turn::{ClientKey, Config, Output, PortRequest, RelayPorts, Transport, TurnServer, MAX_LIFETIME_S};
+use wasmrtc_sim::net::{Impairments, Network};
 
 const T0: u64 = 1_800_000_000_000;
 const TUNNEL: TunnelId = TunnelId(1);
 const TUNNEL_DELAY_US: u64 = 5_000;
 const SIGNAL_DELAY_US: u64 = 50_000;
+/// Relayed UDP: 10 ms each way, plus what a test adds.
+const UDP: Impairments = Impairments::reliable(Duration::from_millis(10));
 
 struct Ports(u16);
 impl RelayPorts for Ports {
@@ -50,7 +55,6 @@ fn server() -> TurnServer {
 enum Packet {
     ToServer(usize, Vec<u8>),
     ToAgent(usize, Vec<u8>),
-    Udp { from: SocketAddr, to: SocketAddr, bytes: Vec<u8> },
     Candidate(usize, Candidate),
     EndOfCandidates(usize),
 }
@@ -62,11 +66,8 @@ struct Sim {
     now: u64,
     queue: BTreeMap<(u64, u64), Packet>,
     seq: u64,
-    rng: Random,
-    /// Probability (per mille) that a UDP datagram between relays is lost.
-    loss_permille: u32,
-    /// Extra random UDP delay, 0..jitter µs: reorders datagrams.
-    jitter_us: u64,
+    /// The UDP between relayed addresses.
+    udp: Network<SocketAddr>,
     udp_cut: bool,
     tunnel_up: Vec<bool>,
     /// Whether candidates are passed to the other agent as they come.
@@ -104,9 +105,7 @@ impl Sim {
             now: 0,
             queue: BTreeMap::new(),
             seq: 0,
-            rng: Random::from_seed([seed.wrapping_add(100); 32]),
-            loss_permille: 0,
-            jitter_us: 0,
+            udp: Network::new(u64::from(seed) + 100, UDP),
             udp_cut: false,
             tunnel_up: vec![true, true],
             signal: vec![true, true],
@@ -156,10 +155,8 @@ impl Sim {
                             self.role_conflicts += 1;
                         }
                     }
-                    let lost = self.rng.next_u32() % 1000 < self.loss_permille;
-                    if !self.udp_cut && !lost {
-                        let delay = 10_000 + if self.jitter_us > 0 { self.rng.next_u64() % self.jitter_us } else { 0 };
-                        self.push(delay, Packet::Udp { from: relay, to: peer, bytes });
+                    if !self.udp_cut {
+                        self.udp.send(self.at(), relay, peer, bytes);
                     }
                 }
                 Output::Release { .. } => {}
@@ -203,6 +200,7 @@ impl Sim {
                 .filter_map(|a| a.poll_timeout().map(|t| t.as_micros()))
                 .chain(server_next)
                 .chain(self.queue.keys().next().map(|k| k.0))
+                .chain(self.udp.next_delivery().map(|t| t.as_micros()))
                 .min()
                 .unwrap_or(until);
             if next > until {
@@ -222,13 +220,16 @@ impl Sim {
                         self.server.handle_client(Self::key(i), &bytes, server_now, &mut self.ports, &mut out)
                     }
                     Packet::ToAgent(i, bytes) => self.agents[i].handle_tunnel_message(now, TUNNEL, &bytes),
-                    Packet::Udp { from, to, bytes } => {
-                        if !self.udp_cut {
-                            self.server.handle_peer(to, from, &bytes, server_now, &mut out)
-                        }
-                    }
                     Packet::Candidate(i, c) => self.agents[i].add_remote_candidate(now, &c).unwrap(),
                     Packet::EndOfCandidates(i) => self.agents[i].end_of_remote_candidates(),
+                }
+                self.server_outputs(out);
+                self.drain();
+            }
+            while let Some(datagram) = self.udp.poll(now) {
+                let mut out = vec![];
+                if !self.udp_cut {
+                    self.server.handle_peer(datagram.to, datagram.from, &datagram.data, server_now, &mut out);
                 }
                 self.server_outputs(out);
                 self.drain();
@@ -303,8 +304,8 @@ fn connect_through_loss_and_reordering() {
     let mut worst = 0;
     for seed in 1..=10u8 {
         let mut sim = Sim::new(seed, [true, false]);
-        sim.loss_permille = 100;
-        sim.jitter_us = 40_000;
+        // 10% loss and 10–50 ms (which reorders).
+        sim.udp.set_default(Impairments::lossy(0.10, 0.0, (10, 50)));
         assert!(
             sim.run_until(30 * SECOND, |s| s.both_connected()),
             "seed {seed}: {:?} {:?}",
@@ -334,7 +335,7 @@ fn connect_through_loss_and_reordering() {
 
 fn role_conflict(controlling: bool) {
     let mut sim = Sim::new(7, [controlling, controlling]);
-    sim.jitter_us = 20_000;
+    sim.udp.set_default(Impairments::lossy(0.0, 0.0, (10, 30)));
     assert!(sim.run_until(20 * SECOND, |s| s.both_connected()), "{:?} {:?}", sim.state(0), sim.state(1));
     sim.run_until(sim.now + SECOND, |_| false);
     assert!(sim.role_conflicts >= 1, "a 487 was sent");

@@ -1,14 +1,12 @@
 //! The virtual-time harness of the data channel tests: two
-//! [`DataChannels`] wired through a simulated network that drops,
-//! duplicates and delays packets (random delays reorder them), driven in
-//! virtual time as str0m's and quinn's test pairs are. The network's dice
-//! come from a seeded generator of its own, so every run is the same.
+//! [`DataChannels`] wired through the shared simulated network
+//! (tests/sim's `net`) that drops, duplicates and delays packets (random
+//! delays reorder them), driven in virtual time as str0m's and quinn's test
+//! pairs are. The network's dice are seeded, so every run is the same.
 
 // Each test file uses its own part of the harness.
 #![allow(dead_code)]
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::time::Duration;
 
 use wasmrtc::datachannel::{
@@ -17,22 +15,12 @@ use wasmrtc::datachannel::{
 use wasmrtc::jsep::DtlsRole;
 use wasmrtc::random::Random;
 use wasmrtc::time::Instant;
+use wasmrtc_sim::net::{Impairments, Network};
 
-#[derive(Debug, Clone, Copy)]
-pub struct NetConfig {
-    /// Probability that a packet is lost.
-    pub loss: f64,
-    /// Probability that a packet is delivered twice.
-    pub duplicate: f64,
-    /// Each delivery takes a uniform delay in this range (ms): packets overtake each other.
-    pub delay_ms: (u64, u64),
-}
-
-impl NetConfig {
-    pub const PERFECT: NetConfig = NetConfig { loss: 0.0, duplicate: 0.0, delay_ms: (10, 10) };
-    /// The acceptance network: 10% loss, 5% duplication, 5–40 ms delay.
-    pub const LOSSY: NetConfig = NetConfig { loss: 0.10, duplicate: 0.05, delay_ms: (5, 40) };
-}
+/// A 10 ms link that loses nothing.
+pub const PERFECT: Impairments = Impairments::reliable(Duration::from_millis(10));
+/// The acceptance network: 10% loss, 5% duplication, 5–40 ms delay.
+pub const LOSSY: Impairments = Impairments::lossy(0.10, 0.05, (5, 40));
 
 /// One peer and everything it reported.
 pub struct Side {
@@ -89,9 +77,12 @@ impl Side {
     }
 }
 
-/// A packet on the wire: (delivery time µs, sequence, to b?, bytes); the
-/// heap pops the earliest, ties in sending order.
-type InFlight = (u64, u64, bool, Vec<u8>);
+/// The two ends of the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum End {
+    A,
+    B,
+}
 
 pub struct Pair {
     /// The DTLS client: even stream ids.
@@ -99,12 +90,7 @@ pub struct Pair {
     /// The DTLS server: odd stream ids.
     pub b: Side,
     pub now: Instant,
-    net: NetConfig,
-    dice: fastrand::Rng,
-    in_flight: BinaryHeap<Reverse<InFlight>>,
-    seq: u64,
-    pub packets_sent: u64,
-    pub packets_lost: u64,
+    net: Network<End>,
 }
 
 pub fn config(role: DtlsRole) -> SctpConfig {
@@ -112,23 +98,18 @@ pub fn config(role: DtlsRole) -> SctpConfig {
 }
 
 impl Pair {
-    pub fn new(seed: u64, net: NetConfig) -> Pair {
+    pub fn new(seed: u64, net: Impairments) -> Pair {
         Pair::with_configs(seed, net, config(DtlsRole::Client), config(DtlsRole::Server))
     }
 
-    pub fn with_configs(seed: u64, net: NetConfig, a: SctpConfig, b: SctpConfig) -> Pair {
+    pub fn with_configs(seed: u64, net: Impairments, a: SctpConfig, b: SctpConfig) -> Pair {
         let mut random = Random::from_seed([seed as u8; 32]);
         let now = Instant::from_micros(1_000_000);
         Pair {
             a: Side { dc: DataChannels::new(a, &mut random, now), events: Vec::new() },
             b: Side { dc: DataChannels::new(b, &mut random, now), events: Vec::new() },
             now,
-            net,
-            dice: fastrand::Rng::with_seed(seed),
-            in_flight: BinaryHeap::new(),
-            seq: 0,
-            packets_sent: 0,
-            packets_lost: 0,
+            net: Network::new(seed, net),
         }
     }
 
@@ -176,17 +157,8 @@ impl Pair {
             loop {
                 let from = if to_b { &mut self.a } else { &mut self.b };
                 let Some(packet) = from.dc.poll_transmit() else { break };
-                self.packets_sent += 1;
-                if self.dice.f64() < self.net.loss {
-                    self.packets_lost += 1;
-                    continue;
-                }
-                let copies = if self.dice.f64() < self.net.duplicate { 2 } else { 1 };
-                for _ in 0..copies {
-                    let delay = self.dice.u64(self.net.delay_ms.0..=self.net.delay_ms.1) * 1000;
-                    self.seq += 1;
-                    self.in_flight.push(Reverse((self.now.as_micros() + delay, self.seq, to_b, packet.clone())));
-                }
+                let (src, dst) = if to_b { (End::A, End::B) } else { (End::B, End::A) };
+                self.net.send(self.now, src, dst, packet);
             }
         }
         while let Some(e) = self.a.dc.poll_event() {
@@ -197,9 +169,13 @@ impl Pair {
         }
     }
 
+    /// Packets lost by the network so far.
+    pub fn packets_lost(&self) -> u64 {
+        self.net.stats().lost
+    }
+
     fn next_time(&self) -> Option<Instant> {
-        let net = self.in_flight.peek().map(|Reverse((t, ..))| Instant::from_micros(*t));
-        [net, self.a.dc.poll_timeout(), self.b.dc.poll_timeout()].into_iter().flatten().min()
+        [self.net.next_delivery(), self.a.dc.poll_timeout(), self.b.dc.poll_timeout()].into_iter().flatten().min()
     }
 
     /// Advances virtual time to the next delivery or timer and handles it.
@@ -208,13 +184,9 @@ impl Pair {
         let Some(next) = self.next_time() else { return false };
         self.now = self.now.max(next);
         let now = self.now;
-        while let Some(Reverse((t, ..))) = self.in_flight.peek() {
-            if *t > now.as_micros() {
-                break;
-            }
-            let Some(Reverse((_, _, to_b, packet))) = self.in_flight.pop() else { break };
-            let side = if to_b { &mut self.b } else { &mut self.a };
-            side.dc.handle_sctp_packet(now, &packet);
+        while let Some(packet) = self.net.poll(now) {
+            let side = if packet.to == End::B { &mut self.b } else { &mut self.a };
+            side.dc.handle_sctp_packet(now, &packet.data);
             self.flush();
         }
         for side in [&mut self.a, &mut self.b] {

@@ -1,0 +1,47 @@
+//! The two-peer scenarios (tests/pair_cases), natively, with their wall time.
+#![cfg(not(target_arch = "wasm32"))]
+// The wall time printed is the host's clock.
+#![allow(clippy::disallowed_methods)]
+
+mod pair_cases;
+
+fn timed(name: &str, case: fn()) {
+    let wall = std::time::Instant::now();
+    case();
+    println!("{name}: {:?} wall", wall.elapsed());
+}
+
+#[test]
+fn connection_state_aggregates_ice_and_dtls() {
+    timed("connection_state_aggregates_ice_and_dtls", pair_cases::connection_state_aggregates_ice_and_dtls);
+}
+
+#[test]
+fn the_first_flight_is_held_until_ice_has_a_pair_then_sent_at_once() {
+    timed("the_first_flight_is_held_until_ice_has_a_pair_then_sent_at_once", pair_cases::the_first_flight_is_held_until_ice_has_a_pair_then_sent_at_once);
+}
+
+#[test]
+fn data_channels_under_ten_percent_loss() {
+    timed("data_channels_under_ten_percent_loss", pair_cases::data_channels_under_ten_percent_loss);
+}
+
+#[test]
+fn ice_restart_mid_transfer_loses_nothing() {
+    timed("ice_restart_mid_transfer_loses_nothing", pair_cases::ice_restart_mid_transfer_loses_nothing);
+}
+
+#[test]
+fn a_fingerprint_mismatch_fails_both_sides() {
+    timed("a_fingerprint_mismatch_fails_both_sides", pair_cases::a_fingerprint_mismatch_fails_both_sides);
+}
+
+#[test]
+fn close_from_either_side() {
+    timed("close_from_either_side", pair_cases::close_from_either_side);
+}
+
+#[test]
+fn a_partition_disconnects_and_sctp_carries_on_after_it_heals() {
+    timed("a_partition_disconnects_and_sctp_carries_on_after_it_heals", pair_cases::a_partition_disconnects_and_sctp_carries_on_after_it_heals);
+}
