@@ -193,8 +193,8 @@ impl ExtensionValues {
         values
     }
 
-    /// The elements for the values that `map` has an ID for, in the order
-    /// of [`ExtensionKind::ALL`]. Values the map lacks are left out.
+    /// The elements for the values that `map` has an ID for, by ascending
+    /// ID. Values the map lacks are left out.
     pub fn to_elements(&self, map: &ExtensionMap) -> Result<Vec<ExtensionElement>, PacketError> {
         let mut elements = Vec::new();
         let mut push = |kind: ExtensionKind, data: Vec<u8>| {
@@ -232,6 +232,7 @@ impl ExtensionValues {
             }
             push(ExtensionKind::VideoOrientation, vec![u8::from(o.back_camera) << 3 | u8::from(o.flip) << 2 | o.rotation]);
         }
+        elements.sort_by_key(|e| e.id);
         Ok(elements)
     }
 
