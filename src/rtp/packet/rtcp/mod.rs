@@ -193,5 +193,3 @@ pub(crate) fn count(n: usize, what: &'static str) -> Result<u8, PacketError> {
     u8::try_from(n).ok().filter(|&n| n <= 31).ok_or(PacketError::Unencodable(what))
 }
 
-#[cfg(test)]
-mod tests;
