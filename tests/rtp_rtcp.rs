@@ -155,7 +155,7 @@ fn transport_cc_from_chromium() {
 fn transport_cc_chunks() {
     // 20 received small, 3 lost, one negative, then 30 lost: a run-length
     // chunk, a two-bit vector (for the large delta), and a run.
-    let mut packets: Vec<Option<i16>> = (0..20).map(|i| Some(i)).collect();
+    let mut packets: Vec<Option<i16>> = (0..20).map(Some).collect();
     packets.extend([None, None, None, Some(-4)]);
     packets.extend(std::iter::repeat_n(None, 30));
     packets.push(Some(1000));

@@ -38,7 +38,7 @@ pub(crate) const SRTCP_CLEAR_LEN: usize = 8;
 #[derive(Clone)]
 pub(crate) enum SessionCipher {
     AesCm { aes: Aes128, salt: [u8; 14], auth: Hmac<Sha1> },
-    Gcm { aead: Box<Aes128Gcm>, salt: [u8; 12] },
+    Gcm { aead: Aes128Gcm, salt: [u8; 12] },
 }
 
 /// Authentication failed: the packet is forged, damaged, or keyed otherwise.
@@ -82,7 +82,7 @@ impl SessionCipher {
     }
 
     pub(crate) fn gcm(key: &[u8; 16], salt: [u8; 12]) -> SessionCipher {
-        SessionCipher::Gcm { aead: Box::new(Aes128Gcm::new(key.into())), salt }
+        SessionCipher::Gcm { aead: Aes128Gcm::new(key.into()), salt }
     }
 
     /// Bytes SRTP appends to an RTP packet.

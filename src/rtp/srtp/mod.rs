@@ -45,7 +45,6 @@ pub enum SrtpError {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::cipher::SessionCipher;
-    use super::*;
 
     pub(crate) fn hex(s: &str) -> Vec<u8> {
         let digits: Vec<u8> = s.bytes().filter(|b| b.is_ascii_hexdigit()).collect();
