@@ -229,7 +229,9 @@ fn truncated_packets_are_refused() {
         assert_eq!(rx.unprotect_rtp(&mut vec![0x80; 12]), Err(SrtpError::Truncated));
         assert_eq!(rx.unprotect_rtcp(&mut vec![0x80; 8]), Err(SrtpError::Truncated));
         assert_eq!(tx.protect_rtp(&mut vec![0x00; 20]), Err(SrtpError::Malformed), "version 0");
-        assert_eq!(tx.protect_rtcp(&mut vec![0x80; 7]), Err(SrtpError::Malformed));
+        assert_eq!(tx.protect_rtcp(&mut vec![0x80; 7]), Err(SrtpError::Truncated));
+        assert_eq!(tx.protect_rtcp(&mut vec![0x40; 28]), Err(SrtpError::Malformed), "version 1");
+        assert_eq!(rx.unprotect_rtcp(&mut vec![0x40; 40]), Err(SrtpError::Malformed));
         rx.unprotect_rtp(&mut good_rtp).unwrap();
         rx.unprotect_rtcp(&mut good_rtcp).unwrap();
     }

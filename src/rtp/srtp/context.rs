@@ -5,12 +5,13 @@
 
 use std::collections::HashMap;
 
-use super::cipher::{SessionCipher, SRTCP_CLEAR_LEN};
+use super::cipher::SessionCipher;
 use super::index::RtpIndex;
 use super::replay::{Replay, ReplayWindow};
 use super::SrtpError;
 use crate::dtls::SrtpProfile;
 use crate::rtp::packet::rtp::header_len;
+use crate::rtp::packet::{be16, be32, PacketError};
 
 /// What a context refused, by reason: for `getStats()` and logs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -105,10 +106,7 @@ impl SrtpContext {
     /// appends the tag. Reserve [`SrtpContext::rtp_overhead`] bytes of
     /// capacity to avoid a reallocation.
     pub fn protect_rtp(&mut self, packet: &mut Vec<u8>) -> Result<(), SrtpError> {
-        let Some((header_len, ssrc, seq)) = rtp_fields(packet) else {
-            self.counters.malformed += 1;
-            return Err(SrtpError::Malformed);
-        };
+        let (header_len, ssrc, seq) = rtp_fields(packet).inspect_err(|_| self.counters.malformed += 1)?;
         let stream = self.streams.entry(ssrc).or_default();
         let estimate = stream.rtp_index.estimate(seq);
         stream.rtp_index.update(seq, estimate);
@@ -120,10 +118,12 @@ impl SrtpContext {
     /// Turns an SRTP packet back into RTP in place, or refuses it: forged,
     /// replayed or truncated packets are counted and left unchanged.
     pub fn unprotect_rtp(&mut self, packet: &mut Vec<u8>) -> Result<(), SrtpError> {
-        let Some((header_len, ssrc, seq)) = rtp_fields(packet).filter(|(n, _, _)| packet.len() >= n + self.rtp.rtp_overhead()) else {
-            self.counters.malformed += 1;
-            return Err(SrtpError::Truncated);
-        };
+        let (header_len, ssrc, seq) = rtp_fields(packet)
+            .and_then(|fields| match packet.len() >= fields.0 + self.rtp.rtp_overhead() {
+                true => Ok(fields),
+                false => Err(SrtpError::Truncated),
+            })
+            .inspect_err(|_| self.counters.malformed += 1)?;
         let stream = self.streams.get(&ssrc);
         let estimate = stream.map_or_else(|| RtpIndex::default().estimate(seq), |s| s.rtp_index.estimate(seq));
         if let Some(stream) = stream {
@@ -147,10 +147,7 @@ impl SrtpContext {
     /// Turns an RTCP (compound) packet into SRTCP in place, encrypted (E=1),
     /// with the next SRTCP index of the first packet's sender SSRC.
     pub fn protect_rtcp(&mut self, packet: &mut Vec<u8>) -> Result<(), SrtpError> {
-        let Some(ssrc) = rtcp_ssrc(packet) else {
-            self.counters.malformed += 1;
-            return Err(SrtpError::Malformed);
-        };
+        let ssrc = rtcp_ssrc(packet).inspect_err(|_| self.counters.malformed += 1)?;
         let stream = self.streams.entry(ssrc).or_default();
         let index = stream.next_rtcp_index;
         if index > MAX_SRTCP_INDEX {
@@ -165,10 +162,9 @@ impl SrtpContext {
 
     /// Turns an SRTCP packet back into RTCP in place, or refuses it.
     pub fn unprotect_rtcp(&mut self, packet: &mut Vec<u8>) -> Result<(), SrtpError> {
-        let (Some(ssrc), Some(e_index)) = (rtcp_ssrc(packet), self.rtcp.srtcp_e_index(packet)) else {
-            self.counters.malformed += 1;
-            return Err(SrtpError::Truncated);
-        };
+        let (ssrc, e_index) = rtcp_ssrc(packet)
+            .and_then(|ssrc| Ok((ssrc, self.rtcp.srtcp_e_index(packet).ok_or(SrtpError::Truncated)?)))
+            .inspect_err(|_| self.counters.malformed += 1)?;
         let index = u64::from(e_index.1);
         if let Some(stream) = self.streams.get(&ssrc) {
             if let Err(replay) = stream.rtcp_replay.check(index) {
@@ -201,18 +197,23 @@ pub(crate) fn master_salt_len(profile: SrtpProfile) -> usize {
 }
 
 /// Header length, SSRC and sequence number of an RTP packet.
-fn rtp_fields(packet: &[u8]) -> Option<(usize, u32, u16)> {
-    let header_len = header_len(packet).ok()?;
-    let seq = u16::from_be_bytes(packet.get(2..4)?.try_into().ok()?);
-    let ssrc = u32::from_be_bytes(packet.get(8..12)?.try_into().ok()?);
-    Some((header_len, ssrc, seq))
+fn rtp_fields(packet: &[u8]) -> Result<(usize, u32, u16), SrtpError> {
+    let header_len = header_len(packet).map_err(|e| match e {
+        PacketError::Truncated(_) => SrtpError::Truncated,
+        _ => SrtpError::Malformed,
+    })?;
+    // header_len checked that the fixed header is there.
+    let seq = be16(packet, 2).ok_or(SrtpError::Truncated)?;
+    let ssrc = be32(packet, 8).ok_or(SrtpError::Truncated)?;
+    Ok((header_len, ssrc, seq))
 }
 
 /// The sender SSRC of the first RTCP packet, which SRTCP keys on (RFC 3711
 /// §3.4). Version 2 is required; lengths are not: they are encrypted.
-fn rtcp_ssrc(packet: &[u8]) -> Option<u32> {
-    if packet.len() < SRTCP_CLEAR_LEN || packet.first()? >> 6 != 2 {
-        return None;
+fn rtcp_ssrc(packet: &[u8]) -> Result<u32, SrtpError> {
+    match packet.first() {
+        Some(first) if first >> 6 == 2 => be32(packet, 4).ok_or(SrtpError::Truncated),
+        Some(_) => Err(SrtpError::Malformed),
+        None => Err(SrtpError::Truncated),
     }
-    Some(u32::from_be_bytes(packet.get(4..8)?.try_into().ok()?))
 }

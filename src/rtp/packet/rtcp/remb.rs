@@ -6,6 +6,8 @@
 use super::{begin, finish, FMT_AFB, PSFB};
 use crate::rtp::packet::{be32, PacketError};
 
+const MAX_BITRATE: u64 = 0x3_FFFF << 46;
+
 pub(crate) const NOT_REMB: &str = "application layer feedback other than REMB";
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -27,7 +29,9 @@ impl Remb {
         let exp = body.get(13).ok_or(short)? >> 2;
         let mantissa = be32(body, 12).ok_or(short)? & 0x3_FFFF;
         let ssrcs = (0..num).map(|i| be32(body, 16 + 4 * i).ok_or(short)).collect::<Result<Vec<_>, _>>()?;
-        let bitrate = u64::from(mantissa).checked_shl(u32::from(exp)).filter(|b| b >> exp == u64::from(mantissa)).unwrap_or(u64::MAX);
+        // Beyond a u64 (exponents above 46), saturate at the largest bitrate
+        // that still writes back the same.
+        let bitrate = u64::from(mantissa).checked_shl(u32::from(exp)).filter(|b| b >> exp == u64::from(mantissa)).unwrap_or(MAX_BITRATE);
         Ok(Remb { sender_ssrc: be32(body, 0).ok_or(short)?, bitrate, ssrcs })
     }
 
