@@ -1,0 +1,2 @@
+//! Media on the wire: RTP payload formats (`format`).
+pub mod format;
