@@ -8,7 +8,8 @@
 //! packetizer aggregates them with what follows into a STAP-A. A receiver
 //! remembers the last SPS and PPS it saw and puts them in front of a key
 //! frame that arrives without them (as libwebrtc's SPS/PPS tracker does), so
-//! that every key frame handed out starts a decodable stream.
+//! that every key frame handed out starts a decodable stream; a key frame
+//! with no parameter sets known is reported dropped.
 
 use super::vp8::balanced_chunks;
 use super::{Depacketizer, FormatError, Fragment, Frame, FrameStart, Packetizer, Payload, PayloadFormat, RtpInfo};
@@ -248,20 +249,23 @@ impl PayloadFormat for H264 {
         self.frame_has_pps = false;
     }
 
-    fn finish(&mut self, frame: &mut Frame) {
-        if !frame.key_frame {
-            return;
+    fn finish(&mut self, frame: &mut Frame) -> bool {
+        if !frame.key_frame || (self.frame_has_sps && self.frame_has_pps) {
+            return true;
         }
+        let (Some(sps), Some(pps)) = (&self.sps, &self.pps) else {
+            // An IDR slice no parameter set we know of describes.
+            return false;
+        };
         let mut prefix = Vec::new();
-        for (has, unit) in [(self.frame_has_sps, &self.sps), (self.frame_has_pps, &self.pps)] {
-            if let (false, Some(unit)) = (has, unit) {
+        for (has, unit) in [(self.frame_has_sps, sps), (self.frame_has_pps, pps)] {
+            if !has {
                 prefix.extend_from_slice(&START_CODE);
                 prefix.extend_from_slice(unit);
             }
         }
-        if !prefix.is_empty() {
-            frame.data.splice(0..0, prefix);
-        }
+        frame.data.splice(0..0, prefix);
+        true
     }
 }
 

@@ -126,8 +126,11 @@ pub trait PayloadFormat {
     /// when packets before the next one were lost or malformed.
     fn reset(&mut self, _after_loss: bool) {}
 
-    /// Last touches to a complete frame before it is handed out.
-    fn finish(&mut self, _frame: &mut Frame) {}
+    /// Last touches to a complete frame before it is handed out; `false`
+    /// if it cannot be decoded after all, and is to be reported dropped.
+    fn finish(&mut self, _frame: &mut Frame) -> bool {
+        true
+    }
 }
 
 /// A frame larger than this is discarded rather than buffered without end.
@@ -210,16 +213,13 @@ impl<F: PayloadFormat> Depacketizer<F> {
         }
         if fragment.end {
             if let Some(partial) = self.current.take() {
-                self.outputs.push_back(if partial.broken {
-                    Depacketized::Dropped { timestamp: partial.timestamp }
-                } else {
-                    let mut frame = Frame {
-                        timestamp: partial.timestamp,
-                        data: partial.data,
-                        key_frame: partial.key_frame,
-                    };
-                    self.format.finish(&mut frame);
+                let dropped = Depacketized::Dropped { timestamp: partial.timestamp };
+                let mut frame =
+                    Frame { timestamp: partial.timestamp, data: partial.data, key_frame: partial.key_frame };
+                self.outputs.push_back(if !partial.broken && self.format.finish(&mut frame) {
                     Depacketized::Frame(frame)
+                } else {
+                    dropped
                 });
             }
             self.format.reset(false);
