@@ -50,20 +50,30 @@ fn depacketize<F: PayloadFormat + Default>(packets: &[(RtpInfo, Vec<u8>, usize)]
 }
 
 fn expected_frame(frames: &[Sent], index: usize) -> Depacketized {
-    Depacketized::Frame(Frame { timestamp: timestamp(index), data: frames[index].expected.clone(), key_frame: frames[index].key })
+    Depacketized::Frame(Frame {
+        timestamp: timestamp(index),
+        data: frames[index].expected.clone(),
+        key_frame: frames[index].key,
+    })
 }
 
 /// Every frame handed out is the one sent with that timestamp.
 fn assert_never_corrupt(frames: &[Sent], outputs: &[Depacketized], context: &str) {
     for output in outputs {
         if let Depacketized::Frame(frame) = output {
-            let index = (0..frames.len()).find(|&i| timestamp(i) == frame.timestamp).expect("a sent timestamp");
+            let index =
+                (0..frames.len()).find(|&i| timestamp(i) == frame.timestamp).expect("a sent timestamp");
             assert_eq!(output, &expected_frame(frames, index), "{context}: corrupt frame {index}");
         }
     }
 }
 
-fn check<F: PayloadFormat + Default>(name: &str, new_packetizer: &dyn Fn() -> Box<dyn Packetizer>, frames: &[Sent], sizes: &[usize]) {
+fn check<F: PayloadFormat + Default>(
+    name: &str,
+    new_packetizer: &dyn Fn() -> Box<dyn Packetizer>,
+    frames: &[Sent],
+    sizes: &[usize],
+) {
     for &max in sizes {
         let packets = packetize(&mut *new_packetizer(), frames, max);
         let context = format!("{name} at {max} bytes");
@@ -87,7 +97,8 @@ fn check<F: PayloadFormat + Default>(name: &str, new_packetizer: &dyn Fn() -> Bo
             let lost_timestamp = timestamp(lost_frame);
             // Reported once another of its packets came, or (if the very last
             // packet was lost) never: nothing says the stream went on.
-            let frame_had_more = packets.iter().filter(|p| p.2 == lost_frame).count() > 1 && lost + 1 < packets.len();
+            let frame_had_more =
+                packets.iter().filter(|p| p.2 == lost_frame).count() > 1 && lost + 1 < packets.len();
             assert_eq!(
                 outputs.contains(&Depacketized::Dropped { timestamp: lost_timestamp }),
                 frame_had_more,
@@ -155,7 +166,11 @@ fn h264_key_frame_without_parameter_sets_gets_the_last_ones() {
     let idr = annex_b(&[[&[0x65][..], &rng.bytes(50)].concat()]);
     let frames = [
         Sent { expected: first.clone(), frame: first, key: true },
-        Sent { expected: [annex_b(&[SPS.to_vec(), PPS.to_vec()]), idr.clone()].concat(), frame: idr, key: true },
+        Sent {
+            expected: [annex_b(&[SPS.to_vec(), PPS.to_vec()]), idr.clone()].concat(),
+            frame: idr,
+            key: true,
+        },
     ];
     check::<H264>("H.264 bare IDR", &|| Box::new(H264Packetizer), &frames, &[1200, 40]);
 }
@@ -176,10 +191,13 @@ fn av1_round_trips() {
 #[test]
 fn audio_round_trips_one_frame_per_packet() {
     let mut rng = Rng(6);
-    let frames: Vec<_> = [120, 3, 60, 1].into_iter().map(|len| {
-        let frame = rng.bytes(len);
-        Sent { expected: frame.clone(), frame, key: true }
-    }).collect();
+    let frames: Vec<_> = [120, 3, 60, 1]
+        .into_iter()
+        .map(|len| {
+            let frame = rng.bytes(len);
+            Sent { expected: frame.clone(), frame, key: true }
+        })
+        .collect();
     check::<Opus>("Opus", &|| Box::new(OpusPacketizer), &frames, &[1200, 120]);
     check::<G711>("G.711", &|| Box::new(G711Packetizer), &frames, &[160]);
     assert!(OpusPacketizer.packetize(&[1; 121], 120).is_err());
@@ -192,6 +210,7 @@ fn packetizers_refuse_what_they_cannot_send() {
     assert!(Vp9Packetizer::new(0).packetize(&[0x00, 1, 2], 1200).is_err());
     assert!(H264Packetizer.packetize(&[0x65, 1, 2], 1200).is_err());
     assert!(H264Packetizer.packetize(&[0, 0, 1, 0x65, 1, 2, 3], 2).is_err());
+    assert!(H264Packetizer.packetize(&[0, 0, 1, 0x7C, 0x85, 1], 1200).is_err(), "an FU-A inside a frame");
     assert!(Av1Packetizer.packetize(&[0x12, 0x00], 1200).is_err());
     assert!(Av1Packetizer.packetize(&[0x32, 0x05, 1], 1200).is_err());
 }
@@ -218,7 +237,11 @@ fn malformed_payloads_are_errors() {
     assert!(push_one::<Av1>(&[0x00, 0x05, 0x30]).is_err(), "element length beyond payload");
     // FU-A not ended before the next NAL unit.
     let mut depacketizer = Depacketizer::new(H264::default());
-    assert!(depacketizer.push(RtpInfo { sequence_number: 1, timestamp: 1, marker: false }, &[0x7C, 0x85, 1]).is_ok());
-    assert!(depacketizer.push(RtpInfo { sequence_number: 2, timestamp: 1, marker: true }, &[0x65, 1]).is_err());
+    assert!(depacketizer
+        .push(RtpInfo { sequence_number: 1, timestamp: 1, marker: false }, &[0x7C, 0x85, 1])
+        .is_ok());
+    assert!(depacketizer
+        .push(RtpInfo { sequence_number: 2, timestamp: 1, marker: true }, &[0x65, 1])
+        .is_err());
     assert_eq!(depacketizer.poll_output(), Some(Depacketized::Dropped { timestamp: 1 }));
 }

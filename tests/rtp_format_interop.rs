@@ -7,7 +7,9 @@
 mod rtp_format_frames;
 
 use bytes::Bytes;
-use rtp::codecs::{av1::Av1Payloader, h264::H264Packet, h264::H264Payloader, opus::OpusPacket, opus::OpusPayloader};
+use rtp::codecs::{
+    av1::Av1Payloader, h264::H264Packet, h264::H264Payloader, opus::OpusPacket, opus::OpusPayloader,
+};
 use rtp::codecs::{vp8::Vp8Packet, vp8::Vp8Payloader, vp9::Vp9Packet, vp9::Vp9Payloader};
 use rtp::packetizer::{Depacketizer as TheirDepacketizer, Payloader};
 use rtp_format_frames::*;
@@ -24,11 +26,19 @@ const SIZES: &[usize] = &[1200, 500, 100, 40];
 /// (frame, key) pairs: a key frame, deltas, another key frame.
 fn frames(make: fn(&mut Rng, bool, usize) -> Vec<u8>, seed: u64) -> Vec<(Vec<u8>, bool)> {
     let mut rng = Rng(seed);
-    [(true, 1500), (false, 700), (false, 20), (true, 300)].into_iter().map(|(key, len)| (make(&mut rng, key, len), key)).collect()
+    [(true, 1500), (false, 700), (false, 20), (true, 300)]
+        .into_iter()
+        .map(|(key, len)| (make(&mut rng, key, len), key))
+        .collect()
 }
 
 /// Our packetizer, their depacketizer: what it hands back per frame.
-fn ours_into_theirs(ours: &mut dyn Packetizer, theirs: &mut dyn TheirDepacketizer, frame: &[u8], max: usize) -> Vec<u8> {
+fn ours_into_theirs(
+    ours: &mut dyn Packetizer,
+    theirs: &mut dyn TheirDepacketizer,
+    frame: &[u8],
+    max: usize,
+) -> Vec<u8> {
     let mut out = Vec::new();
     for payload in ours.packetize(frame, max).unwrap() {
         out.extend_from_slice(&theirs.depacketize(&Bytes::from(payload.data)).unwrap());
@@ -37,7 +47,11 @@ fn ours_into_theirs(ours: &mut dyn Packetizer, theirs: &mut dyn TheirDepacketize
 }
 
 /// Their payloader, our depacketizer (marker on the last payload).
-fn theirs_into_ours<F: PayloadFormat + Default>(theirs: &mut dyn Payloader, frames: &[(Vec<u8>, bool)], max: usize) -> Vec<Frame> {
+fn theirs_into_ours<F: PayloadFormat + Default>(
+    theirs: &mut dyn Payloader,
+    frames: &[(Vec<u8>, bool)],
+    max: usize,
+) -> Vec<Frame> {
     let mut depacketizer = Depacketizer::new(F::default());
     let mut sequence_number = 0u16;
     for (index, (frame, _)) in frames.iter().enumerate() {
@@ -45,7 +59,9 @@ fn theirs_into_ours<F: PayloadFormat + Default>(theirs: &mut dyn Payloader, fram
         let count = payloads.len();
         for (i, payload) in payloads.into_iter().enumerate() {
             let info = RtpInfo { sequence_number, timestamp: 90 * index as u32, marker: i + 1 == count };
-            depacketizer.push(info, &payload).unwrap_or_else(|e| panic!("{e} at {max}: {:02x?}", &payload[..payload.len().min(8)]));
+            depacketizer
+                .push(info, &payload)
+                .unwrap_or_else(|e| panic!("{e} at {max}: {:02x?}", &payload[..payload.len().min(8)]));
             sequence_number = sequence_number.wrapping_add(1);
         }
     }
@@ -63,13 +79,21 @@ fn vp8_both_ways() {
     for &max in SIZES {
         let mut ours = Vp8Packetizer::new(0x7FF0);
         for (frame, _) in &frames {
-            assert_eq!(ours_into_theirs(&mut ours, &mut Vp8Packet::default(), frame, max), *frame, "at {max}");
+            assert_eq!(
+                ours_into_theirs(&mut ours, &mut Vp8Packet::default(), frame, max),
+                *frame,
+                "at {max}"
+            );
         }
         let mut theirs = Vp8Payloader::default();
         theirs.enable_picture_id = true;
         let received = theirs_into_ours::<Vp8>(&mut theirs, &frames, max);
         let expected: Vec<_> = frames.iter().map(|(f, k)| (f.clone(), *k)).collect();
-        assert_eq!(received.into_iter().map(|f| (f.data, f.key_frame)).collect::<Vec<_>>(), expected, "at {max}");
+        assert_eq!(
+            received.into_iter().map(|f| (f.data, f.key_frame)).collect::<Vec<_>>(),
+            expected,
+            "at {max}"
+        );
     }
 }
 
@@ -87,7 +111,10 @@ fn vp9_both_ways() {
         let mut theirs = Vp9Payloader::default();
         theirs.initial_picture_id_fn = Some(Arc::new(|| 77));
         let received = theirs_into_ours::<Vp9>(&mut theirs, &frames, max);
-        assert_eq!(received.into_iter().map(|f| f.data).collect::<Vec<_>>(), frames.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>());
+        assert_eq!(
+            received.into_iter().map(|f| f.data).collect::<Vec<_>>(),
+            frames.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>()
+        );
     }
 }
 
@@ -159,6 +186,10 @@ fn av1_theirs_into_ours() {
     for &max in SIZES {
         let received = theirs_into_ours::<Av1>(&mut Av1Payloader {}, &sent, max);
         let expected: Vec<_> = units.iter().map(|(_, received, key)| (received.clone(), *key)).collect();
-        assert_eq!(received.into_iter().map(|f| (f.data, f.key_frame)).collect::<Vec<_>>(), expected, "at {max}");
+        assert_eq!(
+            received.into_iter().map(|f| (f.data, f.key_frame)).collect::<Vec<_>>(),
+            expected,
+            "at {max}"
+        );
     }
 }

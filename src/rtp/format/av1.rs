@@ -9,7 +9,10 @@
 //! temporal unit with a sequence header), which is a key frame.
 
 use super::leb128;
-use super::{Depacketizer, FormatError, Fragment, FrameStart, Packetizer, Payload, PayloadFormat, RtpInfo};
+use super::{
+    Depacketizer, FormatError, Fragment, FrameStart, Packetizer, Payload, PayloadFormat, RtpInfo,
+    MAX_FRAME_SIZE,
+};
 use std::borrow::Cow;
 
 /// OBU types (AV1 spec §6.2.2).
@@ -49,7 +52,8 @@ pub fn split_temporal_unit(mut unit: &[u8]) -> Result<Vec<Obu<'_>>, FormatError>
             return Err(FormatError::BadFrame("OBU forbidden bit set"));
         }
         let header_len = if header & HAS_EXTENSION != 0 { 2 } else { 1 };
-        let after_header = unit.get(header_len..).ok_or(FormatError::BadFrame("OBU extension header missing"))?;
+        let after_header =
+            unit.get(header_len..).ok_or(FormatError::BadFrame("OBU extension header missing"))?;
         let (payload, rest) = if header & HAS_SIZE_FIELD != 0 {
             let (size, len) = leb128::read(after_header).map_err(|_| FormatError::BadFrame("OBU size"))?;
             let body = &after_header[len..];
@@ -82,7 +86,10 @@ impl Packetizer for Av1Packetizer {
     fn packetize(&mut self, frame: &[u8], max_payload_size: usize) -> Result<Vec<Payload>, FormatError> {
         use obu_type::*;
         if max_payload_size < 3 {
-            return Err(FormatError::PayloadTooSmall { max: max_payload_size, what: "an AV1 aggregation header and element" });
+            return Err(FormatError::PayloadTooSmall {
+                max: max_payload_size,
+                what: "an AV1 aggregation header and element",
+            });
         }
         let obus = split_temporal_unit(frame)?;
         let new_sequence = obus.iter().any(|obu| obu.obu_type() == SEQUENCE_HEADER);
@@ -102,13 +109,18 @@ impl Packetizer for Av1Packetizer {
         }
 
         // Fill packets greedily, every element counted with its length.
-        let new_plan = |continuation| PacketPlan { starts_with_continuation: continuation, ends_with_fragment: false, pieces: Vec::new(), size: 1 };
+        let new_plan = |continuation| PacketPlan {
+            starts_with_continuation: continuation,
+            ends_with_fragment: false,
+            pieces: Vec::new(),
+            size: 1,
+        };
         let mut plans = vec![new_plan(false)];
         for (index, element) in elements.iter().enumerate() {
             let mut offset = 0;
             while offset < element.len() {
-                let plan = plans.last_mut().expect("never empty");
-                let room = max_payload_size - plan.size;
+                let Some(plan) = plans.last_mut() else { break };
+                let room = max_payload_size.saturating_sub(plan.size);
                 let left = element.len() - offset;
                 // The third element or an earlier one may go last without a
                 // length (W ≤ 3); the packet is then full.
@@ -182,7 +194,9 @@ fn restore_size_field(element: &[u8], out: &mut Vec<u8>) -> Result<(), FormatErr
     let payload = if header & HAS_SIZE_FIELD != 0 {
         // A sender that kept the size field: trust it if it fits.
         let (size, len) = leb128::read(body)?;
-        body.get(len..len + size).ok_or(FormatError::Malformed("OBU size beyond its element"))?
+        len.checked_add(size)
+            .and_then(|end| body.get(len..end))
+            .ok_or(FormatError::Malformed("OBU size beyond its element"))?
     } else {
         body
     };
@@ -195,8 +209,14 @@ fn restore_size_field(element: &[u8], out: &mut Vec<u8>) -> Result<(), FormatErr
 
 impl PayloadFormat for Av1 {
     fn parse<'a>(&mut self, info: &RtpInfo, payload: &'a [u8]) -> Result<Fragment<'a>, FormatError> {
-        let (&aggregation, mut rest) = payload.split_first().ok_or(FormatError::Truncated("AV1 aggregation header"))?;
-        let (z, y, w, n) = (aggregation & 0x80 != 0, aggregation & 0x40 != 0, (aggregation >> 4) & 0x03, aggregation & 0x08 != 0);
+        let (&aggregation, mut rest) =
+            payload.split_first().ok_or(FormatError::Truncated("AV1 aggregation header"))?;
+        let (z, y, w, n) = (
+            aggregation & 0x80 != 0,
+            aggregation & 0x40 != 0,
+            (aggregation >> 4) & 0x03,
+            aggregation & 0x08 != 0,
+        );
         let mut elements = Vec::new();
         while !rest.is_empty() {
             let last_unsized = w != 0 && elements.len() + 1 == usize::from(w);
@@ -239,6 +259,9 @@ impl PayloadFormat for Av1 {
                 }
                 _ => Cow::Borrowed(element),
             };
+            if whole.len() > MAX_FRAME_SIZE {
+                return Err(FormatError::Malformed("OBU larger than a frame may be"));
+            }
             if i == 0 && start == FrameStart::No {
                 // The rest of an OBU whose start was lost.
             } else if i == last && y {

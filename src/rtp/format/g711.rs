@@ -7,7 +7,10 @@
 //! (G.711 Tables 2a and 1a), each coded as sign, a 3-bit segment and a 4-bit
 //! step within it, then inverted (μ-law) or XORed with 0x55 (A-law).
 
-use super::{one_frame_per_payload, Depacketizer, FormatError, Fragment, FrameStart, Packetizer, Payload, PayloadFormat, RtpInfo};
+use super::{
+    one_frame_per_payload, Depacketizer, FormatError, Fragment, FrameStart, Packetizer, Payload,
+    PayloadFormat, RtpInfo,
+};
 use std::borrow::Cow;
 
 /// Which G.711 law, and so which static payload type (RFC 3551 §6).

@@ -12,7 +12,9 @@
 //! with no parameter sets known is reported dropped.
 
 use super::vp8::balanced_chunks;
-use super::{Depacketizer, FormatError, Fragment, Frame, FrameStart, Packetizer, Payload, PayloadFormat, RtpInfo};
+use super::{
+    Depacketizer, FormatError, Fragment, Frame, FrameStart, Packetizer, Payload, PayloadFormat, RtpInfo,
+};
 use std::borrow::Cow;
 
 /// NAL unit types (ITU-T H.264 Table 7-1, RFC 6184 Table 1).
@@ -65,6 +67,11 @@ pub struct H264Packetizer;
 impl Packetizer for H264Packetizer {
     fn packetize(&mut self, frame: &[u8], max_payload_size: usize) -> Result<Vec<Payload>, FormatError> {
         let units = split_annex_b(frame)?;
+        // Types 24–31 mean aggregation and fragmentation on the wire (RFC
+        // 6184 Table 1), and 0 is unspecified: none belongs in a frame.
+        if units.iter().any(|unit| !(1..=23).contains(&nal_type(unit[0]))) {
+            return Err(FormatError::BadFrame("NAL unit type not allowed in an H.264 frame"));
+        }
         let mut payloads = Vec::new();
         let mut i = 0;
         while let Some(&unit) = units.get(i) {
@@ -172,8 +179,12 @@ impl PayloadFormat for H264 {
         if typ != FU_A && self.fu == FuState::Open {
             return Err(FormatError::Malformed("FU-A not ended before the next NAL unit"));
         }
-        let mut fragment =
-            Fragment { start: FrameStart::Unknown, end: info.marker, key_frame: false, data: Cow::Borrowed(&[]) };
+        let mut fragment = Fragment {
+            start: FrameStart::Unknown,
+            end: info.marker,
+            key_frame: false,
+            data: Cow::Borrowed(&[]),
+        };
         match typ {
             1..=23 => {
                 self.saw_unit(payload);
@@ -208,7 +219,8 @@ impl PayloadFormat for H264 {
             }
             FU_A => {
                 let (&fu_header, body) = body.split_first().ok_or(FormatError::Truncated("FU-A header"))?;
-                let (start, end, unit_type) = (fu_header & 0x80 != 0, fu_header & 0x40 != 0, nal_type(fu_header));
+                let (start, end, unit_type) =
+                    (fu_header & 0x80 != 0, fu_header & 0x40 != 0, nal_type(fu_header));
                 if start && end {
                     return Err(FormatError::Malformed("FU-A with both S and E"));
                 }
@@ -230,7 +242,9 @@ impl PayloadFormat for H264 {
                     match self.fu {
                         FuState::Open => {}
                         FuState::Lost => fragment.start = FrameStart::No,
-                        FuState::Closed => return Err(FormatError::Malformed("FU-A continued without a start")),
+                        FuState::Closed => {
+                            return Err(FormatError::Malformed("FU-A continued without a start"))
+                        }
                     }
                     if end {
                         self.fu = FuState::Closed;

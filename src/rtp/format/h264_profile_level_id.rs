@@ -63,7 +63,8 @@ impl ProfileLevelId {
     /// The value an fmtp line without `profile-level-id` implies for WebRTC
     /// endpoints: libwebrtc takes Constrained Baseline 3.1 (RFC 6184 says
     /// Baseline 1) for compatibility, and so do we.
-    pub const DEFAULT: ProfileLevelId = ProfileLevelId { profile: Profile::ConstrainedBaseline, level: Level::Level(31) };
+    pub const DEFAULT: ProfileLevelId =
+        ProfileLevelId { profile: Profile::ConstrainedBaseline, level: Level::Level(31) };
 
     /// Parses the six hex digits; `None` for a profile or level WebRTC does
     /// not know.
@@ -184,14 +185,19 @@ mod tests {
 
     #[test]
     fn unknown_values_are_refused() {
-        for value in ["", "42e01", "42e01f0", "zze01f", "000000", "42e0ff", "6d001f", "640d1f", "42e0+1", "+42e01"] {
+        for value in
+            ["", "42e01", "42e01f0", "zze01f", "000000", "42e0ff", "6d001f", "640d1f", "42e0+1", "+42e01"]
+        {
             assert_eq!(ProfileLevelId::parse(value), None, "{value}");
         }
     }
 
     #[test]
     fn answer_levels() {
-        let fmtp = |profile_level_id, level_asymmetry_allowed| H264Fmtp { profile_level_id, level_asymmetry_allowed };
+        let fmtp = |profile_level_id, level_asymmetry_allowed| H264Fmtp {
+            profile_level_id,
+            level_asymmetry_allowed,
+        };
         // Neither names one.
         assert_eq!(profile_level_id_for_answer(fmtp(None, false), fmtp(None, true)), Ok(None));
         // No asymmetry: the lower level.
@@ -223,7 +229,13 @@ mod tests {
             Ok(Some("42e01f".into()))
         );
         // Different profiles, or garbage, cannot be answered.
-        assert_eq!(profile_level_id_for_answer(fmtp(Some("640c1f"), false), fmtp(Some("42e01f"), false)), Err(()));
-        assert_eq!(profile_level_id_for_answer(fmtp(Some("42e01f"), false), fmtp(Some("nonsense"), false)), Err(()));
+        assert_eq!(
+            profile_level_id_for_answer(fmtp(Some("640c1f"), false), fmtp(Some("42e01f"), false)),
+            Err(())
+        );
+        assert_eq!(
+            profile_level_id_for_answer(fmtp(Some("42e01f"), false), fmtp(Some("nonsense"), false)),
+            Err(())
+        );
     }
 }

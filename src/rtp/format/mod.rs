@@ -66,7 +66,9 @@ pub enum Depacketized {
     Frame(Frame),
     /// The frame with this timestamp lost a fragment (or one was malformed)
     /// and was discarded.
-    Dropped { timestamp: u32 },
+    Dropped {
+        timestamp: u32,
+    },
 }
 
 /// Why a frame cannot be packetized or a payload is malformed.
@@ -88,8 +90,7 @@ pub enum FormatError {
 pub trait Packetizer {
     /// Splits `frame` into payloads of at most `max_payload_size` bytes each,
     /// in the order they are to be sent, all with the frame's timestamp.
-    fn packetize(&mut self, frame: &[u8], max_payload_size: usize)
-        -> Result<Vec<Payload>, FormatError>;
+    fn packetize(&mut self, frame: &[u8], max_payload_size: usize) -> Result<Vec<Payload>, FormatError>;
 }
 
 /// Whether a payload begins a frame.
@@ -233,12 +234,7 @@ impl<F: PayloadFormat> Depacketizer<F> {
     }
 
     fn current_or_new(&mut self, timestamp: u32, broken: bool) -> &mut Partial {
-        self.current.get_or_insert_with(|| Partial {
-            timestamp,
-            data: Vec::new(),
-            key_frame: false,
-            broken,
-        })
+        self.current.get_or_insert_with(|| Partial { timestamp, data: Vec::new(), key_frame: false, broken })
     }
 
     /// The current frame will never be completed: its end was lost.

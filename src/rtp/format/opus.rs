@@ -1,7 +1,10 @@
 //! Opus over RTP (RFC 7587 §4): each payload is one Opus packet (RFC 6716
 //! §3), never fragmented; every frame decodes on its own.
 
-use super::{one_frame_per_payload, Depacketizer, FormatError, Fragment, FrameStart, Packetizer, Payload, PayloadFormat, RtpInfo};
+use super::{
+    one_frame_per_payload, Depacketizer, FormatError, Fragment, FrameStart, Packetizer, Payload,
+    PayloadFormat, RtpInfo,
+};
 use std::borrow::Cow;
 
 /// RFC 7587 §4.2: one Opus packet per RTP payload.

@@ -84,10 +84,7 @@ mod tests {
                 TelephoneEvent { event: 2, end: true, volume: 0, duration: 256 },
             ]
         );
-        assert_eq!(
-            TelephoneEvent::encode_payload(&events),
-            Ok(vec![1, 7, 0, 160, 2, 0x80, 0x01, 0x00])
-        );
+        assert_eq!(TelephoneEvent::encode_payload(&events), Ok(vec![1, 7, 0, 160, 2, 0x80, 0x01, 0x00]));
     }
 
     #[test]

@@ -16,11 +16,21 @@ impl PayloadFormat for Toy {
             b'U' => FrameStart::Unknown,
             _ => return Err(FormatError::Malformed("toy")),
         };
-        Ok(Fragment { start, end: info.marker, key_frame: payload.get(1) == Some(&b'K'), data: Cow::Borrowed(&payload[1..]) })
+        Ok(Fragment {
+            start,
+            end: info.marker,
+            key_frame: payload.get(1) == Some(&b'K'),
+            data: Cow::Borrowed(&payload[1..]),
+        })
     }
 }
 
-fn packet(sequence_number: u16, timestamp: u32, marker: bool, payload: &'static str) -> (RtpInfo, &'static [u8]) {
+fn packet(
+    sequence_number: u16,
+    timestamp: u32,
+    marker: bool,
+    payload: &'static str,
+) -> (RtpInfo, &'static [u8]) {
     (RtpInfo { sequence_number, timestamp, marker }, payload.as_bytes())
 }
 

@@ -62,7 +62,8 @@ pub struct Vp8Descriptor {
 impl Vp8Descriptor {
     /// Reads the descriptor at the front of a payload: it and its length.
     pub fn parse(payload: &[u8]) -> Result<(Vp8Descriptor, usize), FormatError> {
-        let (&first, mut rest) = payload.split_first().ok_or(FormatError::Truncated("VP8 payload descriptor"))?;
+        let (&first, mut rest) =
+            payload.split_first().ok_or(FormatError::Truncated("VP8 payload descriptor"))?;
         let mut descriptor = Vp8Descriptor {
             non_reference: first & 0x20 != 0,
             start_of_partition: first & 0x10 != 0,
@@ -78,7 +79,8 @@ impl Vp8Descriptor {
                 rest = &rest[len..];
             }
             if extension & 0x40 != 0 {
-                let (&tl0_pic_idx, after) = rest.split_first().ok_or(FormatError::Truncated("VP8 TL0PICIDX"))?;
+                let (&tl0_pic_idx, after) =
+                    rest.split_first().ok_or(FormatError::Truncated("VP8 TL0PICIDX"))?;
                 descriptor.tl0_pic_idx = Some(tl0_pic_idx);
                 rest = after;
             }
@@ -86,7 +88,8 @@ impl Vp8Descriptor {
                 let (&byte, after) = rest.split_first().ok_or(FormatError::Truncated("VP8 TID/KEYIDX"))?;
                 rest = after;
                 if extension & 0x20 != 0 {
-                    descriptor.temporal = Some(TemporalLayer { tid: byte >> 6, layer_sync: byte & 0x20 != 0 });
+                    descriptor.temporal =
+                        Some(TemporalLayer { tid: byte >> 6, layer_sync: byte & 0x20 != 0 });
                 }
                 if extension & 0x10 != 0 {
                     descriptor.key_idx = Some(byte & 0x1F);
@@ -158,7 +161,10 @@ impl Packetizer for Vp8Packetizer {
         }
         let capacity = max_payload_size.saturating_sub(DESCRIPTOR_LEN);
         if capacity == 0 {
-            return Err(FormatError::PayloadTooSmall { max: max_payload_size, what: "the VP8 descriptor and a byte" });
+            return Err(FormatError::PayloadTooSmall {
+                max: max_payload_size,
+                what: "the VP8 descriptor and a byte",
+            });
         }
         let picture_id = PictureId::Long(self.picture_id);
         self.picture_id = (self.picture_id + 1) & 0x7FFF;
@@ -166,8 +172,12 @@ impl Packetizer for Vp8Packetizer {
             .enumerate()
             .map(|(i, range)| {
                 let mut data = Vec::with_capacity(DESCRIPTOR_LEN + range.len());
-                Vp8Descriptor { start_of_partition: i == 0, picture_id: Some(picture_id), ..Vp8Descriptor::default() }
-                    .write(&mut data);
+                Vp8Descriptor {
+                    start_of_partition: i == 0,
+                    picture_id: Some(picture_id),
+                    ..Vp8Descriptor::default()
+                }
+                .write(&mut data);
                 data.extend_from_slice(&frame[range]);
                 Payload { data, marker: false }
             })

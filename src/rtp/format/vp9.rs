@@ -189,7 +189,11 @@ impl ScalabilityStructure {
                 for _ in 0..references {
                     p_diffs.push(bytes.u8("VP9 SS P_DIFF")?);
                 }
-                group.push(PictureGroupEntry { tid: byte >> 5, switching_up_point: byte & 0x10 != 0, p_diffs });
+                group.push(PictureGroupEntry {
+                    tid: byte >> 5,
+                    switching_up_point: byte & 0x10 != 0,
+                    p_diffs,
+                });
             }
             Some(group)
         } else {
@@ -212,7 +216,11 @@ impl ScalabilityStructure {
             out.push(group.len().min(255) as u8);
             for entry in group.iter().take(255) {
                 let references = entry.p_diffs.len().min(3);
-                out.push((entry.tid & 0x07) << 5 | u8::from(entry.switching_up_point) << 4 | (references as u8) << 2);
+                out.push(
+                    (entry.tid & 0x07) << 5
+                        | u8::from(entry.switching_up_point) << 4
+                        | (references as u8) << 2,
+                );
                 out.extend_from_slice(&entry.p_diffs[..references]);
             }
         }
@@ -237,7 +245,8 @@ impl Bits<'_> {
     fn read(&mut self, count: u32) -> Result<u32, FormatError> {
         let mut value = 0;
         for _ in 0..count {
-            let byte = self.bytes.get(self.position / 8).ok_or(FormatError::BadFrame("VP9 header truncated"))?;
+            let byte =
+                self.bytes.get(self.position / 8).ok_or(FormatError::BadFrame("VP9 header truncated"))?;
             value = value << 1 | u32::from(byte >> (7 - self.position % 8) & 1);
             self.position += 1;
         }
@@ -316,7 +325,11 @@ impl Packetizer for Vp9Packetizer {
             scalability_structure: (first && header.key_frame).then(|| ScalabilityStructure {
                 spatial_layers: 1,
                 resolutions: header.size.map(|size| vec![size]),
-                picture_group: Some(vec![PictureGroupEntry { tid: 0, switching_up_point: false, p_diffs: vec![1] }]),
+                picture_group: Some(vec![PictureGroupEntry {
+                    tid: 0,
+                    switching_up_point: false,
+                    p_diffs: vec![1],
+                }]),
             }),
             ..Vp9Descriptor::default()
         };
@@ -327,12 +340,18 @@ impl Packetizer for Vp9Packetizer {
         let first_capacity = max_payload_size.saturating_sub(first_descriptor.len());
         let capacity = max_payload_size.saturating_sub(plain.len());
         if first_capacity == 0 {
-            return Err(FormatError::PayloadTooSmall { max: max_payload_size, what: "the VP9 descriptor and a byte" });
+            return Err(FormatError::PayloadTooSmall {
+                max: max_payload_size,
+                what: "the VP9 descriptor and a byte",
+            });
         }
         let first_len = first_capacity.min(frame.len());
         let mut chunks = vec![0..first_len];
         if first_len < frame.len() {
-            chunks.extend(balanced_chunks(frame.len() - first_len, capacity).map(|r| r.start + first_len..r.end + first_len));
+            chunks.extend(
+                balanced_chunks(frame.len() - first_len, capacity)
+                    .map(|r| r.start + first_len..r.end + first_len),
+            );
         }
         let count = chunks.len();
         Ok(chunks
@@ -389,7 +408,12 @@ mod tests {
                 flexible_mode: true,
                 start_of_frame: true,
                 picture_id: Some(PictureId::Long(0x0102)),
-                layer: Some(LayerIndices { tid: 1, switching_up_point: true, sid: 2, inter_layer_dependency: true }),
+                layer: Some(LayerIndices {
+                    tid: 1,
+                    switching_up_point: true,
+                    sid: 2,
+                    inter_layer_dependency: true
+                }),
                 p_diffs: vec![1, 3],
                 ..Vp9Descriptor::default()
             }
@@ -403,9 +427,8 @@ mod tests {
     fn non_flexible_mode_with_ss_layout() {
         // I L B V; PictureID 5 (M=0); TID 0 SID 0; TL0PICIDX 9;
         // SS: N_S=1 Y G, 640x360 and 1280x720, N_G=1: TID 0, R=1, P_DIFF 1.
-        let bytes = [
-            0xAA, 0x05, 0x00, 0x09, 0x38, 0x02, 0x80, 0x01, 0x68, 0x05, 0x00, 0x02, 0xD0, 0x01, 0x04, 0x01,
-        ];
+        let bytes =
+            [0xAA, 0x05, 0x00, 0x09, 0x38, 0x02, 0x80, 0x01, 0x68, 0x05, 0x00, 0x02, 0xD0, 0x01, 0x04, 0x01];
         let (descriptor, len) = Vp9Descriptor::parse(&bytes).unwrap();
         assert_eq!(len, bytes.len());
         assert_eq!(descriptor.tl0_pic_idx, Some(9));
@@ -414,7 +437,11 @@ mod tests {
             Some(ScalabilityStructure {
                 spatial_layers: 2,
                 resolutions: Some(vec![(640, 360), (1280, 720)]),
-                picture_group: Some(vec![PictureGroupEntry { tid: 0, switching_up_point: false, p_diffs: vec![1] }]),
+                picture_group: Some(vec![PictureGroupEntry {
+                    tid: 0,
+                    switching_up_point: false,
+                    p_diffs: vec![1]
+                }]),
             })
         );
         let mut out = Vec::new();
@@ -424,7 +451,9 @@ mod tests {
 
     #[test]
     fn malformed_descriptors_are_errors() {
-        for bytes in [&[][..], &[0x80], &[0x80, 0x80], &[0x20], &[0x50, 0x03, 0x03, 0x03, 0x03], &[0x02, 0x10, 0, 0]] {
+        for bytes in
+            [&[][..], &[0x80], &[0x80, 0x80], &[0x20], &[0x50, 0x03, 0x03, 0x03, 0x03], &[0x02, 0x10, 0, 0]]
+        {
             assert!(Vp9Descriptor::parse(bytes).is_err(), "{bytes:?}");
         }
     }
