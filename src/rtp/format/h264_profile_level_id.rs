@@ -138,9 +138,8 @@ pub fn profile_level_id_for_answer(local: H264Fmtp<'_>, offered: H264Fmtp<'_>) -
     if local_id.profile != offered_id.profile {
         return Err(());
     }
-    let level = if local.level_asymmetry_allowed && offered.level_asymmetry_allowed {
-        local_id.level
-    } else if local_id.level.rank() <= offered_id.level.rank() {
+    let asymmetric = local.level_asymmetry_allowed && offered.level_asymmetry_allowed;
+    let level = if asymmetric || local_id.level.rank() <= offered_id.level.rank() {
         local_id.level
     } else {
         offered_id.level

@@ -346,13 +346,10 @@ impl Packetizer for Vp9Packetizer {
             });
         }
         let first_len = first_capacity.min(frame.len());
-        let mut chunks = vec![0..first_len];
-        if first_len < frame.len() {
-            chunks.extend(
-                balanced_chunks(frame.len() - first_len, capacity)
-                    .map(|r| r.start + first_len..r.end + first_len),
-            );
-        }
+        let rest = (first_len < frame.len()).then(|| {
+            balanced_chunks(frame.len() - first_len, capacity).map(|r| r.start + first_len..r.end + first_len)
+        });
+        let chunks: Vec<_> = std::iter::once(0..first_len).chain(rest.into_iter().flatten()).collect();
         let count = chunks.len();
         Ok(chunks
             .into_iter()
