@@ -201,6 +201,8 @@ fn audio_round_trips_one_frame_per_packet() {
     check::<Opus>("Opus", &|| Box::new(OpusPacketizer), &frames, &[1200, 120]);
     check::<G711>("G.711", &|| Box::new(G711Packetizer), &frames, &[160]);
     assert!(OpusPacketizer.packetize(&[1; 121], 120).is_err());
+    assert!(OpusPacketizer.packetize(&[], 120).is_err());
+    assert!(G711Packetizer.packetize(&[], 120).is_err());
 }
 
 #[test]

@@ -248,6 +248,10 @@ impl<F: PayloadFormat> Depacketizer<F> {
 
 /// Audio formats put one whole frame in each payload and cannot split one.
 fn one_frame_per_payload(frame: &[u8], max_payload_size: usize) -> Result<Vec<Payload>, FormatError> {
+    // An empty payload would read as padding.
+    if frame.is_empty() {
+        return Err(FormatError::BadFrame("empty audio frame"));
+    }
     if frame.len() > max_payload_size {
         return Err(FormatError::PayloadTooSmall { max: max_payload_size, what: "one audio frame" });
     }
