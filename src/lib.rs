@@ -18,7 +18,6 @@
 //! - [`ice`]: the ICE agent (RFC 8445, trickle RFC 8838, consent RFC 7675) over TURN allocations.
 //! - [`error`]: the one error type, named as the W3C spec names it.
 //! - [`stats`]: the W3C webrtc-stats dictionaries of getStats().
-//! - [`rtp`]: media on the wire: RTP payload formats per codec.
 //! - [`random`]: the injected random source.
 //! - [`time`]: time as a value the host passes in.
 //! - [`peer`]: the PeerConnection that composes the layers; the one entry point.
