@@ -16,7 +16,7 @@
 //! - [`stun`]: STUN/TURN messages (RFC 8489, RFC 8656) and ChannelData.
 //! - [`turn`]: the TURN client (RFC 8656): one allocation through a relay tunnel.
 //! - [`ice`]: the ICE agent (RFC 8445, trickle RFC 8838, consent RFC 7675) over TURN allocations.
-//! - [`rtp`]: media on the wire — RTP/RTCP packets (RFC 3550, RFC 4585, RFC 5104, RFC 8285) and SRTP/SRTCP (RFC 3711, RFC 7714).
+//! - [`rtp`]: media on the wire — RTP/RTCP packets (RFC 3550, RFC 4585, RFC 5104, RFC 8285), SRTP/SRTCP (RFC 3711, RFC 7714), payload formats.
 //! - [`error`]: the one error type, named as the W3C spec names it.
 //! - [`stats`]: the W3C webrtc-stats dictionaries of getStats().
 //! - [`random`]: the injected random source.
