@@ -5,7 +5,7 @@
 //! reorder, or be cut.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -14,10 +14,9 @@ use wasmrtc::random::Random;
 use wasmrtc::sdp::Candidate;
 use wasmrtc::stun::{Class, ErrorCode, Message};
 use wasmrtc::time::Instant;
-use wasmrtc_relay::auth::{Credentials, Nonces};
-use wasmrtc_relay::filter::PeerFilter;
-use wasmrtc_relay::turn::{ClientKey, Config, Output, PortRequest, RelayPorts, Transport, TurnServer, MAX_LIFETIME_S};
+use wasmrtc_relay::turn::{ClientKey, Output, PortRequest, RelayPorts, Transport, TurnServer};
 use wasmrtc_sim::net::{Impairments, Network};
+use wasmrtc_sim::pair::{turn_server, USERS};
 
 const T0: u64 = 1_800_000_000_000;
 const TUNNEL: TunnelId = TunnelId(1);
@@ -32,24 +31,6 @@ impl RelayPorts for Ports {
         self.0 += 1;
         Some(SocketAddr::from(([127, 0, 0, 1], 50000 + self.0)))
     }
-}
-
-fn server() -> TurnServer {
-    let mut users = HashMap::new();
-    users.insert("alice".to_string(), "secret".to_string());
-    users.insert("bob".to_string(), "pw".to_string());
-    TurnServer::new(Config {
-        realm: "wasmrtc".into(),
-        credentials: Credentials { users, auth_secrets: vec![] },
-        nonces: Nonces::new([1; 32], 3600),
-        peers: PeerFilter { allow_loopback: true, allowed: vec![], denied: vec![] },
-        user_quota: 0,
-        total_quota: 0,
-        max_bps: 0,
-        max_lifetime_s: MAX_LIFETIME_S,
-        software: None,
-        amplification_guard: false,
-    })
 }
 
 enum Packet {
@@ -86,7 +67,7 @@ impl Sim {
         let agents = (0..2)
             .map(|i| {
                 let (ufrag, pwd) = credentials(i, 0);
-                let (username, credential) = if i == 0 { ("alice", "secret") } else { ("bob", "pw") };
+                let (username, credential) = USERS[i];
                 let relay = RelayConfig {
                     tunnel: TUNNEL,
                     url: "ws://127.0.0.1:8080/turn".into(),
@@ -99,7 +80,7 @@ impl Sim {
             })
             .collect();
         let mut sim = Sim {
-            server: server(),
+            server: turn_server(),
             ports: Ports(0),
             agents,
             now: 0,

@@ -6,6 +6,7 @@
 //! §8.2.2), VP9 by `profile-id` (RFC 9628 §6), AV1 by `profile` (AV1 RTP
 //! spec §7.2); an RTX format (RFC 4588 §8.1) stays only if its `apt` does.
 
+use crate::rtp::format::h264_profile_level_id::{profile_level_id_for_answer, H264Fmtp, Profile, ProfileLevelId};
 use crate::sdp::{Attribute, MediaDescription, PayloadTypes};
 
 use super::types::MediaKind;
@@ -124,49 +125,10 @@ fn fmtp_value<'a>(fmtp: Option<&'a str>, key: &str) -> Option<&'a str> {
     })
 }
 
-/// H.264 profiles as Chromium classifies `profile-level-id` (RFC 6184
-/// §8.1: profile_idc and the constraint flags in profile-iop together
-/// name the profile).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum H264Profile {
-    ConstrainedBaseline,
-    Baseline,
-    Main,
-    ConstrainedHigh,
-    High,
-    PredictiveHigh444,
-}
-
-/// (profile_idc, mask over profile-iop, value under the mask, profile).
-const H264_PROFILE_PATTERNS: [(u8, u8, u8, H264Profile); 9] = [
-    (0x42, 0b0100_1111, 0b0100_0000, H264Profile::ConstrainedBaseline),
-    (0x4D, 0b1000_1111, 0b1000_0000, H264Profile::ConstrainedBaseline),
-    (0x58, 0b1100_1111, 0b1100_0000, H264Profile::ConstrainedBaseline),
-    (0x42, 0b0100_1111, 0b0000_0000, H264Profile::Baseline),
-    (0x58, 0b1100_1111, 0b1000_0000, H264Profile::Baseline),
-    (0x4D, 0b1010_1111, 0b0000_0000, H264Profile::Main),
-    (0x64, 0b1111_1111, 0b0000_0000, H264Profile::High),
-    (0x64, 0b1111_1111, 0b0000_1100, H264Profile::ConstrainedHigh),
-    (0xF4, 0b1111_1111, 0b0000_0000, H264Profile::PredictiveHigh444),
-];
-
-/// The profile, the raw `profile-level-id` bytes, and the level. A missing
-/// parameter means `42000a` (RFC 6184 §8.1).
-fn h264_profile_level_id(fmtp: Option<&str>) -> Option<(H264Profile, [u8; 3])> {
-    let text = fmtp_value(fmtp, "profile-level-id").unwrap_or("42000a");
-    if text.len() != 6 || !text.is_ascii() {
-        return None;
-    }
-    let mut bytes = [0u8; 3];
-    for (i, byte) in bytes.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    let [idc, iop, _] = bytes;
-    let profile = H264_PROFILE_PATTERNS
-        .iter()
-        .find(|(p_idc, mask, value, _)| *p_idc == idc && iop & mask == *value)
-        .map(|(_, _, _, profile)| *profile)?;
-    Some((profile, bytes))
+/// The H.264 profile a format's `profile-level-id` names (RFC 6184 §8.1),
+/// the parameter's absence meaning libwebrtc's default; None if unknown.
+fn h264_profile(fmtp: Option<&str>) -> Option<Profile> {
+    ProfileLevelId::from_fmtp(fmtp_value(fmtp, "profile-level-id")).map(|id| id.profile)
 }
 
 fn packetization_mode(fmtp: Option<&str>) -> &str {
@@ -188,10 +150,7 @@ fn same_codec(a: &RtpCodec, b: &RtpCodec) -> bool {
     match a.name.to_ascii_uppercase().as_str() {
         "H264" => {
             packetization_mode(fa) == packetization_mode(fb)
-                && matches!(
-                    (h264_profile_level_id(fa), h264_profile_level_id(fb)),
-                    (Some((pa, _)), Some((pb, _))) if pa == pb
-                )
+                && matches!((h264_profile(fa), h264_profile(fb)), (Some(pa), Some(pb)) if pa == pb)
         }
         "VP9" => fmtp_value(fa, "profile-id").unwrap_or("0") == fmtp_value(fb, "profile-id").unwrap_or("0"),
         "AV1" => fmtp_value(fa, "profile").unwrap_or("0") == fmtp_value(fb, "profile").unwrap_or("0"),
@@ -199,23 +158,25 @@ fn same_codec(a: &RtpCodec, b: &RtpCodec) -> bool {
     }
 }
 
-/// The formats parameters we answer with. For H.264 the profile is the
-/// offer's and the level ours when both sides allow level asymmetry, else
-/// the lower of the two (RFC 6184 §8.2.2).
+fn h264_fmtp(codec: &RtpCodec) -> H264Fmtp<'_> {
+    let fmtp = codec.fmtp.as_deref();
+    H264Fmtp {
+        profile_level_id: fmtp_value(fmtp, "profile-level-id"),
+        level_asymmetry_allowed: fmtp_value(fmtp, "level-asymmetry-allowed") == Some("1"),
+    }
+}
+
+/// The formats parameters we answer with. For H.264 the profile-level-id is
+/// the one libwebrtc answers with (RFC 6184 §8.2.2; see
+/// `profile_level_id_for_answer`), with Chromium's parameter order.
 fn answer_fmtp(local: &RtpCodec, offered: &RtpCodec) -> Option<String> {
     if !local.name.eq_ignore_ascii_case("H264") {
         return local.fmtp.clone();
     }
-    let local_fmtp = local.fmtp.as_deref();
-    let offered_fmtp = offered.fmtp.as_deref();
-    let (_, [local_idc, local_iop, local_level]) = h264_profile_level_id(local_fmtp)?;
-    let (_, [idc, iop, offered_level]) =
-        h264_profile_level_id(offered_fmtp).unwrap_or((H264Profile::Baseline, [local_idc, local_iop, local_level]));
-    let asymmetry = fmtp_value(offered_fmtp, "level-asymmetry-allowed") == Some("1");
-    let level = if asymmetry { local_level } else { local_level.min(offered_level) };
+    let profile_level_id = profile_level_id_for_answer(h264_fmtp(local), h264_fmtp(offered)).ok()??;
     Some(format!(
-        "level-asymmetry-allowed=1;packetization-mode={};profile-level-id={idc:02x}{iop:02x}{level:02x}",
-        packetization_mode(offered_fmtp)
+        "level-asymmetry-allowed=1;packetization-mode={};profile-level-id={profile_level_id}",
+        packetization_mode(offered.fmtp.as_deref())
     ))
 }
 
@@ -365,16 +326,17 @@ mod tests {
 
     #[test]
     fn h264_profiles_classify_like_chromium() {
-        let profile = |id: &str| h264_profile_level_id(Some(&format!("profile-level-id={id}"))).map(|(p, _)| p);
-        assert_eq!(profile("42e01f"), Some(H264Profile::ConstrainedBaseline));
-        assert_eq!(profile("42001f"), Some(H264Profile::Baseline));
-        assert_eq!(profile("4d001f"), Some(H264Profile::Main));
-        assert_eq!(profile("640c1f"), Some(H264Profile::ConstrainedHigh));
-        assert_eq!(profile("64001f"), Some(H264Profile::High));
-        assert_eq!(profile("f4001f"), Some(H264Profile::PredictiveHigh444));
+        let profile = |id: &str| h264_profile(Some(&format!("profile-level-id={id}")));
+        assert_eq!(profile("42e01f"), Some(Profile::ConstrainedBaseline));
+        assert_eq!(profile("42001f"), Some(Profile::Baseline));
+        assert_eq!(profile("4d001f"), Some(Profile::Main));
+        assert_eq!(profile("640c1f"), Some(Profile::ConstrainedHigh));
+        assert_eq!(profile("64001f"), Some(Profile::High));
+        assert_eq!(profile("f4001f"), Some(Profile::PredictiveHigh444));
         assert_eq!(profile("zz001f"), None);
         assert_eq!(profile("42e0"), None);
-        assert_eq!(h264_profile_level_id(None).map(|(p, _)| p), Some(H264Profile::Baseline));
+        // No profile-level-id means Constrained Baseline 3.1, as libwebrtc takes it.
+        assert_eq!(h264_profile(None), Some(Profile::ConstrainedBaseline));
     }
 
     #[test]

@@ -29,7 +29,8 @@ use crate::net::{Impairments, Network};
 /// The Unix time (ms) the TURN server sees at virtual time zero.
 pub const UNIX_T0_MS: u64 = 1_800_000_000_000;
 pub const RELAY_URL: &str = "ws://relay.test/turn";
-const USERS: [(&str, &str); 2] = [("alice", "alice-secret"), ("bob", "bob-secret")];
+/// The TURN users of [`turn_server`]: one per peer.
+pub const USERS: [(&str, &str); 2] = [("alice", "alice-secret"), ("bob", "bob-secret")];
 
 /// The endpoints of the simulated network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -156,7 +157,9 @@ pub struct Pair {
     pub limit: Instant,
 }
 
-fn server() -> TurnServer {
+/// The relay every virtual-time test uses: long-term credentials for
+/// [`USERS`], loopback peers allowed, no quotas.
+pub fn turn_server() -> TurnServer {
     let users = USERS.iter().map(|(u, p)| (u.to_string(), p.to_string())).collect();
     TurnServer::new(Config {
         realm: "wasmrtc".into(),
@@ -206,7 +209,7 @@ impl Pair {
         Pair {
             now: Instant::ZERO,
             peers: [peer(0, seed), peer(1, seed)],
-            server: server(),
+            server: turn_server(),
             ports: Ports(Vec::new()),
             net: Network::new(seed, udp),
             signals: BTreeMap::new(),
