@@ -92,15 +92,13 @@ impl IceAgent {
         Some(if better_pending { first + NOMINATION_WAIT } else { first })
     }
 
-    /// RFC 8445 §7.2.4: a Binding request on pair `p`, with USE-CANDIDATE
-    /// when the controlling agent nominates.
-    pub(super) fn send_check(&mut self, now: Instant, p: PairId, nominating: bool) {
-        let Some((remote_ufrag, remote_pwd)) = self.remote_credentials.clone() else {
-            return;
-        };
-        let Some((_, local, _)) = self.pair_ends(p) else {
-            return;
-        };
+    /// RFC 8445 §7.2.2, §7.2.4 (and RFC 7675 §5.1 for consent): a Binding
+    /// request for pair `p` with the remote password's MESSAGE-INTEGRITY,
+    /// USE-CANDIDATE if `nominating`; its transaction id and bytes. None
+    /// without remote credentials or a stale pair.
+    pub(super) fn binding_request(&mut self, p: PairId, nominating: bool) -> Option<([u8; 12], Vec<u8>)> {
+        let (remote_ufrag, remote_pwd) = self.remote_credentials.clone()?;
+        let (_, local, _) = self.pair_ends(p)?;
         let prflx_priority = local.prflx_priority;
         let mut id = [0u8; 12];
         self.random.fill(&mut id);
@@ -108,10 +106,17 @@ impl IceAgent {
             .with(Attribute::Username(format!("{remote_ufrag}:{}", self.ufrag)))
             .with(ice_attributes::priority(prflx_priority))
             .with(ice_attributes::ice_role(self.role()));
-        if nominating && self.controlling {
+        if nominating {
             request = request.with(ice_attributes::use_candidate());
         }
-        let Ok(bytes) = request.encode_with(Some((IntegrityAlgorithm::Sha1, remote_pwd.as_bytes())), true) else {
+        let bytes = request.encode_with(Some((IntegrityAlgorithm::Sha1, remote_pwd.as_bytes())), true).ok()?;
+        Some((id, bytes))
+    }
+
+    /// RFC 8445 §7.2.4: a connectivity check on pair `p`, nominating when
+    /// the controlling agent asks to.
+    pub(super) fn send_check(&mut self, now: Instant, p: PairId, nominating: bool) {
+        let Some((id, bytes)) = self.binding_request(p, nominating && self.controlling) else {
             return;
         };
         // RFC 8445 §14.3: RTO = max(500 ms, Ta × pairs being checked).

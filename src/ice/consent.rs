@@ -8,9 +8,6 @@ use std::time::Duration;
 use super::checklist::PairState;
 use super::checks::{Check, CheckKind};
 use super::IceAgent;
-use crate::stun::ice_attributes;
-use crate::stun::integrity::IntegrityAlgorithm;
-use crate::stun::{Attribute, Class, Message, Method};
 use crate::time::Instant;
 use crate::turn::transaction::{Retransmit, INITIAL_RTO};
 
@@ -74,20 +71,7 @@ impl IceAgent {
         if now < c.next_check {
             return;
         }
-        let Some((remote_ufrag, remote_pwd)) = self.remote_credentials.clone() else {
-            return;
-        };
-        let Some((_, local, _)) = self.pair_ends(p) else {
-            return;
-        };
-        let prflx_priority = local.prflx_priority;
-        let mut id = [0u8; 12];
-        self.random.fill(&mut id);
-        let request = Message::new(Method::BINDING, Class::Request, id)
-            .with(Attribute::Username(format!("{remote_ufrag}:{}", self.ufrag)))
-            .with(ice_attributes::priority(prflx_priority))
-            .with(ice_attributes::ice_role(self.role()));
-        let Ok(bytes) = request.encode_with(Some((IntegrityAlgorithm::Sha1, remote_pwd.as_bytes())), true) else {
+        let Some((id, bytes)) = self.binding_request(p, false) else {
             return;
         };
         // Sent once; a late response still counts until the timeout.
