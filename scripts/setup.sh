@@ -8,7 +8,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 
-apt_packages=(chromium chromium-driver coturn firefox-esr)
+apt_packages=(chromium chromium-driver coturn firefox-esr python3-venv)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -46,5 +46,13 @@ fi
 if ! node -e 'for (const d of Object.keys(require("./package.json").devDependencies)) require("fs").statSync("node_modules/" + d)' 2>/dev/null; then
   log "npm install"
   npm install --no-audit --no-fund --silent
+fi
+
+# aiortc for tests/e2e/aiortc.test.mjs, in a venv of its own (binary wheels only).
+AIORTC_VERSION=1.16.0
+if ! .venv-aiortc/bin/python -c "import aiortc, sys; sys.exit(aiortc.__version__ != '$AIORTC_VERSION')" 2>/dev/null; then
+  log "pip install aiortc==$AIORTC_VERSION into .venv-aiortc"
+  python3 -m venv .venv-aiortc
+  .venv-aiortc/bin/pip install -q --only-binary=:all: "aiortc==$AIORTC_VERSION"
 fi
 log "ready"
