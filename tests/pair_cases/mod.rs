@@ -5,6 +5,8 @@
 //! flight, data channels under loss, an ICE restart under SCTP, a
 //! fingerprint mismatch, close from either side.
 
+pub mod media;
+
 use std::time::Duration;
 
 use wasmrtc::dtls::DtlsState;
