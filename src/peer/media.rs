@@ -194,7 +194,7 @@ impl Media {
     /// dropped until RTCP is parsed.
     pub(super) fn handle_rtcp(&mut self, datagram: &[u8]) {
         let mut packet = datagram.to_vec();
-        if !self.srtp.as_mut().is_some_and(|srtp| srtp.unprotect_rtcp(&mut packet).is_ok()) {
+        if self.srtp.as_mut().is_none_or(|srtp| srtp.unprotect_rtcp(&mut packet).is_err()) {
             self.dropped += 1;
         }
     }

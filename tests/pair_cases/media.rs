@@ -97,7 +97,7 @@ impl Media {
         let mut sent: [(Vec<Sent>, Vec<Sent>); 2] = Default::default();
         // 10 ms ticks: Opus every other one, VP8 on three of every ten.
         for tick in 0..seconds * 100 {
-            for from in 0..2 {
+            for (from, sent) in sent.iter_mut().enumerate() {
                 let (audio, video) = self.transceivers[from];
                 let (opus, vp8) = self.payload_types[from];
                 let mut frames = Vec::new();
@@ -106,7 +106,7 @@ impl Media {
                     frames.push((audio, Sent { payload_type: opus, rtp_timestamp: 1000 + n * 960, key_frame: true, data: opus_frame(from, n) }));
                 }
                 if [0, 4, 7].contains(&(tick % 10)) {
-                    let n = sent[from].1.len() as u32;
+                    let n = sent.1.len() as u32;
                     let (key_frame, data) = vp8_frame(from, n);
                     frames.push((video, Sent { payload_type: vp8, rtp_timestamp: 5000 + n * 3000, key_frame, data }));
                 }
@@ -116,7 +116,7 @@ impl Media {
                         .pc
                         .send_frame(now, transceiver, frame.payload_type, frame.rtp_timestamp, &frame.data)
                         .unwrap();
-                    if transceiver == audio { sent[from].0.push(frame) } else { sent[from].1.push(frame) }
+                    if transceiver == audio { sent.0.push(frame) } else { sent.1.push(frame) }
                 }
             }
             self.pair.drain();
