@@ -11,10 +11,12 @@
 //! SSRC's mid), else by an SSRC learnt so or announced in the remote
 //! description, else by a payload type only one transceiver negotiated.
 //! Each (SSRC, payload type) has a depacketizer for the codec; what it hands
-//! out becomes `MediaFrame`/`MediaFrameDropped`. Packets arrive in network
-//! order: there is no jitter buffer yet, so a reordered packet breaks its
-//! frame. RTCP is unprotected (the SRTP context counts it) and dropped:
-//! parsing it and sending feedback are later steps.
+//! out becomes `MediaFrame`/`MediaFrameDropped`. Packets are taken in
+//! network order: there is no jitter buffer yet, so a reordered packet
+//! breaks its frame. RTX and formats without a depacketizer
+//! (telephone-event) are dropped and counted, as is what SRTP refuses.
+//! RTCP is unprotected (the SRTP context counts it) and dropped: parsing it
+//! and sending reports and feedback are later steps.
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
@@ -32,8 +34,8 @@ use crate::rtp::srtp::SrtpSession;
 use super::output::{Outputs, PeerEvent};
 
 /// The largest RTP payload we send: with the RTP header, the MID
-/// extension and the SRTP tag, a packet stays well under a 1280-byte
-/// IPv6 minimum MTU once TURN framing is added.
+/// extension, the SRTP tag and TURN's ChannelData header, a packet stays
+/// within IPv6's minimum MTU of 1280 bytes.
 const MAX_PAYLOAD_SIZE: usize = 1200;
 
 #[derive(Default)]
