@@ -266,3 +266,93 @@ impl Media {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jsep::{MediaKind, TransceiverDirection, TransceiverId};
+    use crate::peer::output::{Output, Queued};
+
+    fn codec(payload_type: u8, name: &str) -> RtpCodec {
+        RtpCodec { payload_type, name: name.into(), clock_rate: 48000, channels: None, fmtp: None, rtcp_feedback: vec![] }
+    }
+
+    fn transceiver(id: u32, kind: MediaKind, mid: &str, codecs: Vec<RtpCodec>, ssrc: u32) -> TransceiverState {
+        TransceiverState {
+            id: TransceiverId(id),
+            kind,
+            mid: Some(mid.into()),
+            direction: TransceiverDirection::SendRecv,
+            current_direction: Some(TransceiverDirection::SendRecv),
+            stopping: false,
+            stopped: false,
+            receptive: true,
+            sender_stream_ids: vec![],
+            sender_track_id: None,
+            sender_msid_track_id: String::new(),
+            sender_ssrc: ssrc,
+            sender_rtx_ssrc: None,
+            receiver_track_id: String::new(),
+            receiver_stream_ids: vec![],
+            receiver_ssrcs: vec![],
+            codecs,
+            header_extensions: vec![(1, ExtensionKind::Mid.uri().into())],
+        }
+    }
+
+    fn keyed(role: DtlsRole) -> Media {
+        let mut media = Media::default();
+        media.connect(role, SrtpProfile::AeadAes128Gcm, &[7; 56]);
+        media
+    }
+
+    /// Sends one Opus frame from `from`: the transceiver of `to` it reached, if any.
+    fn deliver(sender: &mut Media, from: &TransceiverState, receiver: &mut Media, to: &[TransceiverState]) -> Option<TransceiverId> {
+        let mut random = Random::from_seed([1; 32]);
+        sender.send_frame(from, from.codecs[0].payload_type, 960, &[0x48, 1, 2, 3], &mut random).unwrap();
+        let packet = sender.poll_transmit().unwrap();
+        let mut outputs = Outputs::default();
+        receiver.handle_rtp(&packet, to, &mut outputs);
+        match outputs.pop() {
+            Some(Queued::Output(Output::Event(event))) => match *event {
+                PeerEvent::MediaFrame { transceiver, data, .. } => {
+                    assert_eq!(data, [0x48, 1, 2, 3]);
+                    Some(transceiver)
+                }
+                other => panic!("{other:?}"),
+            },
+            None => None,
+            Some(other) => panic!("{other:?}"),
+        }
+    }
+
+    /// RFC 8843 §9.2: the MID extension first, then an SSRC it taught,
+    /// then announced SSRCs, then a payload type only one transceiver has.
+    #[test]
+    fn packets_find_their_transceiver() {
+        let mut sender = keyed(DtlsRole::Client);
+        let mut receiver = keyed(DtlsRole::Server);
+        let audio = transceiver(0, MediaKind::Audio, "0", vec![codec(111, "opus")], 0);
+        let video = transceiver(1, MediaKind::Video, "1", vec![codec(96, "VP8"), codec(111, "opus")], 0);
+        let mut ours = [audio, video];
+
+        let mut with_mid = transceiver(9, MediaKind::Audio, "1", vec![codec(111, "opus")], 100);
+        assert_eq!(deliver(&mut sender, &with_mid, &mut receiver, &ours), Some(TransceiverId(1)), "by MID");
+        with_mid.header_extensions.clear();
+        assert_eq!(deliver(&mut sender, &with_mid, &mut receiver, &ours), Some(TransceiverId(1)), "by the SSRC the MID taught");
+
+        let no_mid = transceiver(9, MediaKind::Audio, "x", vec![codec(111, "opus")], 200);
+        let no_mid = TransceiverState { header_extensions: vec![], ..no_mid };
+        assert_eq!(deliver(&mut sender, &no_mid, &mut receiver, &ours), None, "PT 111 is both transceivers'");
+        ours[0].receiver_ssrcs.push(200);
+        assert_eq!(deliver(&mut sender, &no_mid, &mut receiver, &ours), Some(TransceiverId(0)), "an announced SSRC");
+        ours[1].codecs.pop();
+        let other = TransceiverState { sender_ssrc: 300, ..no_mid };
+        assert_eq!(deliver(&mut sender, &other, &mut receiver, &ours), Some(TransceiverId(0)), "the one with PT 111");
+        assert_eq!(receiver.dropped(), 1);
+
+        ours[0].current_direction = Some(TransceiverDirection::SendOnly);
+        assert_eq!(deliver(&mut sender, &other, &mut receiver, &ours), None, "not receiving");
+        assert_eq!(receiver.dropped(), 2);
+    }
+}
