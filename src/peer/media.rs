@@ -153,18 +153,17 @@ impl Media {
             .iter()
             .find(|c| c.payload_type == payload_type)
             .ok_or_else(|| RtcError::invalid_access(format!("payload type {payload_type} was not negotiated")))?;
-        let sender = self.senders.entry(transceiver.sender_ssrc).or_insert_with(|| Sender {
-            next_sequence_number: random.next_u32() as u16,
-            packetizers: HashMap::new(),
-        });
-        let packetizer = match sender.packetizers.entry(payload_type) {
-            Entry::Occupied(entry) => entry.into_mut(),
-            Entry::Vacant(entry) => {
-                entry.insert(packetizer(codec, random).ok_or_else(|| {
+        let sender = self
+            .senders
+            .entry(transceiver.sender_ssrc)
+            .or_insert_with(|| Sender { next_sequence_number: random.next_u32() as u16, packetizers: HashMap::new() });
+        let packetizer =
+            match sender.packetizers.entry(payload_type) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => entry.insert(packetizer(codec, random).ok_or_else(|| {
                     RtcError::new(ErrorName::NotSupportedError, format!("cannot send {}", codec.name))
-                })?)
-            }
-        };
+                })?),
+            };
         let payloads = packetizer
             .packetize(frame, MAX_PAYLOAD_SIZE)
             .map_err(|e| RtcError::operation(format!("cannot packetize the frame: {e}")))?;
@@ -258,8 +257,7 @@ impl Media {
         if let Some(transceiver) = transceivers.iter().find(|t| t.receiver_ssrcs.contains(&rtp.ssrc)) {
             return Some(transceiver);
         }
-        let mut with_type =
-            transceivers.iter().filter(|t| t.codecs.iter().any(|c| c.payload_type == rtp.payload_type));
+        let mut with_type = transceivers.iter().filter(|t| t.codecs.iter().any(|c| c.payload_type == rtp.payload_type));
         match (with_type.next(), with_type.next()) {
             (Some(transceiver), None) => Some(transceiver),
             _ => None,
@@ -274,7 +272,14 @@ mod tests {
     use crate::peer::output::{Output, Queued};
 
     fn codec(payload_type: u8, name: &str) -> RtpCodec {
-        RtpCodec { payload_type, name: name.into(), clock_rate: 48000, channels: None, fmtp: None, rtcp_feedback: vec![] }
+        RtpCodec {
+            payload_type,
+            name: name.into(),
+            clock_rate: 48000,
+            channels: None,
+            fmtp: None,
+            rtcp_feedback: vec![],
+        }
     }
 
     fn transceiver(id: u32, kind: MediaKind, mid: &str, codecs: Vec<RtpCodec>, ssrc: u32) -> TransceiverState {
@@ -307,7 +312,12 @@ mod tests {
     }
 
     /// Sends one Opus frame from `from`: the transceiver of `to` it reached, if any.
-    fn deliver(sender: &mut Media, from: &TransceiverState, receiver: &mut Media, to: &[TransceiverState]) -> Option<TransceiverId> {
+    fn deliver(
+        sender: &mut Media,
+        from: &TransceiverState,
+        receiver: &mut Media,
+        to: &[TransceiverState],
+    ) -> Option<TransceiverId> {
         let mut random = Random::from_seed([1; 32]);
         sender.send_frame(from, from.codecs[0].payload_type, 960, &[0x48, 1, 2, 3], &mut random).unwrap();
         let packet = sender.poll_transmit().unwrap();
@@ -339,7 +349,11 @@ mod tests {
         let mut with_mid = transceiver(9, MediaKind::Audio, "1", vec![codec(111, "opus")], 100);
         assert_eq!(deliver(&mut sender, &with_mid, &mut receiver, &ours), Some(TransceiverId(1)), "by MID");
         with_mid.header_extensions.clear();
-        assert_eq!(deliver(&mut sender, &with_mid, &mut receiver, &ours), Some(TransceiverId(1)), "by the SSRC the MID taught");
+        assert_eq!(
+            deliver(&mut sender, &with_mid, &mut receiver, &ours),
+            Some(TransceiverId(1)),
+            "by the SSRC the MID taught"
+        );
 
         let no_mid = transceiver(9, MediaKind::Audio, "x", vec![codec(111, "opus")], 200);
         let no_mid = TransceiverState { header_extensions: vec![], ..no_mid };

@@ -103,7 +103,15 @@ impl Media {
                 let mut frames = Vec::new();
                 if tick % 2 == 0 {
                     let n = tick / 2;
-                    frames.push((audio, Sent { payload_type: opus, rtp_timestamp: 1000 + n * 960, key_frame: true, data: opus_frame(from, n) }));
+                    frames.push((
+                        audio,
+                        Sent {
+                            payload_type: opus,
+                            rtp_timestamp: 1000 + n * 960,
+                            key_frame: true,
+                            data: opus_frame(from, n),
+                        },
+                    ));
                 }
                 if [0, 4, 7].contains(&(tick % 10)) {
                     let n = sent.1.len() as u32;
@@ -116,7 +124,11 @@ impl Media {
                         .pc
                         .send_frame(now, transceiver, frame.payload_type, frame.rtp_timestamp, &frame.data)
                         .unwrap();
-                    if transceiver == audio { sent.0.push(frame) } else { sent.1.push(frame) }
+                    if transceiver == audio {
+                        sent.0.push(frame)
+                    } else {
+                        sent.1.push(frame)
+                    }
                 }
             }
             self.pair.drain();
@@ -132,10 +144,19 @@ impl Media {
         let mut dropped = Vec::new();
         for (_, event) in &self.pair.peers[i].events {
             match event {
-                PeerEvent::MediaFrame { transceiver: t, payload_type, rtp_timestamp, key_frame, data } if *t == transceiver => {
-                    frames.push(Sent { payload_type: *payload_type, rtp_timestamp: *rtp_timestamp, key_frame: *key_frame, data: data.clone() })
+                PeerEvent::MediaFrame { transceiver: t, payload_type, rtp_timestamp, key_frame, data }
+                    if *t == transceiver =>
+                {
+                    frames.push(Sent {
+                        payload_type: *payload_type,
+                        rtp_timestamp: *rtp_timestamp,
+                        key_frame: *key_frame,
+                        data: data.clone(),
+                    })
                 }
-                PeerEvent::MediaFrameDropped { transceiver: t, rtp_timestamp } if *t == transceiver => dropped.push(*rtp_timestamp),
+                PeerEvent::MediaFrameDropped { transceiver: t, rtp_timestamp } if *t == transceiver => {
+                    dropped.push(*rtp_timestamp)
+                }
                 _ => {}
             }
         }
@@ -148,7 +169,14 @@ const PROFILES: [SrtpProfile; 2] = [SrtpProfile::Aes128CmHmacSha1_80, SrtpProfil
 pub fn frames_arrive_whole_and_in_order_on_a_clean_network() {
     for (seed, profile) in (20..).zip(PROFILES) {
         let mut media = media_pair(seed, CLEAN, profile);
-        assert_eq!(media.pair.peers[0].pc.stats(media.pair.now, 0.0).iter().find_map(|s| s["srtpCipher"].as_str().map(str::to_owned)), Some(profile.name().to_owned()));
+        assert_eq!(
+            media.pair.peers[0]
+                .pc
+                .stats(media.pair.now, 0.0)
+                .iter()
+                .find_map(|s| s["srtpCipher"].as_str().map(str::to_owned)),
+            Some(profile.name().to_owned())
+        );
         let sent = media.exchange(2);
         for to in 0..2 {
             let (audio, video) = media.transceivers[to];
@@ -175,15 +203,32 @@ pub fn under_five_percent_loss_a_frame_is_whole_or_reported_dropped() {
                 // Every frame handed out is one that was sent, unchanged, in order.
                 let mut rest = sent.iter();
                 for frame in &frames {
-                    assert!(rest.any(|s| s == frame), "{profile:?} {kind} to {to}: frame {} corrupt or out of order", frame.rtp_timestamp);
+                    assert!(
+                        rest.any(|s| s == frame),
+                        "{profile:?} {kind} to {to}: frame {} corrupt or out of order",
+                        frame.rtp_timestamp
+                    );
                 }
                 let delivered: HashSet<u32> = frames.iter().map(|f| f.rtp_timestamp).collect();
                 let timestamps: HashSet<u32> = sent.iter().map(|f| f.rtp_timestamp).collect();
-                assert!(dropped.iter().all(|t| timestamps.contains(t) && !delivered.contains(t)), "{kind}: {dropped:?}");
+                assert!(
+                    dropped.iter().all(|t| timestamps.contains(t) && !delivered.contains(t)),
+                    "{kind}: {dropped:?}"
+                );
                 // What is neither was lost whole: no packet of it arrived.
                 let lost = sent.len() - frames.len() - dropped.len();
-                println!("{profile:?} {kind} to {to}: {} sent, {} whole, {} reported dropped, {lost} lost whole", sent.len(), frames.len(), dropped.len());
-                assert!(frames.len() * 10 >= sent.len() * if kind == "audio" { 9 } else { 3 }, "{kind}: {} of {}", frames.len(), sent.len());
+                println!(
+                    "{profile:?} {kind} to {to}: {} sent, {} whole, {} reported dropped, {lost} lost whole",
+                    sent.len(),
+                    frames.len(),
+                    dropped.len()
+                );
+                assert!(
+                    frames.len() * 10 >= sent.len() * if kind == "audio" { 9 } else { 3 },
+                    "{kind}: {} of {}",
+                    frames.len(),
+                    sent.len()
+                );
                 if kind == "video" {
                     assert!(!dropped.is_empty(), "a multi-packet frame lost a fragment");
                 }
@@ -247,7 +292,11 @@ pub fn send_frame_refuses_what_cannot_be_sent() {
     let now = pair.now;
     let pc = &mut pair.peers[0].pc;
     pc.send_frame(now, audio, opus, 0, &[0x48, 1, 2]).unwrap();
-    assert_eq!(pc.send_frame(now, audio, 96, 0, &[0x48]).unwrap_err().name, ErrorName::InvalidAccessError, "a video payload type");
+    assert_eq!(
+        pc.send_frame(now, audio, 96, 0, &[0x48]).unwrap_err().name,
+        ErrorName::InvalidAccessError,
+        "a video payload type"
+    );
     assert_eq!(pc.send_frame(now, audio, opus, 0, &[]).unwrap_err().name, ErrorName::OperationError, "an empty frame");
     pc.set_direction(audio, TransceiverDirection::RecvOnly).unwrap();
     assert_eq!(pc.send_frame(now, audio, opus, 0, &[0x48]).unwrap_err().name, ErrorName::InvalidStateError, "recvonly");
