@@ -45,3 +45,23 @@ fn close_from_either_side() {
 fn a_partition_disconnects_and_sctp_carries_on_after_it_heals() {
     timed("a_partition_disconnects_and_sctp_carries_on_after_it_heals", pair_cases::a_partition_disconnects_and_sctp_carries_on_after_it_heals);
 }
+
+#[test]
+fn frames_arrive_whole_and_in_order_on_a_clean_network() {
+    timed("frames_arrive_whole_and_in_order_on_a_clean_network", pair_cases::media::frames_arrive_whole_and_in_order_on_a_clean_network);
+}
+
+#[test]
+fn under_five_percent_loss_a_frame_is_whole_or_reported_dropped() {
+    timed("under_five_percent_loss_a_frame_is_whole_or_reported_dropped", pair_cases::media::under_five_percent_loss_a_frame_is_whole_or_reported_dropped);
+}
+
+#[test]
+fn forged_and_garbled_rtp_is_dropped_and_counted() {
+    timed("forged_and_garbled_rtp_is_dropped_and_counted", pair_cases::media::forged_and_garbled_rtp_is_dropped_and_counted);
+}
+
+#[test]
+fn send_frame_refuses_what_cannot_be_sent() {
+    timed("send_frame_refuses_what_cannot_be_sent", pair_cases::media::send_frame_refuses_what_cannot_be_sent);
+}

@@ -146,3 +146,23 @@ fn pair_close_from_either_side() {
 fn pair_a_partition_disconnects_and_sctp_carries_on_after_it_heals() {
     pair_cases::a_partition_disconnects_and_sctp_carries_on_after_it_heals();
 }
+
+#[wasm_bindgen_test]
+fn pair_media_frames_arrive_whole_and_in_order_on_a_clean_network() {
+    pair_cases::media::frames_arrive_whole_and_in_order_on_a_clean_network();
+}
+
+#[wasm_bindgen_test]
+fn pair_media_under_five_percent_loss_a_frame_is_whole_or_reported_dropped() {
+    pair_cases::media::under_five_percent_loss_a_frame_is_whole_or_reported_dropped();
+}
+
+#[wasm_bindgen_test]
+fn pair_media_forged_and_garbled_rtp_is_dropped_and_counted() {
+    pair_cases::media::forged_and_garbled_rtp_is_dropped_and_counted();
+}
+
+#[wasm_bindgen_test]
+fn pair_media_send_frame_refuses_what_cannot_be_sent() {
+    pair_cases::media::send_frame_refuses_what_cannot_be_sent();
+}

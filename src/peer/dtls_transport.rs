@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 
 use crate::dtls::certificate::Certificate;
-use crate::dtls::{Dtls, DtlsConfig, DtlsEvent, DtlsRole};
+use crate::dtls::{Dtls, DtlsConfig, DtlsEvent, DtlsRole, SrtpProfile};
 use crate::random::Random;
 use crate::time::Instant;
 
@@ -23,6 +23,8 @@ pub(super) struct DtlsTransport {
     remote_certificates: Vec<Vec<u8>>,
     cipher_suite: Option<&'static str>,
     srtp_profile: Option<&'static str>,
+    /// The profiles to offer or accept, if not DTLS's defaults.
+    srtp_profiles: Option<Vec<SrtpProfile>>,
 }
 
 impl DtlsTransport {
@@ -34,7 +36,13 @@ impl DtlsTransport {
             remote_certificates: Vec::new(),
             cipher_suite: None,
             srtp_profile: None,
+            srtp_profiles: None,
         }
+    }
+
+    /// Takes effect if the endpoint is not made yet.
+    pub(super) fn set_srtp_profiles(&mut self, profiles: Vec<SrtpProfile>) {
+        self.srtp_profiles = Some(profiles);
     }
 
     pub(super) fn started(&self) -> bool {
@@ -49,7 +57,10 @@ impl DtlsTransport {
         }
         let mut seed = [0u8; 32];
         random.fill(&mut seed);
-        let config = DtlsConfig::new(role, self.certificate.clone(), fingerprints);
+        let mut config = DtlsConfig::new(role, self.certificate.clone(), fingerprints);
+        if let Some(profiles) = &self.srtp_profiles {
+            config.srtp_profiles.clone_from(profiles);
+        }
         self.endpoint = Some(Dtls::new(config, Random::from_seed(seed), now));
     }
 

@@ -1,6 +1,6 @@
 //! PeerConnection: the one entry point of the core, composing its layers:
 //! the JSEP session (RFC 8829) and the transports under it, ICE over relay
-//! tunnels, DTLS over ICE, SCTP over DTLS; RTP joins them as it is built.
+//! tunnels, DTLS over ICE, SCTP over DTLS, SRTP keyed by DTLS.
 //! Every layer is driven by the same verbs (DESIGN.md, "sans-IO"):
 //!
 //! ```text
@@ -15,6 +15,7 @@
 //!
 //! - `ice_transport`, `dtls_transport`, `data`: each layer's life in the
 //!   peer (RTCIceTransport, RTCDtlsTransport, RTCSctpTransport and the channels).
+//! - `media`: encoded frames as SRTP, per transceiver, both ways.
 //! - `run`: moving packets and events between the layers; `demux` (RFC 7983)
 //!   says which layer a datagram from ICE is for.
 //! - `connection_state`: the transports' states and connectionState (webrtc-pc §4.3.3).
@@ -26,6 +27,7 @@ mod data;
 mod demux;
 mod dtls_transport;
 mod ice_transport;
+mod media;
 mod output;
 mod run;
 mod transport_stats;
@@ -34,7 +36,7 @@ mod tests;
 
 use crate::datachannel::{ChannelInit, DataChannelState, SctpTransportState};
 use crate::dtls::certificate::Certificate;
-use crate::dtls::DtlsState;
+use crate::dtls::{DtlsState, SrtpProfile};
 use crate::error::RtcError;
 use crate::ice::{IceAgent, IceConnectionState, TunnelId};
 use crate::jsep::{
@@ -48,6 +50,7 @@ use crate::time::Instant;
 use connection_state::TransportStates;
 use data::Data;
 use dtls_transport::DtlsTransport;
+use media::Media;
 use ice_transport::IceTransport;
 use output::{Outputs, Queued};
 
@@ -71,8 +74,7 @@ pub struct PeerConnection {
     dtls: DtlsTransport,
     data: Data,
     states: TransportStates,
-    /// RTP and RTCP received before there is a media layer to take them.
-    media_datagrams_dropped: u64,
+    media: Media,
     outputs: Outputs,
     /// This drain's Timeout was handed out; the next poll ends the drain.
     timeout_reported: bool,
@@ -92,7 +94,7 @@ impl PeerConnection {
             dtls: DtlsTransport::new(config.certificate),
             data: Data::default(),
             states: TransportStates::new(),
-            media_datagrams_dropped: 0,
+            media: Media::default(),
             outputs: Outputs::default(),
             timeout_reported: false,
         }
@@ -218,6 +220,31 @@ impl PeerConnection {
         self.jsep.transceivers()
     }
 
+    /// One encoded frame for `transceiver`'s sender: packetized for the
+    /// negotiated codec `payload_type`, every packet with `rtp_timestamp`,
+    /// sent as SRTP. InvalidStateError if the transceiver does not send
+    /// (its direction or current direction, or stopped) or SRTP is not
+    /// keyed yet; InvalidAccessError for a payload type not negotiated;
+    /// NotSupportedError for a codec we cannot packetize.
+    pub fn send_frame(
+        &mut self,
+        now: Instant,
+        transceiver: TransceiverId,
+        payload_type: u8,
+        rtp_timestamp: u32,
+        frame: &[u8],
+    ) -> Result<(), RtcError> {
+        let state = self
+            .jsep
+            .transceivers()
+            .into_iter()
+            .find(|t| t.id == transceiver)
+            .ok_or_else(|| RtcError::invalid_state("no such transceiver"))?;
+        let result = self.media.send_frame(&state, payload_type, rtp_timestamp, frame, &mut self.random);
+        self.run(now);
+        result
+    }
+
     /// createDataChannel (webrtc-pc §4.4.1.6): the first channel makes an
     /// application section wanted; the channel opens once SCTP is up (at
     /// once, its DATA_CHANNEL_OPEN sent, if it is).
@@ -340,10 +367,18 @@ impl PeerConnection {
         self.dtls.remote_certificates()
     }
 
-    /// RTP and RTCP datagrams received and dropped: there is no media
-    /// layer to take them yet.
+    /// RTP and RTCP datagrams received and dropped: before SRTP was
+    /// keyed, refused by SRTP (forged, replayed), malformed, or for no
+    /// transceiver or codec of ours.
     pub fn media_datagrams_dropped(&self) -> u64 {
-        self.media_datagrams_dropped
+        self.media.dropped()
+    }
+
+    /// The SRTP profiles DTLS offers or accepts, most preferred first, if
+    /// not the default (AEAD_AES_128_GCM, then AES_CM_128_HMAC_SHA1_80);
+    /// only before DTLS starts. For tests of each profile.
+    pub fn set_srtp_profiles(&mut self, profiles: Vec<SrtpProfile>) {
+        self.dtls.set_srtp_profiles(profiles);
     }
 
     pub fn handle_tunnel_open(&mut self, now: Instant, tunnel: TunnelId) {

@@ -8,6 +8,7 @@ use crate::datachannel::{AnnouncedChannel, SctpTransportState};
 use crate::dtls::DtlsState;
 use crate::error::RtcError;
 use crate::ice::{IceConnectionState, IceGatheringState, TunnelId};
+use crate::jsep::TransceiverId;
 use crate::sdp::Candidate;
 use crate::time::Instant;
 
@@ -60,6 +61,10 @@ pub enum PeerEvent {
     /// An RTCErrorEvent (`data-channel-failure` or `sctp-failure`) before
     /// the channel's close.
     DataChannelError(ChannelHandle, RtcError),
+    /// A whole encoded frame a transceiver's receiver got.
+    MediaFrame { transceiver: TransceiverId, payload_type: u8, rtp_timestamp: u32, key_frame: bool, data: Vec<u8> },
+    /// A frame a transceiver's receiver saw part of but could not complete.
+    MediaFrameDropped { transceiver: TransceiverId, rtp_timestamp: u32 },
 }
 
 /// One entry of the queue the host drains.

@@ -1,9 +1,9 @@
 //! Running the layers to quiescence, at the end of every call into the
 //! peer (DESIGN.md, "sans-IO"): outbound, SCTP packets become DTLS records,
-//! DTLS datagrams go onto the ICE transport and ICE's transmits to the host;
-//! inbound, what ICE receives is demultiplexed (RFC 7983) and DTLS's share
-//! decrypted into SCTP; and each layer's events become the API's, until
-//! nothing moves. The host's `poll_output` then only reads the queue.
+//! DTLS datagrams and SRTP packets go onto the ICE transport and ICE's
+//! transmits to the host; inbound, what ICE receives is demultiplexed
+//! (RFC 7983), DTLS's share decrypted into SCTP and SRTP's into media; and
+//! each layer's events become the API's, until nothing moves. The host's `poll_output` then only reads the queue.
 
 use crate::dtls::{DtlsEvent, DtlsState};
 use crate::ice::IceEvent;
@@ -30,6 +30,11 @@ impl PeerConnection {
         }
         let ice = &mut self.ice;
         moved |= self.dtls.flush(|datagram| ice.send(now, datagram));
+        while let Some(packet) = self.media.poll_transmit() {
+            moved = true;
+            // One ICE refuses (no path yet) is lost as on a dead network.
+            self.ice.send(now, &packet);
+        }
         while let Some((tunnel, data)) = self.ice.poll_transmit() {
             moved = true;
             self.outputs.push(Output::Transmit { tunnel, data });
@@ -70,8 +75,8 @@ impl PeerConnection {
     fn demultiplex(&mut self, now: Instant, datagram: &[u8]) {
         match demux::classify(datagram) {
             Protocol::Dtls => self.dtls.handle_datagram(now, datagram),
-            // No media layer yet: counted and dropped.
-            Protocol::Rtp | Protocol::Rtcp => self.media_datagrams_dropped += 1,
+            Protocol::Rtp => self.media.handle_rtp(datagram, &self.jsep.transceivers(), &mut self.outputs),
+            Protocol::Rtcp => self.media.handle_rtcp(datagram),
             // STUN is the ICE agent's; the rest is not WebRTC's.
             Protocol::Stun | Protocol::Unknown => {}
         }
@@ -79,7 +84,10 @@ impl PeerConnection {
 
     fn dtls_event(&mut self, now: Instant, event: DtlsEvent) {
         match event {
-            DtlsEvent::Connected { .. } => {
+            DtlsEvent::Connected { srtp, .. } => {
+                if let (Some((profile, material)), Some(role)) = (srtp, self.jsep.dtls_role()) {
+                    self.media.connect(role, profile, &material);
+                }
                 self.states.dtls_changed(DtlsState::Connected, &mut self.outputs);
                 self.data.connect(now);
             }

@@ -107,6 +107,9 @@ pub enum EventName {
     Closing = "closing",
     Close = "close",
     ChannelError = "channelerror",
+    /// Media frames: the JS side does not take them yet.
+    MediaFrame = "mediaframe",
+    MediaFrameDropped = "mediaframedropped",
 }
 
 /// An API event (webrtc-pc §4.8, §5.5, §5.6, §6).
@@ -136,6 +139,8 @@ impl CoreEvent {
             PeerEvent::DataChannelClosing(_) => EventName::Closing,
             PeerEvent::DataChannelClosed(_) => EventName::Close,
             PeerEvent::DataChannelError(..) => EventName::ChannelError,
+            PeerEvent::MediaFrame { .. } => EventName::MediaFrame,
+            PeerEvent::MediaFrameDropped { .. } => EventName::MediaFrameDropped,
         }
     }
 

@@ -3,7 +3,10 @@
 //! native tests (peer_pair.rs) and the wasm32 ones (wasm.rs): how the core's
 //! layers compose — connection-state aggregation, the held first DTLS
 //! flight, data channels under loss, an ICE restart under SCTP, a
-//! fingerprint mismatch, close from either side.
+//! fingerprint mismatch, close from either side; `media`: encoded frames
+//! over SRTP.
+
+pub mod media;
 
 use std::time::Duration;
 
