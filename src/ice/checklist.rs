@@ -124,11 +124,12 @@ impl IceAgent {
     /// an existing pair is returned as it is.
     pub(super) fn add_pair(&mut self, now: Instant, local: LocalId, remote: RemoteId) -> Option<PairId> {
         let (l, rem) = (self.locals.get(local)?, self.remotes.get(remote)?);
-        if !l.alive || l.address.is_ipv4() != rem.address.is_ipv4() || self.pairs.len() >= MAX_PAIRS {
-            return None;
-        }
         if let Some(p) = self.pairs.find(|p| p.local == local && p.remote == remote) {
             return Some(p);
+        }
+        // The limit bounds new pairs only: a full check list still answers for its own.
+        if !l.alive || l.address.is_ipv4() != rem.address.is_ipv4() || self.pairs.len() >= MAX_PAIRS {
+            return None;
         }
         let (peer, tunnel) = (rem.address, l.tunnel);
         // RFC 8838 §11: a new pair waits unless a pair of its foundation is

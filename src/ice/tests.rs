@@ -361,3 +361,27 @@ fn the_peer_restarting_leaves_no_consent_deadline_in_the_past() {
     assert_eq!(a.connection_state(), IceConnectionState::Connected);
     assert!(a.send(at(60_000), b"\x17dtls").is_ok());
 }
+
+/// A check list at its limit of 100 pairs still counts, and answers on, the
+/// pairs it has: a Binding request from the peer on the first pair is one of
+/// that pair's requests received.
+#[test]
+fn a_full_check_list_still_knows_its_pairs() {
+    let mut a = connected_agent();
+    for i in 0..150u16 {
+        a.add_remote_candidate(at(30), &host(&format!("192.0.2.2:{}", 6000 + i))).unwrap();
+    }
+    assert_eq!(a.pair_reports().len(), 100, "the limit holds");
+    let first = |a: &IceAgent| {
+        a.pair_reports().into_iter().find(|r| r.remote.port == 5000).expect("the first pair").stats.requests_received
+    };
+    let before = first(&a);
+    let request = Message::new(Method::BINDING, Class::Request, [5; 12])
+        .with(Attribute::Username("abcd:theirs".into()))
+        .with(crate::stun::ice_attributes::priority(1_000))
+        .with(crate::stun::ice_attributes::ice_role(crate::stun::ice_attributes::IceRole::Controlled(1)))
+        .encode_with(Some((IntegrityAlgorithm::Sha1, "p".repeat(22).as_bytes())), true)
+        .unwrap();
+    from_peer(&mut a, at(40), "192.0.2.1:5000".parse().unwrap(), &request);
+    assert_eq!(first(&a), before + 1);
+}
