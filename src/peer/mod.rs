@@ -75,6 +75,9 @@ pub struct PeerConnection {
     data: Data,
     states: TransportStates,
     media: Media,
+    /// The transceivers as of jsep's last change: media routes every RTP
+    /// packet by them, so they are copied once per change, not per packet.
+    transceivers: Vec<TransceiverState>,
     outputs: Outputs,
     /// This drain's Timeout was handed out; the next poll ends the drain.
     timeout_reported: bool,
@@ -95,6 +98,7 @@ impl PeerConnection {
             data: Data::default(),
             states: TransportStates::new(),
             media: Media::default(),
+            transceivers: Vec::new(),
             outputs: Outputs::default(),
             timeout_reported: false,
         }
@@ -124,7 +128,8 @@ impl PeerConnection {
         ty: SdpType,
         sdp: Option<&str>,
     ) -> Result<DescriptionChanges, RtcError> {
-        let changes = self.jsep.set_local_description(ty, sdp, &mut self.random)?;
+        let changes = self.jsep.set_local_description(ty, sdp, &mut self.random);
+        let changes = self.transceivers_changed(changes)?;
         self.described(now);
         self.run(now);
         Ok(changes)
@@ -136,10 +141,18 @@ impl PeerConnection {
         ty: SdpType,
         sdp: &str,
     ) -> Result<DescriptionChanges, RtcError> {
-        let changes = self.jsep.set_remote_description(ty, sdp, &mut self.random)?;
+        let changes = self.jsep.set_remote_description(ty, sdp, &mut self.random);
+        let changes = self.transceivers_changed(changes)?;
         self.described(now);
         self.run(now);
         Ok(changes)
+    }
+
+    /// After a call that may have changed a transceiver (even one that
+    /// failed: a refused remote offer keeps its implicit rollback).
+    fn transceivers_changed<T>(&mut self, result: Result<T, RtcError>) -> Result<T, RtcError> {
+        self.transceivers = self.jsep.transceivers();
+        result
     }
 
     /// After a description was applied, each transport takes what it needs
@@ -187,33 +200,40 @@ impl PeerConnection {
         direction: TransceiverDirection,
         stream_ids: Vec<String>,
     ) -> Result<TransceiverId, RtcError> {
-        self.jsep.add_transceiver_with_track(kind, track_id, direction, stream_ids, &mut self.random)
+        let result = self.jsep.add_transceiver_with_track(kind, track_id, direction, stream_ids, &mut self.random);
+        self.transceivers_changed(result)
     }
 
     /// addTrack (webrtc-pc §5.1): reuses a transceiver that never sent, or
     /// makes one.
     pub fn add_track(&mut self, kind: MediaKind, track_id: String, stream_ids: Vec<String>) -> Result<TransceiverId, RtcError> {
-        self.jsep.add_track(kind, track_id, stream_ids, &mut self.random)
+        let result = self.jsep.add_track(kind, track_id, stream_ids, &mut self.random);
+        self.transceivers_changed(result)
     }
 
     pub fn remove_track(&mut self, id: TransceiverId) -> Result<(), RtcError> {
-        self.jsep.remove_track(id)
+        let result = self.jsep.remove_track(id);
+        self.transceivers_changed(result)
     }
 
     pub fn replace_track(&mut self, id: TransceiverId, track_id: Option<String>) -> Result<(), RtcError> {
-        self.jsep.replace_track(id, track_id)
+        let result = self.jsep.replace_track(id, track_id);
+        self.transceivers_changed(result)
     }
 
     pub fn set_sender_streams(&mut self, id: TransceiverId, stream_ids: Vec<String>) -> Result<(), RtcError> {
-        self.jsep.set_sender_streams(id, stream_ids)
+        let result = self.jsep.set_sender_streams(id, stream_ids);
+        self.transceivers_changed(result)
     }
 
     pub fn set_direction(&mut self, id: TransceiverId, direction: TransceiverDirection) -> Result<(), RtcError> {
-        self.jsep.set_direction(id, direction)
+        let result = self.jsep.set_direction(id, direction);
+        self.transceivers_changed(result)
     }
 
     pub fn stop_transceiver(&mut self, id: TransceiverId) -> Result<(), RtcError> {
-        self.jsep.stop_transceiver(id)
+        let result = self.jsep.stop_transceiver(id);
+        self.transceivers_changed(result)
     }
 
     pub fn transceivers(&self) -> Vec<TransceiverState> {
@@ -235,12 +255,11 @@ impl PeerConnection {
         frame: &[u8],
     ) -> Result<(), RtcError> {
         let state = self
-            .jsep
-            .transceivers()
-            .into_iter()
+            .transceivers
+            .iter()
             .find(|t| t.id == transceiver)
             .ok_or_else(|| RtcError::invalid_state("no such transceiver"))?;
-        let result = self.media.send_frame(&state, payload_type, rtp_timestamp, frame, &mut self.random);
+        let result = self.media.send_frame(state, payload_type, rtp_timestamp, frame, &mut self.random);
         self.run(now);
         result
     }
@@ -314,6 +333,7 @@ impl PeerConnection {
     /// tunnels close.
     pub fn close(&mut self, now: Instant) {
         self.jsep.close();
+        self.transceivers = self.jsep.transceivers();
         self.states.close();
         self.data.close();
         self.run(now);
