@@ -67,7 +67,12 @@ impl TransportStates {
 
     /// The ICE agent changed state; `dtls_started` says whether the DTLS
     /// endpoint exists yet.
-    pub(super) fn ice_changed(&mut self, state: IceConnectionState, dtls_started: bool, out: &mut Outputs) {
+    pub(super) fn ice_changed(
+        &mut self,
+        state: IceConnectionState,
+        dtls_started: bool,
+        out: &mut Outputs,
+    ) {
         self.ice = state;
         out.event(PeerEvent::IceConnectionStateChange(state));
         self.aggregate(dtls_started, out);
@@ -101,7 +106,10 @@ impl TransportStates {
         if self.connection == PeerConnectionState::Closed {
             return;
         }
-        let ice_has_path = matches!(self.ice, IceConnectionState::Connected | IceConnectionState::Completed);
+        let ice_has_path = matches!(
+            self.ice,
+            IceConnectionState::Connected | IceConnectionState::Completed
+        );
         if self.dtls == DtlsState::New && dtls_started && ice_has_path {
             self.dtls_connecting(out);
         }
@@ -122,8 +130,12 @@ fn aggregate(ice: IceConnectionState, dtls: DtlsState) -> PeerConnectionState {
         (I::Failed, _) | (_, DtlsState::Failed) => PeerConnectionState::Failed,
         (I::Disconnected, _) => PeerConnectionState::Disconnected,
         (I::New, DtlsState::New | DtlsState::Closed) => PeerConnectionState::New,
-        (I::New | I::Checking, _) | (_, DtlsState::New | DtlsState::Connecting) => PeerConnectionState::Connecting,
-        (I::Connected | I::Completed, DtlsState::Connected | DtlsState::Closed) => PeerConnectionState::Connected,
+        (I::New | I::Checking, _) | (_, DtlsState::New | DtlsState::Connecting) => {
+            PeerConnectionState::Connecting
+        }
+        (I::Connected | I::Completed, DtlsState::Connected | DtlsState::Closed) => {
+            PeerConnectionState::Connected
+        }
     }
 }
 
@@ -189,19 +201,31 @@ mod tests {
         states.ice_changed(I::Checking, true, &mut out);
         assert_eq!(
             events(&mut out),
-            [PeerEvent::IceConnectionStateChange(I::Checking), PeerEvent::ConnectionStateChange(P::Connecting)]
+            [
+                PeerEvent::IceConnectionStateChange(I::Checking),
+                PeerEvent::ConnectionStateChange(P::Connecting)
+            ]
         );
         states.ice_changed(I::Connected, true, &mut out);
         assert_eq!(
             events(&mut out),
-            [PeerEvent::IceConnectionStateChange(I::Connected), PeerEvent::DtlsStateChange(D::Connecting)]
+            [
+                PeerEvent::IceConnectionStateChange(I::Connected),
+                PeerEvent::DtlsStateChange(D::Connecting)
+            ]
         );
         states.dtls_changed(D::Connected, &mut out);
         assert_eq!(
             events(&mut out),
-            [PeerEvent::DtlsStateChange(D::Connected), PeerEvent::ConnectionStateChange(P::Connected)]
+            [
+                PeerEvent::DtlsStateChange(D::Connected),
+                PeerEvent::ConnectionStateChange(P::Connected)
+            ]
         );
-        assert_eq!((states.ice(), states.dtls(), states.connection()), (I::Connected, D::Connected, P::Connected));
+        assert_eq!(
+            (states.ice(), states.dtls(), states.connection()),
+            (I::Connected, D::Connected, P::Connected)
+        );
     }
 
     #[test]
@@ -211,7 +235,10 @@ mod tests {
         states.ice_changed(I::Connected, false, &mut out);
         assert_eq!(
             events(&mut out),
-            [PeerEvent::IceConnectionStateChange(I::Connected), PeerEvent::ConnectionStateChange(P::Connecting)]
+            [
+                PeerEvent::IceConnectionStateChange(I::Connected),
+                PeerEvent::ConnectionStateChange(P::Connecting)
+            ]
         );
         assert_eq!(states.dtls(), D::New);
     }
@@ -230,7 +257,10 @@ mod tests {
             ]
         );
         states.dtls_changed(D::Failed, &mut out);
-        assert!(events(&mut out).is_empty(), "the same state twice is no change");
+        assert!(
+            events(&mut out).is_empty(),
+            "the same state twice is no change"
+        );
     }
 
     #[test]
@@ -245,7 +275,10 @@ mod tests {
         states.ice_changed(I::Failed, true, &mut out);
         assert_eq!(
             events(&mut out),
-            [PeerEvent::DtlsStateChange(D::Closed), PeerEvent::IceConnectionStateChange(I::Failed)],
+            [
+                PeerEvent::DtlsStateChange(D::Closed),
+                PeerEvent::IceConnectionStateChange(I::Failed)
+            ],
             "the transports' own events still fire"
         );
         assert_eq!(states.connection(), P::Closed);

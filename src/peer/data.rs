@@ -7,7 +7,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::datachannel::{
-    ChannelId, ChannelInit, DataChannelEvent, DataChannelState, DataChannels, SctpConfig, SctpTransportState,
+    ChannelId, ChannelInit, DataChannelEvent, DataChannelState, DataChannels, SctpConfig,
+    SctpTransportState,
 };
 use crate::dtls::DtlsRole;
 use crate::error::RtcError;
@@ -95,8 +96,14 @@ impl Data {
             return Ok(handle);
         }
         if init.negotiated {
-            let id = init.id.ok_or_else(|| RtcError::type_error("negotiated channels need an id"))?;
-            if self.pending.iter().any(|(_, p)| p.negotiated && p.id == Some(id)) {
+            let id = init
+                .id
+                .ok_or_else(|| RtcError::type_error("negotiated channels need an id"))?;
+            if self
+                .pending
+                .iter()
+                .any(|(_, p)| p.negotiated && p.id == Some(id))
+            {
                 return Err(RtcError::operation(format!("id {id} is in use")));
             }
         }
@@ -119,8 +126,11 @@ impl Data {
         random: &mut Random,
         out: &mut Outputs,
     ) {
-        let (None, Some(parameters)) = (&self.engine, parameters) else { return };
-        let mut engine = DataChannels::new(SctpConfig::from_parameters(role, &parameters), random, now);
+        let (None, Some(parameters)) = (&self.engine, parameters) else {
+            return;
+        };
+        let mut engine =
+            DataChannels::new(SctpConfig::from_parameters(role, &parameters), random, now);
         for (handle, init) in std::mem::take(&mut self.pending) {
             match engine.create_channel(init) {
                 Ok(id) => self.bind(handle, id),
@@ -180,7 +190,11 @@ impl Data {
             DataChannelEvent::ChannelOpen(id) => {
                 let handle = self.handle(id)?;
                 // A channel the peer created was counted when announced.
-                if self.records.get(&handle).is_some_and(|r| r.state == "connecting") {
+                if self
+                    .records
+                    .get(&handle)
+                    .is_some_and(|r| r.state == "connecting")
+                {
                     self.opened += 1;
                 }
                 let identifier = self.stream_id(handle);
@@ -196,9 +210,15 @@ impl Data {
                     record.messages_received += 1;
                     record.bytes_received += data.len() as u64;
                 }
-                PeerEvent::DataChannelMessage { handle, binary, data }
+                PeerEvent::DataChannelMessage {
+                    handle,
+                    binary,
+                    data,
+                }
             }
-            DataChannelEvent::BufferedAmountLow(id) => PeerEvent::DataChannelBufferedAmountLow(self.handle(id)?),
+            DataChannelEvent::BufferedAmountLow(id) => {
+                PeerEvent::DataChannelBufferedAmountLow(self.handle(id)?)
+            }
             DataChannelEvent::ChannelClosing(id) => PeerEvent::DataChannelClosing(self.handle(id)?),
             DataChannelEvent::ChannelClosed(id) => {
                 let handle = self.by_id.remove(&id)?;
@@ -211,7 +231,9 @@ impl Data {
                 }
                 PeerEvent::DataChannelClosed(handle)
             }
-            DataChannelEvent::ChannelError(id, error) => PeerEvent::DataChannelError(self.handle(id)?, error),
+            DataChannelEvent::ChannelError(id, error) => {
+                PeerEvent::DataChannelError(self.handle(id)?, error)
+            }
         })
     }
 
@@ -224,7 +246,13 @@ impl Data {
         Some((self.engine.as_mut()?, id))
     }
 
-    pub(super) fn send(&mut self, now: Instant, handle: ChannelHandle, binary: bool, data: &[u8]) -> Result<(), RtcError> {
+    pub(super) fn send(
+        &mut self,
+        now: Instant,
+        handle: ChannelHandle,
+        binary: bool,
+        data: &[u8],
+    ) -> Result<(), RtcError> {
         let (engine, id) = self
             .engine_and_id(handle)
             .ok_or_else(|| RtcError::invalid_state("the data channel is not open"))?;
@@ -253,11 +281,17 @@ impl Data {
     }
 
     pub(super) fn buffered_amount(&self, handle: ChannelHandle) -> u64 {
-        let (Some(engine), Some(id)) = (self.engine.as_ref(), self.by_handle.get(&handle)) else { return 0 };
+        let (Some(engine), Some(id)) = (self.engine.as_ref(), self.by_handle.get(&handle)) else {
+            return 0;
+        };
         engine.buffered_amount(*id)
     }
 
-    pub(super) fn set_buffered_amount_low_threshold(&mut self, handle: ChannelHandle, threshold: u64) {
+    pub(super) fn set_buffered_amount_low_threshold(
+        &mut self,
+        handle: ChannelHandle,
+        threshold: u64,
+    ) {
         if let Some((engine, id)) = self.engine_and_id(handle) {
             engine.set_buffered_amount_low_threshold(id, threshold);
         }
@@ -269,7 +303,9 @@ impl Data {
         if let Some((_, init)) = self.pending.iter().find(|(h, _)| *h == handle) {
             return init.negotiated.then_some(init.id).flatten();
         }
-        self.engine.as_ref()?.stream_id(*self.by_handle.get(&handle)?)
+        self.engine
+            .as_ref()?
+            .stream_id(*self.by_handle.get(&handle)?)
     }
 
     pub(super) fn ready_state(&self, handle: ChannelHandle) -> DataChannelState {

@@ -77,8 +77,16 @@ mod tests {
     #[test]
     fn rtp_is_128_to_191() {
         assert_eq!(first(127), Protocol::Unknown);
-        assert_eq!(first(128), Protocol::Rtp, "version 2, no padding, extension or CSRCs");
-        assert_eq!(first(191), Protocol::Rtp, "version 2 with every other bit set");
+        assert_eq!(
+            first(128),
+            Protocol::Rtp,
+            "version 2, no padding, extension or CSRCs"
+        );
+        assert_eq!(
+            first(191),
+            Protocol::Rtp,
+            "version 2 with every other bit set"
+        );
         assert_eq!(first(192), Protocol::Unknown);
     }
 
@@ -90,9 +98,21 @@ mod tests {
             assert_eq!(classify(&[0x80, marker | 95]), Protocol::Rtcp);
             assert_eq!(classify(&[0x80, marker | 96]), Protocol::Rtp);
         }
-        assert_eq!(classify(&[0x80, 200, 0, 6]), Protocol::Rtcp, "a sender report (PT 200)");
-        assert_eq!(classify(&[0x81, 205, 0, 4]), Protocol::Rtcp, "transport-wide feedback (PT 205)");
-        assert_eq!(classify(&[0x80, 0x80 | 96, 0, 1]), Protocol::Rtp, "payload type 96 with the marker bit");
+        assert_eq!(
+            classify(&[0x80, 200, 0, 6]),
+            Protocol::Rtcp,
+            "a sender report (PT 200)"
+        );
+        assert_eq!(
+            classify(&[0x81, 205, 0, 4]),
+            Protocol::Rtcp,
+            "transport-wide feedback (PT 205)"
+        );
+        assert_eq!(
+            classify(&[0x80, 0x80 | 96, 0, 1]),
+            Protocol::Rtp,
+            "payload type 96 with the marker bit"
+        );
         assert_eq!(classify(&[0xbf, 0]), Protocol::Rtp, "payload type 0 (PCMU)");
     }
 
@@ -101,6 +121,10 @@ mod tests {
         assert_eq!(classify(&[]), Protocol::Unknown);
         assert_eq!(classify(&[0]), Protocol::Stun);
         assert_eq!(classify(&[22]), Protocol::Dtls);
-        assert_eq!(classify(&[0x80]), Protocol::Unknown, "RTP or RTCP needs its second byte");
+        assert_eq!(
+            classify(&[0x80]),
+            Protocol::Unknown,
+            "RTP or RTCP needs its second byte"
+        );
     }
 }

@@ -51,7 +51,13 @@ impl DtlsTransport {
 
     /// Makes the endpoint, once: `role` from the answer, the fingerprints
     /// the peer's certificate must match from its description.
-    pub(super) fn start(&mut self, now: Instant, role: DtlsRole, fingerprints: Vec<(String, Vec<u8>)>, random: &mut Random) {
+    pub(super) fn start(
+        &mut self,
+        now: Instant,
+        role: DtlsRole,
+        fingerprints: Vec<(String, Vec<u8>)>,
+        random: &mut Random,
+    ) {
         if self.endpoint.is_some() {
             return;
         }
@@ -89,7 +95,9 @@ impl DtlsTransport {
     /// Hands the endpoint's datagrams to `send` (ICE), oldest first; those
     /// `send` refuses wait for the next call. Whether any went.
     pub(super) fn flush(&mut self, mut send: impl FnMut(&[u8]) -> bool) -> bool {
-        let Some(endpoint) = self.endpoint.as_mut() else { return false };
+        let Some(endpoint) = self.endpoint.as_mut() else {
+            return false;
+        };
         while let Some(datagram) = endpoint.poll_transmit() {
             self.held.push_back(datagram);
             if self.held.len() > MAX_HELD_DATAGRAMS {
@@ -111,7 +119,12 @@ impl DtlsTransport {
     /// kept on the way.
     pub(super) fn poll_event(&mut self) -> Option<DtlsEvent> {
         let event = self.endpoint.as_mut()?.poll_event()?;
-        if let DtlsEvent::Connected { remote_certificates, cipher_suite, srtp } = &event {
+        if let DtlsEvent::Connected {
+            remote_certificates,
+            cipher_suite,
+            srtp,
+        } = &event
+        {
             self.remote_certificates.clone_from(remote_certificates);
             self.cipher_suite = Some(cipher_suite.name());
             self.srtp_profile = srtp.as_ref().map(|(profile, _)| profile.name());

@@ -58,7 +58,13 @@ impl IceTransport {
 
     /// A local description was applied: gathering starts at the first
     /// (the tunnels open), and new local credentials restart ICE.
-    pub(super) fn local_described(&mut self, now: Instant, jsep: &Session, random: &mut Random, out: &mut Outputs) {
+    pub(super) fn local_described(
+        &mut self,
+        now: Instant,
+        jsep: &Session,
+        random: &mut Random,
+        out: &mut Outputs,
+    ) {
         let credentials = jsep.local_ice_credentials();
         match &mut self.agent {
             None => {
@@ -82,7 +88,10 @@ impl IceTransport {
                 };
                 self.agent = Some(IceAgent::new(config, random, now));
                 for (i, r) in self.relays.iter().enumerate() {
-                    out.push(Output::OpenTunnel { tunnel: TunnelId(i as u32), url: r.url.clone() });
+                    out.push(Output::OpenTunnel {
+                        tunnel: TunnelId(i as u32),
+                        url: r.url.clone(),
+                    });
                 }
             }
             Some(agent) if self.local_credentials.as_ref() != Some(&credentials) => {
@@ -90,7 +99,10 @@ impl IceTransport {
                 // (a relay that went away and came back).
                 for (i, r) in self.relays.iter().enumerate() {
                     if std::mem::take(&mut self.tunnel_lost[i]) {
-                        out.push(Output::OpenTunnel { tunnel: TunnelId(i as u32), url: r.url.clone() });
+                        out.push(Output::OpenTunnel {
+                            tunnel: TunnelId(i as u32),
+                            url: r.url.clone(),
+                        });
                     }
                 }
                 agent.restart(now, credentials.0.clone(), credentials.1.clone());
@@ -105,7 +117,9 @@ impl IceTransport {
     /// The remote description's credentials and candidates, once gathering
     /// started.
     pub(super) fn remote_described(&mut self, now: Instant, remote: &RemoteTransport) {
-        let Some(agent) = self.agent.as_mut() else { return };
+        let Some(agent) = self.agent.as_mut() else {
+            return;
+        };
         agent.set_remote_credentials(remote.ice_ufrag.clone(), remote.ice_pwd.clone());
         for candidate in &remote.candidates {
             let key = candidate.to_string();
@@ -123,7 +137,11 @@ impl IceTransport {
     }
 
     /// A candidate from addIceCandidate; `None` is the end of candidates.
-    pub(super) fn add_remote_candidate(&mut self, now: Instant, candidate: Option<&Candidate>) -> Result<(), RtcError> {
+    pub(super) fn add_remote_candidate(
+        &mut self,
+        now: Instant,
+        candidate: Option<&Candidate>,
+    ) -> Result<(), RtcError> {
         let Some(agent) = self.agent.as_mut() else {
             // No local description yet: the candidate waits in the remote
             // description and is taken when gathering starts.
@@ -176,7 +194,9 @@ impl IceTransport {
     /// A datagram for the peer over the selected pair; false when ICE has
     /// no path (yet, or any more).
     pub(super) fn send(&mut self, now: Instant, datagram: &[u8]) -> bool {
-        self.agent.as_mut().is_some_and(|agent| agent.send(now, datagram).is_ok())
+        self.agent
+            .as_mut()
+            .is_some_and(|agent| agent.send(now, datagram).is_ok())
     }
 
     pub(super) fn poll_transmit(&mut self) -> Option<(TunnelId, Vec<u8>)> {
@@ -188,7 +208,8 @@ impl IceTransport {
         let event = self.agent.as_mut()?.poll_event()?;
         match &event {
             IceEvent::LocalCandidate { candidate, url } => {
-                self.local_urls.retain(|(c, _)| c.address != candidate.address || c.port != candidate.port);
+                self.local_urls
+                    .retain(|(c, _)| c.address != candidate.address || c.port != candidate.port);
                 self.local_urls.push((candidate.clone(), url.clone()));
             }
             IceEvent::SelectedPairChange { .. } => self.selected_pair_changes += 1,
@@ -212,7 +233,9 @@ impl IceTransport {
     /// After close: every tunnel is closed.
     pub(super) fn close_tunnels(&self, out: &mut Outputs) {
         for i in 0..self.relays.len() {
-            out.push(Output::CloseTunnel { tunnel: TunnelId(i as u32) });
+            out.push(Output::CloseTunnel {
+                tunnel: TunnelId(i as u32),
+            });
         }
     }
 

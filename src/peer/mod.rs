@@ -30,9 +30,9 @@ mod ice_transport;
 mod media;
 mod output;
 mod run;
-mod transport_stats;
 #[cfg(test)]
 mod tests;
+mod transport_stats;
 
 use crate::datachannel::{ChannelInit, DataChannelState, SctpTransportState};
 use crate::dtls::certificate::Certificate;
@@ -40,8 +40,8 @@ use crate::dtls::{DtlsState, SrtpProfile};
 use crate::error::RtcError;
 use crate::ice::{IceAgent, IceConnectionState, TunnelId};
 use crate::jsep::{
-    BundlePolicy, DescriptionChanges, JsepConfig, MediaKind, OfferOptions, SdpType, Session, SignalingState,
-    TransceiverDirection, TransceiverId, TransceiverState,
+    BundlePolicy, DescriptionChanges, JsepConfig, MediaKind, OfferOptions, SdpType, Session,
+    SignalingState, TransceiverDirection, TransceiverId, TransceiverState,
 };
 use crate::random::Random;
 use crate::sdp::Candidate;
@@ -50,8 +50,8 @@ use crate::time::Instant;
 use connection_state::TransportStates;
 use data::Data;
 use dtls_transport::DtlsTransport;
-use media::Media;
 use ice_transport::IceTransport;
+use media::Media;
 use output::{Outputs, Queued};
 
 pub use connection_state::PeerConnectionState;
@@ -87,7 +87,10 @@ impl PeerConnection {
     pub fn new(config: PeerConfig, mut random: Random) -> PeerConnection {
         let jsep_config = JsepConfig {
             bundle_policy: config.bundle_policy,
-            fingerprints: vec![("sha-256".to_string(), config.certificate.fingerprint_sha256())],
+            fingerprints: vec![(
+                "sha-256".to_string(),
+                config.certificate.fingerprint_sha256(),
+            )],
         };
         let jsep = Session::new(jsep_config, &mut random);
         PeerConnection {
@@ -163,14 +166,27 @@ impl PeerConnection {
         if self.jsep.local_description().is_none() {
             return;
         }
-        self.ice.local_described(now, &self.jsep, &mut self.random, &mut self.outputs);
-        let Some(remote) = self.jsep.remote_transport() else { return };
+        self.ice
+            .local_described(now, &self.jsep, &mut self.random, &mut self.outputs);
+        let Some(remote) = self.jsep.remote_transport() else {
+            return;
+        };
         self.ice.remote_described(now, &remote);
-        let Some(role) = self.jsep.dtls_role() else { return };
-        self.dtls.start(now, role, remote.fingerprints, &mut self.random);
+        let Some(role) = self.jsep.dtls_role() else {
+            return;
+        };
+        self.dtls
+            .start(now, role, remote.fingerprints, &mut self.random);
         let dtls_connected = self.states.dtls() == DtlsState::Connected;
         let parameters = self.jsep.sctp_parameters();
-        self.data.described(now, role, parameters, dtls_connected, &mut self.random, &mut self.outputs);
+        self.data.described(
+            now,
+            role,
+            parameters,
+            dtls_connected,
+            &mut self.random,
+            &mut self.outputs,
+        );
     }
 
     /// addIceCandidate (webrtc-pc §4.4.1.6) after the API's own checks:
@@ -182,11 +198,11 @@ impl PeerConnection {
         sdp_mid: Option<&str>,
         sdp_m_line_index: Option<u16>,
     ) -> Result<(), RtcError> {
-        let parsed = candidate
-            .map(Candidate::parse)
-            .transpose()
-            .map_err(|e| RtcError::operation(format!("Error processing ICE candidate: {}", e.message)))?;
-        self.jsep.add_remote_candidate(sdp_mid, sdp_m_line_index, parsed.as_ref())?;
+        let parsed = candidate.map(Candidate::parse).transpose().map_err(|e| {
+            RtcError::operation(format!("Error processing ICE candidate: {}", e.message))
+        })?;
+        self.jsep
+            .add_remote_candidate(sdp_mid, sdp_m_line_index, parsed.as_ref())?;
         let result = self.ice.add_remote_candidate(now, parsed.as_ref());
         self.run(now);
         result
@@ -200,14 +216,27 @@ impl PeerConnection {
         direction: TransceiverDirection,
         stream_ids: Vec<String>,
     ) -> Result<TransceiverId, RtcError> {
-        let result = self.jsep.add_transceiver_with_track(kind, track_id, direction, stream_ids, &mut self.random);
+        let result = self.jsep.add_transceiver_with_track(
+            kind,
+            track_id,
+            direction,
+            stream_ids,
+            &mut self.random,
+        );
         self.transceivers_changed(result)
     }
 
     /// addTrack (webrtc-pc §5.1): reuses a transceiver that never sent, or
     /// makes one.
-    pub fn add_track(&mut self, kind: MediaKind, track_id: String, stream_ids: Vec<String>) -> Result<TransceiverId, RtcError> {
-        let result = self.jsep.add_track(kind, track_id, stream_ids, &mut self.random);
+    pub fn add_track(
+        &mut self,
+        kind: MediaKind,
+        track_id: String,
+        stream_ids: Vec<String>,
+    ) -> Result<TransceiverId, RtcError> {
+        let result = self
+            .jsep
+            .add_track(kind, track_id, stream_ids, &mut self.random);
         self.transceivers_changed(result)
     }
 
@@ -216,17 +245,29 @@ impl PeerConnection {
         self.transceivers_changed(result)
     }
 
-    pub fn replace_track(&mut self, id: TransceiverId, track_id: Option<String>) -> Result<(), RtcError> {
+    pub fn replace_track(
+        &mut self,
+        id: TransceiverId,
+        track_id: Option<String>,
+    ) -> Result<(), RtcError> {
         let result = self.jsep.replace_track(id, track_id);
         self.transceivers_changed(result)
     }
 
-    pub fn set_sender_streams(&mut self, id: TransceiverId, stream_ids: Vec<String>) -> Result<(), RtcError> {
+    pub fn set_sender_streams(
+        &mut self,
+        id: TransceiverId,
+        stream_ids: Vec<String>,
+    ) -> Result<(), RtcError> {
         let result = self.jsep.set_sender_streams(id, stream_ids);
         self.transceivers_changed(result)
     }
 
-    pub fn set_direction(&mut self, id: TransceiverId, direction: TransceiverDirection) -> Result<(), RtcError> {
+    pub fn set_direction(
+        &mut self,
+        id: TransceiverId,
+        direction: TransceiverDirection,
+    ) -> Result<(), RtcError> {
         let result = self.jsep.set_direction(id, direction);
         self.transceivers_changed(result)
     }
@@ -259,7 +300,9 @@ impl PeerConnection {
             .iter()
             .find(|t| t.id == transceiver)
             .ok_or_else(|| RtcError::invalid_state("no such transceiver"))?;
-        let result = self.media.send_frame(state, payload_type, rtp_timestamp, frame, &mut self.random);
+        let result =
+            self.media
+                .send_frame(state, payload_type, rtp_timestamp, frame, &mut self.random);
         self.run(now);
         result
     }
@@ -267,7 +310,11 @@ impl PeerConnection {
     /// createDataChannel (webrtc-pc §4.4.1.6): the first channel makes an
     /// application section wanted; the channel opens once SCTP is up (at
     /// once, its DATA_CHANNEL_OPEN sent, if it is).
-    pub fn create_data_channel(&mut self, now: Instant, init: ChannelInit) -> Result<ChannelHandle, RtcError> {
+    pub fn create_data_channel(
+        &mut self,
+        now: Instant,
+        init: ChannelInit,
+    ) -> Result<ChannelHandle, RtcError> {
         let handle = self.data.create(init)?;
         self.jsep.add_data_channel();
         self.run(now);
@@ -275,7 +322,13 @@ impl PeerConnection {
     }
 
     /// RTCDataChannel.send: `binary` for ArrayBuffer/Blob data, else text's UTF-8.
-    pub fn send(&mut self, now: Instant, channel: ChannelHandle, binary: bool, data: &[u8]) -> Result<(), RtcError> {
+    pub fn send(
+        &mut self,
+        now: Instant,
+        channel: ChannelHandle,
+        binary: bool,
+        data: &[u8],
+    ) -> Result<(), RtcError> {
         let result = self.data.send(now, channel, binary, data);
         self.run(now);
         result
@@ -295,7 +348,8 @@ impl PeerConnection {
     }
 
     pub fn set_buffered_amount_low_threshold(&mut self, channel: ChannelHandle, threshold: u64) {
-        self.data.set_buffered_amount_low_threshold(channel, threshold)
+        self.data
+            .set_buffered_amount_low_threshold(channel, threshold)
     }
 
     /// RTCDataChannel.id: null for an in-band channel until the DTLS role is known.
@@ -358,7 +412,13 @@ impl PeerConnection {
             data_channels_opened,
             data_channels_closed,
             channels,
-            transport: transport_stats::transport_stats(&self.ice, &self.dtls, &self.states, &self.data, &self.jsep),
+            transport: transport_stats::transport_stats(
+                &self.ice,
+                &self.dtls,
+                &self.states,
+                &self.data,
+                &self.jsep,
+            ),
         };
         crate::stats::report(&input, now)
     }
@@ -450,7 +510,14 @@ impl PeerConnection {
 
     /// The earliest deadline of any layer: when to call `handle_timeout`.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        [self.ice.poll_timeout(), self.dtls.poll_timeout(), self.data.poll_timeout()].into_iter().flatten().min()
+        [
+            self.ice.poll_timeout(),
+            self.dtls.poll_timeout(),
+            self.data.poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// The next output; call until it returns None after every call above.

@@ -20,10 +20,18 @@ use super::data::ChannelHandle;
 pub enum Output {
     /// Open a tunnel to the relay at `url`, then report
     /// `handle_tunnel_open` (or `handle_tunnel_closed` if it fails).
-    OpenTunnel { tunnel: TunnelId, url: String },
-    CloseTunnel { tunnel: TunnelId },
+    OpenTunnel {
+        tunnel: TunnelId,
+        url: String,
+    },
+    CloseTunnel {
+        tunnel: TunnelId,
+    },
     /// One message for the tunnel (one WebSocket message).
-    Transmit { tunnel: TunnelId, data: Vec<u8> },
+    Transmit {
+        tunnel: TunnelId,
+        data: Vec<u8>,
+    },
     Event(Box<PeerEvent>),
     /// Call `handle_timeout` at this time. Always the last output of a
     /// drain; absent when nothing is scheduled.
@@ -34,16 +42,29 @@ pub enum Output {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PeerEvent {
     /// icecandidate with a candidate (webrtc-pc §4.8.2).
-    IceCandidate { candidate: Candidate, sdp_mid: String, sdp_m_line_index: u16, username_fragment: String, url: String },
+    IceCandidate {
+        candidate: Candidate,
+        sdp_mid: String,
+        sdp_m_line_index: u16,
+        username_fragment: String,
+        url: String,
+    },
     /// icecandidate with null: gathering is complete.
     IceCandidateEnd,
     /// icecandidateerror (webrtc-pc §4.8.3).
-    IceCandidateError { url: String, error_code: u16, error_text: String },
+    IceCandidateError {
+        url: String,
+        error_code: u16,
+        error_text: String,
+    },
     IceGatheringStateChange(IceGatheringState),
     IceConnectionStateChange(IceConnectionState),
     ConnectionStateChange(PeerConnectionState),
     /// RTCIceTransport's selectedcandidatepairchange.
-    SelectedCandidatePairChange { local: Candidate, remote: Candidate },
+    SelectedCandidatePairChange {
+        local: Candidate,
+        remote: Candidate,
+    },
     /// RTCDtlsTransport's statechange.
     DtlsStateChange(DtlsState),
     /// RTCDtlsTransport's error (an RTCErrorEvent): `dtls-failure` or
@@ -52,9 +73,16 @@ pub enum PeerEvent {
     /// RTCSctpTransport's statechange.
     SctpStateChange(SctpTransportState),
     /// The `datachannel` event: the peer opened a channel in-band.
-    DataChannelCreatedByPeer { handle: ChannelHandle, channel: AnnouncedChannel },
+    DataChannelCreatedByPeer {
+        handle: ChannelHandle,
+        channel: AnnouncedChannel,
+    },
     DataChannelOpen(ChannelHandle),
-    DataChannelMessage { handle: ChannelHandle, binary: bool, data: Vec<u8> },
+    DataChannelMessage {
+        handle: ChannelHandle,
+        binary: bool,
+        data: Vec<u8>,
+    },
     DataChannelBufferedAmountLow(ChannelHandle),
     DataChannelClosing(ChannelHandle),
     DataChannelClosed(ChannelHandle),
@@ -62,9 +90,18 @@ pub enum PeerEvent {
     /// the channel's close.
     DataChannelError(ChannelHandle, RtcError),
     /// A whole encoded frame a transceiver's receiver got.
-    MediaFrame { transceiver: TransceiverId, payload_type: u8, rtp_timestamp: u32, key_frame: bool, data: Vec<u8> },
+    MediaFrame {
+        transceiver: TransceiverId,
+        payload_type: u8,
+        rtp_timestamp: u32,
+        key_frame: bool,
+        data: Vec<u8>,
+    },
     /// A frame a transceiver's receiver saw part of but could not complete.
-    MediaFrameDropped { transceiver: TransceiverId, rtp_timestamp: u32 },
+    MediaFrameDropped {
+        transceiver: TransceiverId,
+        rtp_timestamp: u32,
+    },
 }
 
 /// One entry of the queue the host drains.

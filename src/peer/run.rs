@@ -58,15 +58,27 @@ impl PeerConnection {
         let event = match event {
             IceEvent::Data(datagram) => return self.demultiplex(now, &datagram),
             IceEvent::ConnectionStateChange(state) => {
-                return self.states.ice_changed(state, self.dtls.started(), &mut self.outputs);
+                return self
+                    .states
+                    .ice_changed(state, self.dtls.started(), &mut self.outputs);
             }
-            IceEvent::LocalCandidate { candidate, url } => return self.outputs.local_candidate(Some((candidate, url))),
+            IceEvent::LocalCandidate { candidate, url } => {
+                return self.outputs.local_candidate(Some((candidate, url)))
+            }
             IceEvent::GatheringComplete => return self.outputs.local_candidate(None),
             IceEvent::GatheringStateChange(state) => PeerEvent::IceGatheringStateChange(state),
-            IceEvent::SelectedPairChange { local, remote } => PeerEvent::SelectedCandidatePairChange { local, remote },
-            IceEvent::CandidateError { url, error_code, error_text } => {
-                PeerEvent::IceCandidateError { url, error_code, error_text }
+            IceEvent::SelectedPairChange { local, remote } => {
+                PeerEvent::SelectedCandidatePairChange { local, remote }
             }
+            IceEvent::CandidateError {
+                url,
+                error_code,
+                error_text,
+            } => PeerEvent::IceCandidateError {
+                url,
+                error_code,
+                error_text,
+            },
         };
         self.outputs.event(event);
     }
@@ -75,7 +87,9 @@ impl PeerConnection {
     fn demultiplex(&mut self, now: Instant, datagram: &[u8]) {
         match demux::classify(datagram) {
             Protocol::Dtls => self.dtls.handle_datagram(now, datagram),
-            Protocol::Rtp => self.media.handle_rtp(datagram, &self.transceivers, &mut self.outputs),
+            Protocol::Rtp => self
+                .media
+                .handle_rtp(datagram, &self.transceivers, &mut self.outputs),
             Protocol::Rtcp => self.media.handle_rtcp(datagram),
             // STUN is the ICE agent's; the rest is not WebRTC's.
             Protocol::Stun | Protocol::Unknown => {}
@@ -88,15 +102,19 @@ impl PeerConnection {
                 if let (Some((profile, material)), Some(role)) = (srtp, self.jsep.dtls_role()) {
                     self.media.connect(role, profile, &material);
                 }
-                self.states.dtls_changed(DtlsState::Connected, &mut self.outputs);
+                self.states
+                    .dtls_changed(DtlsState::Connected, &mut self.outputs);
                 self.data.connect(now);
             }
             DtlsEvent::ApplicationData(packet) => self.data.handle_sctp_packet(now, &packet),
-            DtlsEvent::Closed => self.states.dtls_changed(DtlsState::Closed, &mut self.outputs),
+            DtlsEvent::Closed => self
+                .states
+                .dtls_changed(DtlsState::Closed, &mut self.outputs),
             DtlsEvent::Failed(error) => {
                 // webrtc-pc §5.5: the error event, then the state change.
                 self.outputs.event(PeerEvent::DtlsError(error));
-                self.states.dtls_changed(DtlsState::Failed, &mut self.outputs);
+                self.states
+                    .dtls_changed(DtlsState::Failed, &mut self.outputs);
             }
         }
     }

@@ -19,13 +19,26 @@ pub(super) fn transport_stats(
 ) -> Option<TransportStats> {
     let agent = ice.agent()?;
     // RTCIceServerTransportProtocol of the tunnel a candidate came through.
-    let relay_protocol = |url: &str| if url.starts_with("wss:") { "tls" } else { "tcp" };
+    let relay_protocol = |url: &str| {
+        if url.starts_with("wss:") {
+            "tls"
+        } else {
+            "tcp"
+        }
+    };
     Some(TransportStats {
         ice_state: states.ice().as_str(),
-        ice_role: if agent.controlling() { "controlling" } else { "controlled" },
+        ice_role: if agent.controlling() {
+            "controlling"
+        } else {
+            "controlled"
+        },
         ice_local_username_fragment: jsep.local_ice_credentials().0,
         dtls_state: states.dtls().as_str(),
-        dtls_role: jsep.dtls_role().filter(|_| dtls.started()).map(|role| role.as_str()),
+        dtls_role: jsep
+            .dtls_role()
+            .filter(|_| dtls.started())
+            .map(|role| role.as_str()),
         dtls_cipher: dtls.cipher_suite(),
         srtp_cipher: dtls.srtp_profile(),
         selected_candidate_pair_changes: ice.selected_pair_changes(),

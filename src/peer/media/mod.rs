@@ -1,0 +1,222 @@
+//! Encoded frames over the DTLS-SRTP association: the SRTP session keyed
+//! when DTLS connects (RFC 5764 §4.2), and each transceiver's RTP.
+//!
+//! - `send`: a frame packetized with the negotiated codec's payload
+//!   format, each payload with an RTP header (RFC 3550 §5.1), SRTP-protected.
+//! - `receive`: an unprotected RTP packet routed to its transceiver
+//!   (RFC 8843 §9.2) and depacketized into frames.
+//! - `rtcp`: SRTCP in (RFC 3711 §3.4).
+
+mod receive;
+mod rtcp;
+mod send;
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::dtls::{DtlsRole, SrtpProfile};
+use crate::jsep::TransceiverState;
+use crate::rtp::packet::ExtensionKind;
+use crate::rtp::srtp::SrtpSession;
+
+use receive::Reassembler;
+use send::Sender;
+
+#[derive(Default)]
+pub(super) struct Media {
+    srtp: Option<SrtpSession>,
+    /// By sender SSRC.
+    senders: HashMap<u32, Sender>,
+    /// SSRC → mid, learnt from the MID header extension (RFC 8843 §9.2).
+    ssrc_mids: HashMap<u32, String>,
+    /// By (SSRC, payload type).
+    receivers: HashMap<(u32, u8), Box<dyn Reassembler>>,
+    /// Protected RTP packets for ICE.
+    transmits: VecDeque<Vec<u8>>,
+    /// RTP and RTCP datagrams dropped: before SRTP is keyed, refused by
+    /// SRTP, malformed, or for no transceiver or codec we have.
+    dropped: u64,
+}
+
+/// The negotiated ID of the MID header extension (one for the whole
+/// BUNDLE group, RFC 8843 §9.1).
+fn mid_extension_id(transceiver: &TransceiverState) -> Option<u8> {
+    let uri = ExtensionKind::Mid.uri();
+    let (id, _) = transceiver
+        .header_extensions
+        .iter()
+        .find(|(_, u)| u == uri)?;
+    u8::try_from(*id).ok()
+}
+
+impl Media {
+    /// DTLS connected with an SRTP profile: `role` is our DTLS role.
+    pub(super) fn connect(&mut self, role: DtlsRole, profile: SrtpProfile, material: &[u8]) {
+        // DTLS exported as much as the profile it chose needs, so this
+        // fails only if DTLS is wrong; media then stays off.
+        self.srtp = SrtpSession::from_dtls(role, profile, material).ok();
+    }
+
+    pub(super) fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    pub(super) fn poll_transmit(&mut self) -> Option<Vec<u8>> {
+        self.transmits.pop_front()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jsep::RtpCodec;
+    use crate::jsep::{MediaKind, TransceiverDirection, TransceiverId};
+    use crate::peer::output::{Output, Outputs, PeerEvent, Queued};
+    use crate::random::Random;
+
+    fn codec(payload_type: u8, name: &str) -> RtpCodec {
+        RtpCodec {
+            payload_type,
+            name: name.into(),
+            clock_rate: 48000,
+            channels: None,
+            fmtp: None,
+            rtcp_feedback: vec![],
+        }
+    }
+
+    fn transceiver(
+        id: u32,
+        kind: MediaKind,
+        mid: &str,
+        codecs: Vec<RtpCodec>,
+        ssrc: u32,
+    ) -> TransceiverState {
+        TransceiverState {
+            id: TransceiverId(id),
+            kind,
+            mid: Some(mid.into()),
+            direction: TransceiverDirection::SendRecv,
+            current_direction: Some(TransceiverDirection::SendRecv),
+            stopping: false,
+            stopped: false,
+            receptive: true,
+            sender_stream_ids: vec![],
+            sender_track_id: None,
+            sender_msid_track_id: String::new(),
+            sender_ssrc: ssrc,
+            sender_rtx_ssrc: None,
+            receiver_track_id: String::new(),
+            receiver_stream_ids: vec![],
+            receiver_ssrcs: vec![],
+            codecs,
+            header_extensions: vec![(1, ExtensionKind::Mid.uri().into())],
+        }
+    }
+
+    fn keyed(role: DtlsRole) -> Media {
+        let mut media = Media::default();
+        media.connect(role, SrtpProfile::AeadAes128Gcm, &[7; 56]);
+        media
+    }
+
+    /// Sends one Opus frame from `from`: the transceiver of `to` it reached, if any.
+    fn deliver(
+        sender: &mut Media,
+        from: &TransceiverState,
+        receiver: &mut Media,
+        to: &[TransceiverState],
+    ) -> Option<TransceiverId> {
+        let mut random = Random::from_seed([1; 32]);
+        sender
+            .send_frame(
+                from,
+                from.codecs[0].payload_type,
+                960,
+                &[0x48, 1, 2, 3],
+                &mut random,
+            )
+            .unwrap();
+        let packet = sender.poll_transmit().unwrap();
+        let mut outputs = Outputs::default();
+        receiver.handle_rtp(&packet, to, &mut outputs);
+        match outputs.pop() {
+            Some(Queued::Output(Output::Event(event))) => match *event {
+                PeerEvent::MediaFrame {
+                    transceiver, data, ..
+                } => {
+                    assert_eq!(data, [0x48, 1, 2, 3]);
+                    Some(transceiver)
+                }
+                other => panic!("{other:?}"),
+            },
+            None => None,
+            Some(other) => panic!("{other:?}"),
+        }
+    }
+
+    /// RFC 8843 §9.2: the MID extension first, then an SSRC it taught,
+    /// then announced SSRCs, then a payload type only one transceiver has.
+    #[test]
+    fn packets_find_their_transceiver() {
+        let mut sender = keyed(DtlsRole::Client);
+        let mut receiver = keyed(DtlsRole::Server);
+        let audio = transceiver(0, MediaKind::Audio, "0", vec![codec(111, "opus")], 0);
+        let video = transceiver(
+            1,
+            MediaKind::Video,
+            "1",
+            vec![codec(96, "VP8"), codec(111, "opus")],
+            0,
+        );
+        let mut ours = [audio, video];
+
+        let mut with_mid = transceiver(9, MediaKind::Audio, "1", vec![codec(111, "opus")], 100);
+        assert_eq!(
+            deliver(&mut sender, &with_mid, &mut receiver, &ours),
+            Some(TransceiverId(1)),
+            "by MID"
+        );
+        with_mid.header_extensions.clear();
+        assert_eq!(
+            deliver(&mut sender, &with_mid, &mut receiver, &ours),
+            Some(TransceiverId(1)),
+            "by the SSRC the MID taught"
+        );
+
+        let no_mid = transceiver(9, MediaKind::Audio, "x", vec![codec(111, "opus")], 200);
+        let no_mid = TransceiverState {
+            header_extensions: vec![],
+            ..no_mid
+        };
+        assert_eq!(
+            deliver(&mut sender, &no_mid, &mut receiver, &ours),
+            None,
+            "PT 111 is both transceivers'"
+        );
+        ours[0].receiver_ssrcs.push(200);
+        assert_eq!(
+            deliver(&mut sender, &no_mid, &mut receiver, &ours),
+            Some(TransceiverId(0)),
+            "an announced SSRC"
+        );
+        ours[1].codecs.pop();
+        let other = TransceiverState {
+            sender_ssrc: 300,
+            ..no_mid
+        };
+        assert_eq!(
+            deliver(&mut sender, &other, &mut receiver, &ours),
+            Some(TransceiverId(0)),
+            "the one with PT 111"
+        );
+        assert_eq!(receiver.dropped(), 1);
+
+        ours[0].current_direction = Some(TransceiverDirection::SendOnly);
+        assert_eq!(
+            deliver(&mut sender, &other, &mut receiver, &ours),
+            None,
+            "not receiving"
+        );
+        assert_eq!(receiver.dropped(), 2);
+    }
+}

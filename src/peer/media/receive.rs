@@ -1,0 +1,146 @@
+//! Inbound RTP: an unprotected packet finds its transceiver as RFC 8843
+//! §9.2 says: by its MID header extension (which also teaches us its
+//! SSRC's mid), else by an SSRC learnt so or announced in the remote
+//! description, else by a payload type only one transceiver negotiated.
+//! Each (SSRC, payload type) has a depacketizer for the codec; what it hands
+//! out becomes `MediaFrame`/`MediaFrameDropped`. Packets are taken in
+//! network order: there is no jitter buffer yet, so a reordered packet
+//! breaks its frame. RTX and formats without a depacketizer
+//! (telephone-event) are dropped and counted, as is what SRTP refuses.
+
+use std::collections::hash_map::Entry;
+
+use crate::jsep::{RtpCodec, TransceiverState};
+use crate::peer::output::{Outputs, PeerEvent};
+use crate::rtp::format::{
+    av1, g711, h264, opus, vp8, vp9, Depacketized, Depacketizer, PayloadFormat, RtpInfo,
+};
+use crate::rtp::packet::RtpPacket;
+
+use super::{mid_extension_id, Media};
+
+/// A [`Depacketizer`] whatever its codec.
+pub(super) trait Reassembler {
+    fn push(&mut self, info: RtpInfo, payload: &[u8]);
+    fn poll_output(&mut self) -> Option<Depacketized>;
+}
+
+impl<F: PayloadFormat> Reassembler for Depacketizer<F> {
+    fn push(&mut self, info: RtpInfo, payload: &[u8]) {
+        // A malformed payload's frame is reported dropped by the depacketizer.
+        let _ = Depacketizer::push(self, info, payload);
+    }
+
+    fn poll_output(&mut self) -> Option<Depacketized> {
+        Depacketizer::poll_output(self)
+    }
+}
+
+fn depacketizer(codec: &RtpCodec) -> Option<Box<dyn Reassembler>> {
+    let name = codec.name.to_ascii_lowercase();
+    Some(match name.as_str() {
+        "opus" => Box::new(Depacketizer::new(opus::Opus)),
+        "pcmu" | "pcma" => Box::new(Depacketizer::new(g711::G711)),
+        "vp8" => Box::new(Depacketizer::new(vp8::Vp8)),
+        "vp9" => Box::new(Depacketizer::new(vp9::Vp9)),
+        "h264" => Box::new(Depacketizer::new(h264::H264::default())),
+        "av1" => Box::new(Depacketizer::new(av1::Av1::default())),
+        _ => return None,
+    })
+}
+
+impl Media {
+    /// An SRTP datagram, to its transceiver's depacketizer; the frames it
+    /// completes become events.
+    pub(in crate::peer) fn handle_rtp(
+        &mut self,
+        datagram: &[u8],
+        transceivers: &[TransceiverState],
+        outputs: &mut Outputs,
+    ) {
+        if self.receive(datagram, transceivers, outputs).is_none() {
+            self.dropped += 1;
+        }
+    }
+
+    fn receive(
+        &mut self,
+        datagram: &[u8],
+        transceivers: &[TransceiverState],
+        outputs: &mut Outputs,
+    ) -> Option<()> {
+        let mut packet = datagram.to_vec();
+        self.srtp.as_mut()?.unprotect_rtp(&mut packet).ok()?;
+        let rtp = RtpPacket::parse(&packet).ok()?;
+        let transceiver = self.route(&rtp, transceivers)?;
+        let receiving = transceiver.current_direction.is_some_and(|d| d.has_recv());
+        if transceiver.stopped || !receiving {
+            return None;
+        }
+        let codec = transceiver
+            .codecs
+            .iter()
+            .find(|c| c.payload_type == rtp.payload_type)?;
+        let receiver = match self.receivers.entry((rtp.ssrc, rtp.payload_type)) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => entry.insert(depacketizer(codec)?),
+        };
+        let info = RtpInfo {
+            sequence_number: rtp.sequence_number,
+            timestamp: rtp.timestamp,
+            marker: rtp.marker,
+        };
+        receiver.push(info, rtp.payload);
+        while let Some(output) = receiver.poll_output() {
+            outputs.event(match output {
+                Depacketized::Frame(frame) => PeerEvent::MediaFrame {
+                    transceiver: transceiver.id,
+                    payload_type: rtp.payload_type,
+                    rtp_timestamp: frame.timestamp,
+                    key_frame: frame.key_frame,
+                    data: frame.data,
+                },
+                Depacketized::Dropped { timestamp } => PeerEvent::MediaFrameDropped {
+                    transceiver: transceiver.id,
+                    rtp_timestamp: timestamp,
+                },
+            });
+        }
+        Some(())
+    }
+
+    /// The transceiver a packet is for (RFC 8843 §9.2).
+    fn route<'t>(
+        &mut self,
+        rtp: &RtpPacket<'_>,
+        transceivers: &'t [TransceiverState],
+    ) -> Option<&'t TransceiverState> {
+        let by_mid = |mid: &str| transceivers.iter().find(|t| t.mid.as_deref() == Some(mid));
+        let mid = transceivers
+            .iter()
+            .find_map(mid_extension_id)
+            .and_then(|id| rtp.extension(id));
+        if let Some(transceiver) = mid.and_then(|mid| by_mid(std::str::from_utf8(mid).ok()?)) {
+            if let Some(mid) = &transceiver.mid {
+                self.ssrc_mids.insert(rtp.ssrc, mid.clone());
+            }
+            return Some(transceiver);
+        }
+        if let Some(transceiver) = self.ssrc_mids.get(&rtp.ssrc).and_then(|mid| by_mid(mid)) {
+            return Some(transceiver);
+        }
+        if let Some(transceiver) = transceivers
+            .iter()
+            .find(|t| t.receiver_ssrcs.contains(&rtp.ssrc))
+        {
+            return Some(transceiver);
+        }
+        let mut with_type = transceivers
+            .iter()
+            .filter(|t| t.codecs.iter().any(|c| c.payload_type == rtp.payload_type));
+        match (with_type.next(), with_type.next()) {
+            (Some(transceiver), None) => Some(transceiver),
+            _ => None,
+        }
+    }
+}
