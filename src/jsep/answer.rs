@@ -12,7 +12,8 @@ use crate::error::RtcError;
 use crate::random::Random;
 use crate::sdp::{SessionDescription, Setup};
 
-use super::codecs::{answer_codecs, codecs_of, MID_EXTENSION_URI};
+use super::codecs::{answer_codecs, codecs_of};
+use super::header_extensions;
 use super::media::{self, SectionKind};
 use super::sections::{rejected_copy, RtpSection};
 use super::session::Session;
@@ -31,7 +32,10 @@ impl Session {
         }
     }
 
-    pub(super) fn build_answer(&mut self, random: &mut Random) -> Result<SessionDescription, RtcError> {
+    pub(super) fn build_answer(
+        &mut self,
+        random: &mut Random,
+    ) -> Result<SessionDescription, RtcError> {
         let offer = match &self.pending_remote {
             Some(description) => description.sdp.clone(),
             None => return Err(RtcError::invalid_state("no remote offer to answer")),
@@ -40,9 +44,11 @@ impl Session {
             self.refresh_ice(random);
         }
         let setup = self.answer_setup(&offer);
-        let offered_bundle: Option<Vec<String>> = offer.bundle_groups().next().map(|mids| mids.to_vec());
-        let bundled: Option<BTreeSet<&str>> =
-            offered_bundle.as_ref().map(|mids| mids.iter().map(String::as_str).collect());
+        let offered_bundle: Option<Vec<String>> =
+            offer.bundle_groups().next().map(|mids| mids.to_vec());
+        let bundled: Option<BTreeSet<&str>> = offered_bundle
+            .as_ref()
+            .map(|mids| mids.iter().map(String::as_str).collect());
         let mut sections = Vec::new();
         let mut data_answered = false;
         for m in &offer.media {
@@ -56,8 +62,10 @@ impl Session {
             }
             match media::section_kind(m) {
                 SectionKind::Rtp(kind) => {
-                    let transceiver =
-                        self.transceivers.iter().find(|t| t.mid.as_deref() == Some(mid) && t.kind == kind);
+                    let transceiver = self
+                        .transceivers
+                        .iter()
+                        .find(|t| t.mid.as_deref() == Some(mid) && t.kind == kind);
                     let Some(t) = transceiver.filter(|t| !t.stopped) else {
                         sections.push(rejected_copy(m));
                         continue;
@@ -68,14 +76,13 @@ impl Session {
                         continue;
                     }
                     let offered = TransceiverDirection::from_sdp(media::direction(&offer, m));
-                    let mid_extension_id =
-                        media::extmaps(m).into_iter().find(|(_, uri)| uri == MID_EXTENSION_URI).map(|(id, _)| id);
+                    let header_extensions = header_extensions::answered(&media::extmaps(m));
                     let spec = RtpSection {
                         proto: &m.proto,
                         mid,
                         direction: t.direction.intersect(offered.reversed()),
                         codecs: &codecs,
-                        mid_extension_id,
+                        header_extensions: &header_extensions,
                         rtcp_rsize: m.has_attribute("rtcp-rsize"),
                         setup,
                     };
@@ -88,7 +95,11 @@ impl Session {
                 SectionKind::Data | SectionKind::Unsupported => sections.push(rejected_copy(m)),
             }
         }
-        let accepted: BTreeSet<&str> = sections.iter().filter(|s| !s.is_rejected()).filter_map(|s| s.mid()).collect();
+        let accepted: BTreeSet<&str> = sections
+            .iter()
+            .filter(|s| !s.is_rejected())
+            .filter_map(|s| s.mid())
+            .collect();
         let mut listed = BTreeSet::new();
         let bundle = offered_bundle
             .iter()

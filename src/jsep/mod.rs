@@ -20,6 +20,7 @@
 //! - `remote_tracks`: track events and remote streams (webrtc-pc §5.4).
 //! - `candidates`: local and remote candidates in the descriptions.
 //! - `codecs`: what we offer and how answers intersect codecs.
+//! - `header_extensions`: which RTP header extensions, with which IDs.
 //! - `negotiation_needed`: webrtc-pc §4.7.3.
 //! - `media`: reading the SDP model.
 
@@ -27,6 +28,7 @@ mod answer;
 mod apply;
 mod candidates;
 mod codecs;
+mod header_extensions;
 mod media;
 mod negotiation_needed;
 mod offer;
@@ -39,14 +41,14 @@ mod transport;
 mod types;
 mod validate;
 
-pub use candidates::CandidateSection;
-pub use codecs::{capabilities, RtpCodec};
-pub use session::Session;
-pub use transceiver::TransceiverState;
 /// Our DTLS role once an answer fixed it (RFC 8842 §5: `a=setup:active`
 /// makes that side the client): the DTLS layer's type, named here too
 /// because [`Session::dtls_role`] returns it.
 pub use crate::dtls::DtlsRole;
+pub use candidates::CandidateSection;
+pub use codecs::{capabilities, RtpCodec};
+pub use session::Session;
+pub use transceiver::TransceiverState;
 pub use transport::{RemoteTransport, SctpParameters};
 pub use types::{
     BundlePolicy, DescriptionChanges, JsepConfig, MediaKind, OfferOptions, SdpType, SignalingState,

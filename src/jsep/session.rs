@@ -11,7 +11,9 @@ use crate::sdp::SessionDescription;
 
 use super::transceiver::Transceiver;
 use super::transport::{IceCredentials, ICE_CHARS};
-use super::types::{DescriptionChanges, JsepConfig, OfferOptions, SdpType, SignalingState, TransceiverId};
+use super::types::{
+    DescriptionChanges, JsepConfig, OfferOptions, SdpType, SignalingState, TransceiverId,
+};
 
 /// An applied description: its type and its parsed form (serialized again
 /// on read, as Chromium does).
@@ -67,9 +69,9 @@ pub struct Session {
     pub(super) stable: Option<StableSnapshot>,
     pub(super) dtls_role: Option<DtlsRole>,
     pub(super) ice_controlling: Option<bool>,
-    /// The id the mid header extension was negotiated with: every bundled
-    /// section must use the same one (RFC 8285 §6, RFC 8843 §9.1).
-    pub(super) mid_extension_id: Option<u16>,
+    /// The header extensions' negotiated `(id, uri)`s, one ID per URI for
+    /// every bundled section and later offers (RFC 8843 §9.1, RFC 8829 §5.2.2).
+    pub(super) header_extension_ids: Vec<(u16, String)>,
     /// An answer accepted the data section ([[SctpTransport]] is set).
     pub(super) sctp_negotiated: bool,
 }
@@ -82,7 +84,14 @@ pub(super) fn uuid(random: &mut Random) -> String {
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|byte| format!("{byte:02x}")).collect();
     // The hex string is 32 ASCII characters, so these ranges are in bounds.
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 impl Session {
@@ -111,7 +120,7 @@ impl Session {
             stable: None,
             dtls_role: None,
             ice_controlling: None,
-            mid_extension_id: None,
+            header_extension_ids: Vec::new(),
             sctp_negotiated: false,
         }
     }
@@ -131,14 +140,27 @@ impl Session {
     /// fingerprint is not our certificate's. So do we; text that does not
     /// parse stays an `sdp-syntax-error`.
     fn own_description(&self, text: &str) -> Result<SessionDescription, RtcError> {
-        let not_ours = || RtcError::invalid_modification("The SDP does not match the previously generated SDP for this type");
+        let not_ours = || {
+            RtcError::invalid_modification(
+                "The SDP does not match the previously generated SDP for this type",
+            )
+        };
         let description = SessionDescription::parse(text)?;
-        let ours = |hash: &str, digest: &[u8]| self.config.fingerprints.iter().any(|(h, d)| h.eq_ignore_ascii_case(hash) && d == digest);
+        let ours = |hash: &str, digest: &[u8]| {
+            self.config
+                .fingerprints
+                .iter()
+                .any(|(h, d)| h.eq_ignore_ascii_case(hash) && d == digest)
+        };
         let all_ours = description
             .media
             .iter()
             .filter(|m| !m.is_rejected())
-            .all(|m| super::media::fingerprints(&description, m).iter().all(|(h, d)| ours(h, d)));
+            .all(|m| {
+                super::media::fingerprints(&description, m)
+                    .iter()
+                    .all(|(h, d)| ours(h, d))
+            });
         if all_ours {
             Ok(description)
         } else {
@@ -151,10 +173,14 @@ impl Session {
     pub fn set_config(&mut self, config: JsepConfig) -> Result<(), RtcError> {
         self.check_open()?;
         if config.bundle_policy != self.config.bundle_policy {
-            return Err(RtcError::invalid_modification("the bundlePolicy cannot change"));
+            return Err(RtcError::invalid_modification(
+                "the bundlePolicy cannot change",
+            ));
         }
         if config.fingerprints != self.config.fingerprints {
-            return Err(RtcError::invalid_modification("the certificates cannot change"));
+            return Err(RtcError::invalid_modification(
+                "the certificates cannot change",
+            ));
         }
         self.config = config;
         Ok(())
@@ -169,10 +195,20 @@ impl Session {
     }
 
     /// createOffer (webrtc-pc §4.4.2, RFC 8829 §5.2).
-    pub fn create_offer(&mut self, options: OfferOptions, random: &mut Random) -> Result<String, RtcError> {
+    pub fn create_offer(
+        &mut self,
+        options: OfferOptions,
+        random: &mut Random,
+    ) -> Result<String, RtcError> {
         self.check_open()?;
-        if !matches!(self.state, SignalingState::Stable | SignalingState::HaveLocalOffer) {
-            return Err(RtcError::invalid_state(format!("cannot create an offer in {}", self.state)));
+        if !matches!(
+            self.state,
+            SignalingState::Stable | SignalingState::HaveLocalOffer
+        ) {
+            return Err(RtcError::invalid_state(format!(
+                "cannot create an offer in {}",
+                self.state
+            )));
         }
         Ok(self.build_offer(options, random).to_string())
     }
@@ -180,8 +216,14 @@ impl Session {
     /// createAnswer (webrtc-pc §4.4.2, RFC 8829 §5.3).
     pub fn create_answer(&mut self, random: &mut Random) -> Result<String, RtcError> {
         self.check_open()?;
-        if !matches!(self.state, SignalingState::HaveRemoteOffer | SignalingState::HaveLocalPranswer) {
-            return Err(RtcError::invalid_state(format!("cannot create an answer in {}", self.state)));
+        if !matches!(
+            self.state,
+            SignalingState::HaveRemoteOffer | SignalingState::HaveLocalPranswer
+        ) {
+            return Err(RtcError::invalid_state(format!(
+                "cannot create an answer in {}",
+                self.state
+            )));
         }
         Ok(self.build_answer(random)?.to_string())
     }
@@ -193,8 +235,12 @@ impl Session {
         match (ty, remote) {
             (SdpType::Offer, false) => matches!(self.state, Stable | HaveLocalOffer),
             (SdpType::Offer, true) => matches!(self.state, Stable | HaveRemoteOffer),
-            (SdpType::Answer | SdpType::Pranswer, false) => matches!(self.state, HaveRemoteOffer | HaveLocalPranswer),
-            (SdpType::Answer | SdpType::Pranswer, true) => matches!(self.state, HaveLocalOffer | HaveRemotePranswer),
+            (SdpType::Answer | SdpType::Pranswer, false) => {
+                matches!(self.state, HaveRemoteOffer | HaveLocalPranswer)
+            }
+            (SdpType::Answer | SdpType::Pranswer, true) => {
+                matches!(self.state, HaveLocalOffer | HaveRemotePranswer)
+            }
             (SdpType::Rollback, _) => matches!(self.state, HaveLocalOffer | HaveRemoteOffer),
         }
     }
@@ -279,7 +325,11 @@ impl Session {
 
     /// `localDescription`: the pending one if any, else the current one.
     pub fn local_description(&self) -> Option<(SdpType, String)> {
-        Self::described(if self.pending_local.is_some() { &self.pending_local } else { &self.current_local })
+        Self::described(if self.pending_local.is_some() {
+            &self.pending_local
+        } else {
+            &self.current_local
+        })
     }
 
     pub fn current_local_description(&self) -> Option<(SdpType, String)> {
@@ -292,7 +342,11 @@ impl Session {
 
     /// `remoteDescription`: the pending one if any, else the current one.
     pub fn remote_description(&self) -> Option<(SdpType, String)> {
-        Self::described(if self.pending_remote.is_some() { &self.pending_remote } else { &self.current_remote })
+        Self::described(if self.pending_remote.is_some() {
+            &self.pending_remote
+        } else {
+            &self.current_remote
+        })
     }
 
     pub fn current_remote_description(&self) -> Option<(SdpType, String)> {
@@ -304,7 +358,9 @@ impl Session {
     }
 
     pub(super) fn latest_remote(&self) -> Option<&Description> {
-        self.pending_remote.as_ref().or(self.current_remote.as_ref())
+        self.pending_remote
+            .as_ref()
+            .or(self.current_remote.as_ref())
     }
 
     pub(super) fn latest_local(&self) -> Option<&Description> {

@@ -19,7 +19,10 @@ pub struct SdpError {
 
 impl SdpError {
     pub(crate) fn new(line: usize, message: impl Into<String>) -> Self {
-        SdpError { line, message: message.into() }
+        SdpError {
+            line,
+            message: message.into(),
+        }
     }
 }
 

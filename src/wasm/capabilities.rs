@@ -48,5 +48,8 @@ pub fn codec_capabilities(kind: &str) -> Result<Capabilities, CoreError> {
         })
         .collect();
     let header_extensions = extensions.iter().map(|uri| uri.to_string()).collect();
-    Ok(Capabilities { codecs, header_extensions })
+    Ok(Capabilities {
+        codecs,
+        header_extensions,
+    })
 }
