@@ -89,6 +89,7 @@ export async function startRelay({ ports = { udp: 0, http: 0 }, extraArgs = [], 
   if (!m) throw new Error(`unexpected relay banner: ${line}`);
   return {
     ports: { udp: Number(m[1]), tcp: Number(m[2]), http: Number(m[3]) },
+    pid: relay.pid,
     async close(signal = 'SIGTERM') {
       if (relay.exitCode !== null) return;
       relay.kill(signal);
