@@ -89,7 +89,7 @@ async fn turn_ws(
 }
 
 async fn turn_session(shared: Arc<Shared>, socket: WebSocket, from: SocketAddr) {
-    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(1024);
+    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(crate::net::CLIENT_QUEUE);
     let Some(guard) = shared.register(Transport::WebSocket, tx) else {
         tracing::warn!(client = %from, "WebSocket closed: --max-connections reached");
         return;
@@ -281,6 +281,11 @@ async fn metrics(State(st): State<AppState>) -> Response {
             "amplification_drops_total",
             "Unauthenticated UDP replies not sent because larger than the request.",
             stats.amplification_drops,
+        ),
+        (
+            "queue_drops_total",
+            "Relayed packets dropped because a TCP or WebSocket client's queue was full.",
+            stats.queue_drops,
         ),
     ] {
         let _ = writeln!(s, "# HELP wasmrtc_relay_{name} {help}\n# TYPE wasmrtc_relay_{name} counter\nwasmrtc_relay_{name} {v}");

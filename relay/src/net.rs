@@ -36,6 +36,21 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// How many messages a TCP or WebSocket client's outbound queue holds
+/// (~150 KB of full-size packets): enough for bursts, small enough that a
+/// client slower than its peer sees loss within tens of milliseconds, not
+/// a queue of seconds (the 1024 it was let data channel pings wait ~1 s
+/// behind a transfer to a busy page).
+pub const CLIENT_QUEUE: usize = 128;
+
+/// Whether a message to a client carries a peer's datagram (ChannelData or
+/// a Data indication, RFC 8656 §11.4, §12.5) rather than a STUN response,
+/// which is never dropped.
+fn is_relayed_data(bytes: &[u8]) -> bool {
+    const DATA_INDICATION: [u8; 2] = [0x00, 0x17];
+    wasmrtc::stun::is_channel_data(bytes) || bytes.get(..2) == Some(&DATA_INDICATION[..])
+}
+
 struct RelaySocket {
     sock: Arc<UdpSocket>,
     reader: AbortHandle,
@@ -146,7 +161,15 @@ impl Shared {
                     }
                     Transport::Tcp | Transport::WebSocket => {
                         let tx = lock(&self.conns).get(&to.conn).cloned();
-                        if let Some(tx) = tx {
+                        let Some(tx) = tx else { continue };
+                        if is_relayed_data(&bytes) {
+                            // A full queue drops, as a router's would: the
+                            // peers' congestion control sees loss instead
+                            // of a queue that grows to seconds.
+                            if let Err(mpsc::error::TrySendError::Full(_)) = tx.try_send(bytes) {
+                                lock(&self.core).stats.queue_drops += 1;
+                            }
+                        } else {
                             let _ = tx.send(bytes).await;
                         }
                     }
@@ -278,7 +301,7 @@ pub async fn bind_tcp(shared: &Arc<Shared>, addr: SocketAddr) -> io::Result<Sock
 
 async fn tcp_connection(shared: Arc<Shared>, stream: TcpStream, from: SocketAddr) {
     let _ = stream.set_nodelay(true);
-    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(1024);
+    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(CLIENT_QUEUE);
     let Some(guard) = shared.register(Transport::Tcp, tx) else {
         tracing::warn!(client = %from, "TCP connection refused: --max-connections reached");
         return;

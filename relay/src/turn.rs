@@ -143,6 +143,8 @@ pub struct Stats {
     pub malformed: u64,
     pub rate_limited: u64,
     pub amplification_drops: u64,
+    /// Relayed packets dropped because a stream client's queue was full.
+    pub queue_drops: u64,
 }
 
 struct TokenBucket {
