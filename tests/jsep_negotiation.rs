@@ -253,16 +253,7 @@ fn offers_carry_what_chromium_expects() {
             })
             .collect();
         // Only what the media layer implements, with Chromium's IDs.
-        assert_eq!(
-            extmaps,
-            [
-                (
-                    3,
-                    "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
-                ),
-                (4, "urn:ietf:params:rtp-hdrext:sdes:mid")
-            ]
-        );
+        assert_eq!(extmaps, [(4, "urn:ietf:params:rtp-hdrext:sdes:mid")]);
         assert!(m.attributes.contains(&Attribute::Msid {
             stream_id: "stream".to_string(),
             track_id: Some(t.sender_msid_track_id.clone()),
