@@ -75,12 +75,7 @@ pub struct RtcError {
 
 impl RtcError {
     pub fn new(name: ErrorName, message: impl Into<String>) -> Self {
-        RtcError {
-            name,
-            detail: None,
-            sdp_line_number: None,
-            message: message.into(),
-        }
+        RtcError { name, detail: None, sdp_line_number: None, message: message.into() }
     }
 
     pub fn invalid_state(message: impl Into<String>) -> Self {

@@ -42,10 +42,7 @@ impl Instant {
     }
 
     pub fn checked_add(self, d: Duration) -> Option<Instant> {
-        u64::try_from(d.as_micros())
-            .ok()
-            .and_then(|m| self.0.checked_add(m))
-            .map(Instant)
+        u64::try_from(d.as_micros()).ok().and_then(|m| self.0.checked_add(m)).map(Instant)
     }
 }
 
@@ -61,10 +58,7 @@ impl Sub<Duration> for Instant {
     type Output = Instant;
     /// Saturates at the origin.
     fn sub(self, d: Duration) -> Instant {
-        Instant(
-            self.0
-                .saturating_sub(u64::try_from(d.as_micros()).unwrap_or(u64::MAX)),
-        )
+        Instant(self.0.saturating_sub(u64::try_from(d.as_micros()).unwrap_or(u64::MAX)))
     }
 }
 
@@ -84,10 +78,7 @@ mod tests {
         let t = Instant::from_micros(1_000);
         assert_eq!(t + Duration::from_millis(1), Instant::from_micros(2_000));
         assert_eq!(t - Duration::from_secs(1), Instant::ZERO);
-        assert_eq!(
-            Instant::from_micros(u64::MAX) + Duration::from_secs(1),
-            Instant::from_micros(u64::MAX)
-        );
+        assert_eq!(Instant::from_micros(u64::MAX) + Duration::from_secs(1), Instant::from_micros(u64::MAX));
         assert_eq!(Instant::ZERO - t, Duration::ZERO);
         assert_eq!(Instant::from_millis_f64(-5.0), Instant::ZERO);
         assert_eq!(Instant::from_millis_f64(f64::NAN), Instant::ZERO);

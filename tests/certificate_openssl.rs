@@ -13,8 +13,8 @@ use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use wasmrtc::dtls::certificate::{
-    format_fingerprint, Certificate, KeyType, ECDSA_SECP256R1_SHA256, RSA_PKCS1_SHA256,
-    RSA_PKCS1_SHA384, RSA_PSS_RSAE_SHA256, RSA_PSS_RSAE_SHA512,
+    format_fingerprint, Certificate, KeyType, ECDSA_SECP256R1_SHA256, RSA_PKCS1_SHA256, RSA_PKCS1_SHA384,
+    RSA_PSS_RSAE_SHA256, RSA_PSS_RSAE_SHA512,
 };
 use wasmrtc::random::Random;
 
@@ -191,15 +191,7 @@ fn openssl_verifies_our_signatures() {
 
     for (i, message) in [&b""[..], b"hello", &[0xa5; 1000][..]].iter().enumerate() {
         let msg = scratch.write(&format!("msg{i}"), message);
-        let sig = scratch.write(
-            &format!("sig{i}"),
-            cert.sign(
-                ECDSA_SECP256R1_SHA256,
-                message,
-                &mut Random::from_seed([0; 32]),
-            )
-            .unwrap(),
-        );
+        let sig = scratch.write(&format!("sig{i}"), cert.sign(ECDSA_SECP256R1_SHA256, message, &mut Random::from_seed([0; 32])).unwrap());
         let out = openssl_ok(&[
             &"dgst",
             &"-sha256",
@@ -214,15 +206,7 @@ fn openssl_verifies_our_signatures() {
 
     // A signature over a different message must not verify.
     let msg = scratch.write("other", b"hellO");
-    let sig = scratch.write(
-        "sig-other",
-        cert.sign(
-            ECDSA_SECP256R1_SHA256,
-            b"hello",
-            &mut Random::from_seed([0; 32]),
-        )
-        .unwrap(),
-    );
+    let sig = scratch.write("sig-other", cert.sign(ECDSA_SECP256R1_SHA256, b"hello", &mut Random::from_seed([0; 32])).unwrap());
     let (ok, out) = openssl(&[
         &"dgst",
         &"-sha256",
@@ -351,15 +335,7 @@ fn from_parts_accepts_openssl_p256_and_rejects_other_keys() {
         &"x509", &"-noout", &"-pubkey", &"-in", &pem, &"-out", &pubkey,
     ]);
     let msg = scratch.write("msg", b"imported");
-    let sig = scratch.write(
-        "sig",
-        cert.sign(
-            ECDSA_SECP256R1_SHA256,
-            b"imported",
-            &mut Random::from_seed([0; 32]),
-        )
-        .unwrap(),
-    );
+    let sig = scratch.write("sig", cert.sign(ECDSA_SECP256R1_SHA256, b"imported", &mut Random::from_seed([0; 32])).unwrap());
     let out = openssl_ok(&[
         &"dgst",
         &"-sha256",
@@ -384,28 +360,9 @@ fn from_parts_accepts_openssl_p256_and_rejects_other_keys() {
     assert_eq!(imported.key_type(), KeyType::Rsa);
     let pem = scratch.write("rsa.pem", imported.to_pem());
     let pubkey = scratch.path("rsa.pub.pem");
-    openssl_ok(&[
-        &"x509", &"-noout", &"-pubkey", &"-in", &pem, &"-out", &pubkey,
-    ]);
-    let sig = scratch.write(
-        "rsa.sig",
-        imported
-            .sign(
-                RSA_PKCS1_SHA256,
-                b"imported",
-                &mut Random::from_seed([0; 32]),
-            )
-            .unwrap(),
-    );
-    let out = openssl_ok(&[
-        &"dgst",
-        &"-sha256",
-        &"-verify",
-        &pubkey,
-        &"-signature",
-        &sig,
-        &msg,
-    ]);
+    openssl_ok(&[&"x509", &"-noout", &"-pubkey", &"-in", &pem, &"-out", &pubkey]);
+    let sig = scratch.write("rsa.sig", imported.sign(RSA_PKCS1_SHA256, b"imported", &mut Random::from_seed([0; 32])).unwrap());
+    let out = openssl_ok(&[&"dgst", &"-sha256", &"-verify", &pubkey, &"-signature", &sig, &msg]);
     assert!(out.contains("Verified OK"), "{out}");
     // A P-256 key under an RSA certificate is a mismatch.
     assert!(Certificate::from_parts(&rsa_cert, &key_der).is_err());
@@ -441,18 +398,8 @@ fn openssl_reads_and_verifies_our_rsa_certificate() {
     ] {
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
     }
-    assert!(
-        !text.contains("X509v3 extensions"),
-        "unexpected extensions:\n{text}"
-    );
-    let out = openssl_ok(&[
-        &"x509",
-        &"-noout",
-        &"-fingerprint",
-        &"-sha256",
-        &"-in",
-        &pem,
-    ]);
+    assert!(!text.contains("X509v3 extensions"), "unexpected extensions:\n{text}");
+    let out = openssl_ok(&[&"x509", &"-noout", &"-fingerprint", &"-sha256", &"-in", &pem]);
     assert_eq!(
         out.trim().rsplit('=').next().unwrap(),
         format_fingerprint(&cert.fingerprint_sha256(), true)
@@ -461,17 +408,13 @@ fn openssl_reads_and_verifies_our_rsa_certificate() {
     assert!(out.contains(": OK"), "{out}");
 
     let key = scratch.write("key.der", cert.private_key_pkcs8_der());
-    openssl_ok(&[
-        &"pkey", &"-inform", &"DER", &"-in", &key, &"-check", &"-noout",
-    ]);
+    openssl_ok(&[&"pkey", &"-inform", &"DER", &"-in", &key, &"-check", &"-noout"]);
     let from_key = openssl_ok(&[&"pkey", &"-inform", &"DER", &"-in", &key, &"-pubout"]);
     let from_cert = openssl_ok(&[&"x509", &"-noout", &"-pubkey", &"-in", &pem]);
     assert_eq!(from_key, from_cert);
 
     let pubkey = scratch.path("pub.pem");
-    openssl_ok(&[
-        &"x509", &"-noout", &"-pubkey", &"-in", &pem, &"-out", &pubkey,
-    ]);
+    openssl_ok(&[&"x509", &"-noout", &"-pubkey", &"-in", &pem, &"-out", &pubkey]);
     let msg = scratch.write("msg", b"client random || server random || params");
     for (scheme, digest, pss) in [
         (RSA_PKCS1_SHA256, "-sha256", false),
@@ -479,23 +422,11 @@ fn openssl_reads_and_verifies_our_rsa_certificate() {
         (RSA_PKCS1_SHA384, "-sha384", false),
         (RSA_PSS_RSAE_SHA512, "-sha512", true),
     ] {
-        let signature = cert
-            .sign(
-                scheme,
-                b"client random || server random || params",
-                &mut random,
-            )
-            .unwrap();
+        let signature = cert.sign(scheme, b"client random || server random || params", &mut random).unwrap();
         let sig = scratch.write(&format!("sig{scheme}"), signature);
-        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> =
-            vec![&"dgst", &digest, &"-verify", &pubkey, &"-signature", &sig];
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&"dgst", &digest, &"-verify", &pubkey, &"-signature", &sig];
         if pss {
-            args.extend_from_slice(&[
-                &"-sigopt",
-                &"rsa_padding_mode:pss",
-                &"-sigopt",
-                &"rsa_pss_saltlen:digest",
-            ]);
+            args.extend_from_slice(&[&"-sigopt", &"rsa_padding_mode:pss", &"-sigopt", &"rsa_pss_saltlen:digest"]);
         }
         args.push(&msg);
         let out = openssl_ok(&args);

@@ -18,15 +18,12 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use sctp_proto::{
-    Association, AssociationHandle, ClientConfig, DatagramEvent, Endpoint, EndpointConfig, Event,
-    Payload, PayloadProtocolIdentifier as Ppi, ReliabilityType, ServerConfig, StreamEvent,
-    TransportConfig,
+    Association, AssociationHandle, ClientConfig, DatagramEvent, Endpoint, EndpointConfig, Event, Payload,
+    PayloadProtocolIdentifier as Ppi, ReliabilityType, ServerConfig, StreamEvent, TransportConfig,
 };
 
 use datachannel_common::{config, LOSSY};
-use wasmrtc::datachannel::{
-    ChannelId, ChannelInit, DataChannelEvent, DataChannels, MAX_MESSAGE_SIZE,
-};
+use wasmrtc::datachannel::{ChannelId, ChannelInit, DataChannelEvent, DataChannels, MAX_MESSAGE_SIZE};
 use wasmrtc::jsep::DtlsRole;
 use wasmrtc::random::Random;
 use wasmrtc::time::Instant;
@@ -54,8 +51,7 @@ struct Proto {
 fn transport() -> Arc<TransportConfig> {
     Arc::new(
         TransportConfig::default()
-            .with_max_send_message_size(MAX_MESSAGE_SIZE as u32)
-            .with_max_receive_message_size(MAX_MESSAGE_SIZE as u32)
+            .with_max_send_message_size(MAX_MESSAGE_SIZE as u32).with_max_receive_message_size(MAX_MESSAGE_SIZE as u32)
             .with_max_receive_buffer_size(4 * 1024 * 1024),
     )
 }
@@ -89,12 +85,7 @@ impl Proto {
         if !server {
             let mut config = ClientConfig::new();
             config.transport = transport();
-            proto.association = Some(
-                proto
-                    .endpoint
-                    .connect(config, peer_addr())
-                    .expect("connect"),
-            );
+            proto.association = Some(proto.endpoint.connect(config, peer_addr()).expect("connect"));
         }
         proto
     }
@@ -109,16 +100,12 @@ impl Proto {
 
     fn handle_packet(&mut self, now: Instant, packet: &[u8]) {
         let t = self.time(now);
-        let Some((handle, event)) =
-            self.endpoint
-                .handle(t, peer_addr(), None, None, Bytes::copy_from_slice(packet))
+        let Some((handle, event)) = self.endpoint.handle(t, peer_addr(), None, None, Bytes::copy_from_slice(packet))
         else {
             return;
         };
         match event {
-            DatagramEvent::NewAssociation(association) => {
-                self.association = Some((handle, association))
-            }
+            DatagramEvent::NewAssociation(association) => self.association = Some((handle, association)),
             DatagramEvent::AssociationEvent(event) => {
                 if let Some((_, association)) = self.association.as_mut() {
                     association.handle_event(event);
@@ -140,11 +127,7 @@ impl Proto {
         let (_, association) = self.association.as_ref()?;
         let t = association.poll_timeout()?;
         // Rounded up: handling it a microsecond early would fire nothing.
-        Some(Instant::from_micros(
-            t.saturating_duration_since(self.base)
-                .as_nanos()
-                .div_ceil(1000) as u64,
-        ))
+        Some(Instant::from_micros(t.saturating_duration_since(self.base).as_nanos().div_ceil(1000) as u64))
     }
 
     fn poll_transmits(&mut self, now: Instant) -> Vec<Vec<u8>> {
@@ -168,9 +151,7 @@ impl Proto {
     /// Association events: connection, streams the peer opened, readable
     /// data (DCEP answered here), resets.
     fn process(&mut self) {
-        let Some((handle, association)) = self.association.as_mut() else {
-            return;
-        };
+        let Some((handle, association)) = self.association.as_mut() else { return };
         let handle = *handle;
         while let Some(event) = association.poll_endpoint_event() {
             if let Some(back) = self.endpoint.handle_event(handle, event) {
@@ -200,9 +181,7 @@ impl Proto {
                     let param = u32::from_be_bytes([buf[4], buf[5], buf[6], buf[7]]);
                     let kind = ReliabilityType::from(buf[1] & 0x7f);
                     let mut stream = association.stream(id).expect("stream");
-                    stream
-                        .set_reliability_params(unordered, kind, param)
-                        .expect("reliability");
+                    stream.set_reliability_params(unordered, kind, param).expect("reliability");
                     self.pending.push((id, Ppi::Dcep, vec![0x02]));
                 }
                 self.received.entry(id).or_default().push((chunks.ppi, buf));
@@ -215,19 +194,14 @@ impl Proto {
         if !self.connected {
             return;
         }
-        let Some((_, association)) = self.association.as_mut() else {
-            return;
-        };
+        let Some((_, association)) = self.association.as_mut() else { return };
         let pending = std::mem::take(&mut self.pending);
         let mut blocked = false;
         for (id, ppi, data) in pending {
             // Keep the order: once one write is refused (its send buffer is
             // full), the rest wait too.
             blocked = blocked
-                || association
-                    .stream(id)
-                    .and_then(|mut s| s.write_sctp(&Bytes::from(data.clone()), ppi))
-                    .is_err();
+                || association.stream(id).and_then(|mut s| s.write_sctp(&Bytes::from(data.clone()), ppi)).is_err();
             if blocked {
                 self.pending.push((id, ppi, data));
             }
@@ -241,13 +215,8 @@ impl Proto {
         open.extend_from_slice(&(label.len() as u16).to_be_bytes());
         open.extend_from_slice(&0u16.to_be_bytes());
         open.extend_from_slice(label.as_bytes());
-        let mut stream = self
-            .assoc()
-            .open_stream(id, Ppi::Dcep)
-            .expect("open_stream");
-        stream
-            .write_sctp(&Bytes::from(open), Ppi::Dcep)
-            .expect("OPEN");
+        let mut stream = self.assoc().open_stream(id, Ppi::Dcep).expect("open_stream");
+        stream.write_sctp(&Bytes::from(open), Ppi::Dcep).expect("OPEN");
     }
 
     fn send(&mut self, id: u16, ppi: Ppi, data: &[u8]) {
@@ -275,11 +244,7 @@ struct Link {
 impl Link {
     fn new(dtls_role: DtlsRole, proto_is_sctp_server: bool, net: Impairments, seed: u64) -> Link {
         let now = Instant::from_micros(1_000_000);
-        let ours = DataChannels::new(
-            config(dtls_role),
-            &mut Random::from_seed([seed as u8; 32]),
-            now,
-        );
+        let ours = DataChannels::new(config(dtls_role), &mut Random::from_seed([seed as u8; 32]), now);
         Link {
             ours,
             events: Vec::new(),
@@ -294,18 +259,9 @@ impl Link {
         while let Some(p) = self.ours.poll_transmit() {
             out.push((true, p));
         }
-        out.extend(
-            self.proto
-                .poll_transmits(self.now)
-                .into_iter()
-                .map(|p| (false, p)),
-        );
+        out.extend(self.proto.poll_transmits(self.now).into_iter().map(|p| (false, p)));
         for (to_proto, packet) in out {
-            let (from, to) = if to_proto {
-                (End::Ours, End::Proto)
-            } else {
-                (End::Proto, End::Ours)
-            };
+            let (from, to) = if to_proto { (End::Ours, End::Proto) } else { (End::Proto, End::Ours) };
             self.net.send(self.now, from, to, packet);
         }
         while let Some(e) = self.ours.poll_event() {
@@ -316,10 +272,7 @@ impl Link {
     fn step(&mut self) {
         self.flush();
         let net = self.net.next_delivery();
-        let Some(next) = [net, self.ours.poll_timeout(), self.proto.poll_timeout()]
-            .into_iter()
-            .flatten()
-            .min()
+        let Some(next) = [net, self.ours.poll_timeout(), self.proto.poll_timeout()].into_iter().flatten().min()
         else {
             return;
         };
@@ -360,11 +313,7 @@ impl Link {
         self.events
             .iter()
             .filter_map(|e| match e {
-                DataChannelEvent::Message {
-                    id: i,
-                    binary,
-                    data,
-                } if *i == id => Some((*binary, data.clone())),
+                DataChannelEvent::Message { id: i, binary, data } if *i == id => Some((*binary, data.clone())),
                 _ => None,
             })
             .collect()
@@ -380,12 +329,7 @@ fn payloads() -> Vec<(bool, Vec<u8>)> {
         (true, vec![7]),
         (false, "ünïcödé ✓".as_bytes().to_vec()),
         (true, (0..65536).map(|i| (i % 253) as u8).collect()),
-        (
-            true,
-            (0..MAX_MESSAGE_SIZE as usize)
-                .map(|i| (i % 241) as u8)
-                .collect(),
-        ),
+        (true, (0..MAX_MESSAGE_SIZE as usize).map(|i| (i % 241) as u8).collect()),
     ]
 }
 
@@ -401,25 +345,13 @@ fn ppi_of(binary: bool, data: &[u8]) -> (Ppi, Vec<u8>) {
 fn exchange(dtls_role: DtlsRole, proto_is_sctp_server: bool, net: Impairments, seed: u64) {
     let mut link = Link::new(dtls_role, proto_is_sctp_server, net, seed);
     // Ours, created before the association exists.
-    let ours = link
-        .ours
-        .create_channel(ChannelInit {
-            label: "from-wasmrtc".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let ours = link.ours.create_channel(ChannelInit { label: "from-wasmrtc".into(), ..Default::default() }).unwrap();
     let our_sid = link.ours.stream_id(ours).unwrap();
-    assert_eq!(
-        our_sid % 2,
-        if dtls_role == DtlsRole::Client { 0 } else { 1 }
-    );
+    assert_eq!(our_sid % 2, if dtls_role == DtlsRole::Client { 0 } else { 1 });
     if proto_is_sctp_server {
         link.ours.connect(link.now);
     }
-    assert!(
-        link.run_until(Duration::from_secs(60), |l| l.proto.connected
-            && l.events.contains(&DataChannelEvent::ChannelOpen(ours)))
-    );
+    assert!(link.run_until(Duration::from_secs(60), |l| l.proto.connected && l.events.contains(&DataChannelEvent::ChannelOpen(ours))));
 
     // The peer's channel, on an id of its parity.
     let proto_sid = if dtls_role == DtlsRole::Client { 1 } else { 0 };
@@ -431,29 +363,18 @@ fn exchange(dtls_role: DtlsRole, proto_is_sctp_server: bool, net: Impairments, s
         .events
         .iter()
         .find_map(|e| match e {
-            DataChannelEvent::ChannelCreatedByPeer { id, channel }
-                if channel.stream_id == proto_sid =>
-            {
-                Some(*id)
-            }
+            DataChannelEvent::ChannelCreatedByPeer { id, channel } if channel.stream_id == proto_sid => Some(*id),
             _ => None,
         })
         .unwrap();
     // Our DATA_CHANNEL_OPEN reached it, and our ACK too.
     assert!(link.run_until(Duration::from_secs(30), |l| {
-        l.proto
-            .received
-            .get(&proto_sid)
-            .is_some_and(|m| m.first() == Some(&(Ppi::Dcep, vec![0x02])))
+        l.proto.received.get(&proto_sid).is_some_and(|m| m.first() == Some(&(Ppi::Dcep, vec![0x02])))
             && l.proto.received.contains_key(&our_sid)
     }));
     let open = &link.proto.received[&our_sid][0];
     assert_eq!(open.0, Ppi::Dcep);
-    assert_eq!(
-        &open.1[12..],
-        b"from-wasmrtc",
-        "label after the 12-byte header"
-    );
+    assert_eq!(&open.1[12..], b"from-wasmrtc", "label after the 12-byte header");
 
     // Messages both ways, on both channels.
     for (binary, data) in payloads() {
@@ -468,9 +389,7 @@ fn exchange(dtls_role: DtlsRole, proto_is_sctp_server: bool, net: Impairments, s
     let arrived = link.run_until(Duration::from_secs(300), |l| {
         l.messages(ours).len() == n
             && l.messages(theirs).len() == n
-            && [our_sid, proto_sid]
-                .iter()
-                .all(|s| l.proto.received.get(s).map_or(0, Vec::len) == n + 1)
+            && [our_sid, proto_sid].iter().all(|s| l.proto.received.get(s).map_or(0, Vec::len) == n + 1)
     });
     assert!(arrived, "all messages arrived");
     assert_eq!(link.messages(ours), payloads());
@@ -478,51 +397,22 @@ fn exchange(dtls_role: DtlsRole, proto_is_sctp_server: bool, net: Impairments, s
     for sid in [our_sid, proto_sid] {
         let got: Vec<(Ppi, Vec<u8>)> = link.proto.received[&sid].iter().skip(1).cloned().collect();
         let want: Vec<(Ppi, Vec<u8>)> = payloads().iter().map(|(b, d)| ppi_of(*b, d)).collect();
-        assert_eq!(
-            got, want,
-            "sctp-proto got our PPIDs and bytes on stream {sid}"
-        );
+        assert_eq!(got, want, "sctp-proto got our PPIDs and bytes on stream {sid}");
     }
 
     // We close ours: sctp-proto sees the reset, resets its side, and we close.
     link.ours.close_channel(link.now, ours);
-    assert!(link.run_until(Duration::from_secs(60), |l| l
-        .events
-        .contains(&DataChannelEvent::ChannelClosed(ours))));
+    assert!(link.run_until(Duration::from_secs(60), |l| l.events.contains(&DataChannelEvent::ChannelClosed(ours))));
     assert!(link.proto.finished.contains(&our_sid));
     // sctp-proto closes its channel: we see closing, then closed.
-    link.proto
-        .assoc()
-        .stream(proto_sid)
-        .unwrap()
-        .close()
-        .unwrap();
-    assert!(link.run_until(Duration::from_secs(60), |l| l
-        .events
-        .contains(&DataChannelEvent::ChannelClosed(theirs))));
-    let closing = link
-        .events
-        .iter()
-        .position(|e| *e == DataChannelEvent::ChannelClosing(theirs))
-        .expect("closing");
-    let closed = link
-        .events
-        .iter()
-        .position(|e| *e == DataChannelEvent::ChannelClosed(theirs))
-        .unwrap();
+    link.proto.assoc().stream(proto_sid).unwrap().close().unwrap();
+    assert!(link.run_until(Duration::from_secs(60), |l| l.events.contains(&DataChannelEvent::ChannelClosed(theirs))));
+    let closing = link.events.iter().position(|e| *e == DataChannelEvent::ChannelClosing(theirs)).expect("closing");
+    let closed = link.events.iter().position(|e| *e == DataChannelEvent::ChannelClosed(theirs)).unwrap();
     assert!(closing < closed);
-    assert!(link.run_until(Duration::from_secs(60), |l| l
-        .proto
-        .reset_complete
-        .contains(&proto_sid)));
-    assert!(!link
-        .events
-        .iter()
-        .any(|e| matches!(e, DataChannelEvent::ChannelError(..))));
-    assert!(
-        !link.ours.uses_zero_checksum(),
-        "sctp-proto does not offer RFC 9653: CRC32c stays"
-    );
+    assert!(link.run_until(Duration::from_secs(60), |l| l.proto.reset_complete.contains(&proto_sid)));
+    assert!(!link.events.iter().any(|e| matches!(e, DataChannelEvent::ChannelError(..))));
+    assert!(!link.ours.uses_zero_checksum(), "sctp-proto does not offer RFC 9653: CRC32c stays");
 }
 
 #[test]

@@ -29,28 +29,13 @@ use wasmrtc::time::Instant;
 
 const NOW_MS: u64 = 1_735_689_600_000;
 const RSA_SUITES: [(CipherSuite, &str); 2] = [
-    (
-        CipherSuite::EcdheRsaWithChacha20Poly1305Sha256,
-        "ECDHE-RSA-CHACHA20-POLY1305",
-    ),
-    (
-        CipherSuite::EcdheRsaWithAes128GcmSha256,
-        "ECDHE-RSA-AES128-GCM-SHA256",
-    ),
+    (CipherSuite::EcdheRsaWithChacha20Poly1305Sha256, "ECDHE-RSA-CHACHA20-POLY1305"),
+    (CipherSuite::EcdheRsaWithAes128GcmSha256, "ECDHE-RSA-AES128-GCM-SHA256"),
 ];
 const SUITES: [(CipherSuite, &str); 3] = [
-    (
-        CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256,
-        "ECDHE-ECDSA-CHACHA20-POLY1305",
-    ),
-    (
-        CipherSuite::EcdheEcdsaWithAes128GcmSha256,
-        "ECDHE-ECDSA-AES128-GCM-SHA256",
-    ),
-    (
-        CipherSuite::EcdheEcdsaWithAes256GcmSha384,
-        "ECDHE-ECDSA-AES256-GCM-SHA384",
-    ),
+    (CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256, "ECDHE-ECDSA-CHACHA20-POLY1305"),
+    (CipherSuite::EcdheEcdsaWithAes128GcmSha256, "ECDHE-ECDSA-AES128-GCM-SHA256"),
+    (CipherSuite::EcdheEcdsaWithAes256GcmSha384, "ECDHE-ECDSA-AES256-GCM-SHA384"),
 ];
 
 struct Scratch(PathBuf);
@@ -73,15 +58,8 @@ impl Drop for Scratch {
 }
 
 fn run(args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .output()
-        .expect("openssl must be installed");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new("openssl").args(args).output().expect("openssl must be installed");
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// An OpenSSL identity: PEM cert and key paths and the cert's SHA-256.
@@ -92,44 +70,13 @@ struct Identity {
 }
 
 fn openssl_identity(dir: &Scratch, rsa: bool) -> Identity {
-    let (cert, key, der) = (
-        dir.path("peer.pem"),
-        dir.path("peer.key"),
-        dir.path("peer.der"),
-    );
-    let (c, k, d) = (
-        cert.to_str().unwrap(),
-        key.to_str().unwrap(),
-        der.to_str().unwrap(),
-    );
+    let (cert, key, der) = (dir.path("peer.pem"), dir.path("peer.key"), dir.path("peer.der"));
+    let (c, k, d) = (cert.to_str().unwrap(), key.to_str().unwrap(), der.to_str().unwrap());
     if rsa {
-        run(&[
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", k, "-out", c, "-days",
-            "30", "-subj", "/CN=rsa",
-        ]);
+        run(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", k, "-out", c, "-days", "30", "-subj", "/CN=rsa"]);
     } else {
-        run(&[
-            "ecparam",
-            "-name",
-            "prime256v1",
-            "-genkey",
-            "-noout",
-            "-out",
-            k,
-        ]);
-        run(&[
-            "req",
-            "-new",
-            "-x509",
-            "-key",
-            k,
-            "-out",
-            c,
-            "-days",
-            "30",
-            "-subj",
-            "/CN=ecdsa",
-        ]);
+        run(&["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", k]);
+        run(&["req", "-new", "-x509", "-key", k, "-out", c, "-days", "30", "-subj", "/CN=ecdsa"]);
     }
     run(&["x509", "-in", c, "-outform", "DER", "-out", d]);
     let bytes = std::fs::read(&der).unwrap();
@@ -153,46 +100,19 @@ fn ours() -> Certificate {
 fn ours_rsa(dir: &Scratch, seed: u8) -> (Certificate, Identity) {
     let mut random = Random::from_seed([seed; 32]);
     let wall = std::time::Instant::now();
-    let cert =
-        Certificate::generate_rsa(&mut random, 2048, 65537, NOW_MS, NOW_MS + 30 * 86_400_000)
-            .unwrap();
-    println!(
-        "RSA-2048 certificate generated in {:?} (this build's profile)",
-        wall.elapsed()
-    );
-    let (pem, key) = (
-        dir.path(&format!("ours{seed}.pem")),
-        dir.path(&format!("ours{seed}.key")),
-    );
+    let cert = Certificate::generate_rsa(&mut random, 2048, 65537, NOW_MS, NOW_MS + 30 * 86_400_000).unwrap();
+    println!("RSA-2048 certificate generated in {:?} (this build's profile)", wall.elapsed());
+    let (pem, key) = (dir.path(&format!("ours{seed}.pem")), dir.path(&format!("ours{seed}.key")));
     std::fs::write(&pem, cert.to_pem()).unwrap();
     let der = dir.path(&format!("ours{seed}.p8"));
     std::fs::write(&der, cert.private_key_pkcs8_der()).unwrap();
-    run(&[
-        "pkey",
-        "-inform",
-        "DER",
-        "-in",
-        der.to_str().unwrap(),
-        "-out",
-        key.to_str().unwrap(),
-    ]);
+    run(&["pkey", "-inform", "DER", "-in", der.to_str().unwrap(), "-out", key.to_str().unwrap()]);
     let fingerprint = cert.fingerprint_sha256();
-    (
-        cert,
-        Identity {
-            cert: pem,
-            key,
-            fingerprint,
-        },
-    )
+    (cert, Identity { cert: pem, key, fingerprint })
 }
 
 fn free_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// openssl's merged stdout/stderr lines, read on a thread.
@@ -261,10 +181,7 @@ impl Peer {
             .wait_for("Keying material:", Duration::from_secs(5))
             .unwrap_or_else(|| panic!("no keying material in {:#?}", self.seen));
         let hex = line.split(':').nth(1).unwrap().trim().to_string();
-        (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-            .collect()
+        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
     }
 }
 
@@ -290,9 +207,7 @@ struct Driver {
 impl Driver {
     fn new(config: DtlsConfig, peer: Option<SocketAddr>) -> Driver {
         let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-        socket
-            .set_read_timeout(Some(Duration::from_millis(5)))
-            .unwrap();
+        socket.set_read_timeout(Some(Duration::from_millis(5))).unwrap();
         let start = std::time::Instant::now();
         Driver {
             dtls: Dtls::new(config, Random::from_seed([9; 32]), Instant::ZERO),
@@ -341,12 +256,7 @@ impl Driver {
         }
     }
 
-    fn run_until(
-        &mut self,
-        peer: &mut Peer,
-        timeout: Duration,
-        mut done: impl FnMut(&Driver) -> bool,
-    ) -> bool {
+    fn run_until(&mut self, peer: &mut Peer, timeout: Duration, mut done: impl FnMut(&Driver) -> bool) -> bool {
         let deadline = std::time::Instant::now() + timeout;
         while std::time::Instant::now() < deadline {
             self.turn();
@@ -354,12 +264,7 @@ impl Driver {
             if done(self) {
                 return true;
             }
-            assert!(
-                self.failed.is_none(),
-                "failed: {:?}\nopenssl said: {:#?}",
-                self.failed,
-                peer.seen
-            );
+            assert!(self.failed.is_none(), "failed: {:?}\nopenssl said: {:#?}", self.failed, peer.seen);
         }
         false
     }
@@ -382,16 +287,11 @@ fn srtp_args() -> Vec<String> {
 /// Handshake, data both ways, exporter comparison.
 fn converse(driver: &mut Driver, peer: &mut Peer, suite: CipherSuite) {
     let wall = std::time::Instant::now();
-    let ok = driver.run_until(peer, Duration::from_secs(10), |d| {
-        d.dtls.state() == DtlsState::Connected
-    });
+    let ok = driver.run_until(peer, Duration::from_secs(10), |d| d.dtls.state() == DtlsState::Connected);
     assert!(ok, "no handshake; openssl said: {:#?}", peer.seen);
     let elapsed = wall.elapsed();
-    let Some(DtlsEvent::Connected {
-        cipher_suite,
-        srtp: Some((profile, material)),
-        remote_certificates,
-    }) = driver.connected.clone()
+    let Some(DtlsEvent::Connected { cipher_suite, srtp: Some((profile, material)), remote_certificates }) =
+        driver.connected.clone()
     else {
         panic!("no SRTP: {:?}", driver.connected);
     };
@@ -400,22 +300,13 @@ fn converse(driver: &mut Driver, peer: &mut Peer, suite: CipherSuite) {
     assert_eq!(remote_certificates.len(), 1);
     assert_eq!(peer.keying_material(), material, "exporter outputs differ");
 
-    driver
-        .dtls
-        .send_application_data(b"hello from wasmrtc\n")
-        .unwrap();
+    driver.dtls.send_application_data(b"hello from wasmrtc\n").unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while !peer.seen.iter().any(|l| l.contains("hello from wasmrtc"))
-        && std::time::Instant::now() < deadline
-    {
+    while !peer.seen.iter().any(|l| l.contains("hello from wasmrtc")) && std::time::Instant::now() < deadline {
         driver.turn();
         peer.pump();
     }
-    assert!(
-        peer.seen.iter().any(|l| l.contains("hello from wasmrtc")),
-        "{:#?}",
-        peer.seen
-    );
+    assert!(peer.seen.iter().any(|l| l.contains("hello from wasmrtc")), "{:#?}", peer.seen);
 
     let stdin = peer.stdin.as_mut().unwrap();
     stdin.write_all(b"hello from openssl\n").unwrap();
@@ -424,10 +315,7 @@ fn converse(driver: &mut Driver, peer: &mut Peer, suite: CipherSuite) {
         d.data.iter().any(|m| m.starts_with(b"hello from openssl"))
     });
     assert!(got, "no data from openssl: {:#?}", peer.seen);
-    println!(
-        "{} with openssl: handshake in {elapsed:?} wall",
-        suite.name()
-    );
+    println!("{} with openssl: handshake in {elapsed:?} wall", suite.name());
 }
 
 fn our_config(role: DtlsRole, fingerprint: Vec<u8>) -> DtlsConfig {
@@ -441,33 +329,16 @@ fn our_client_with_openssl_server_every_suite() {
     for (suite, name) in SUITES {
         let port = free_port();
         let mut args: Vec<String> = [
-            "s_server",
-            "-dtls1_2",
-            "-accept",
-            &format!("127.0.0.1:{port}"),
-            "-cert",
-            id.cert.to_str().unwrap(),
-            "-key",
-            id.key.to_str().unwrap(),
-            "-cipher",
-            name,
-            "-verify",
-            "1",
+            "s_server", "-dtls1_2", "-accept", &format!("127.0.0.1:{port}"), "-cert", id.cert.to_str().unwrap(),
+            "-key", id.key.to_str().unwrap(), "-cipher", name, "-verify", "1",
         ]
         .iter()
         .map(|s| s.to_string())
         .collect();
         args.extend(srtp_args());
         let mut peer = Peer::spawn(&args);
-        assert!(
-            peer.wait_for("ACCEPT", Duration::from_secs(5)).is_some(),
-            "{:#?}",
-            peer.seen
-        );
-        let mut driver = Driver::new(
-            our_config(DtlsRole::Client, id.fingerprint.clone()),
-            Some(format!("127.0.0.1:{port}").parse().unwrap()),
-        );
+        assert!(peer.wait_for("ACCEPT", Duration::from_secs(5)).is_some(), "{:#?}", peer.seen);
+        let mut driver = Driver::new(our_config(DtlsRole::Client, id.fingerprint.clone()), Some(format!("127.0.0.1:{port}").parse().unwrap()));
         converse(&mut driver, &mut peer, suite);
         // Our close_notify reaches openssl.
         driver.dtls.close(driver.now());
@@ -484,16 +355,8 @@ fn openssl_client_with_our_server_every_suite() {
         let mut driver = Driver::new(our_config(DtlsRole::Server, id.fingerprint.clone()), None);
         let port = driver.socket.local_addr().unwrap().port();
         let mut args: Vec<String> = [
-            "s_client",
-            "-dtls1_2",
-            "-connect",
-            &format!("127.0.0.1:{port}"),
-            "-cert",
-            id.cert.to_str().unwrap(),
-            "-key",
-            id.key.to_str().unwrap(),
-            "-cipher",
-            name,
+            "s_client", "-dtls1_2", "-connect", &format!("127.0.0.1:{port}"), "-cert", id.cert.to_str().unwrap(),
+            "-key", id.key.to_str().unwrap(), "-cipher", name,
         ]
         .iter()
         .map(|s| s.to_string())
@@ -503,11 +366,7 @@ fn openssl_client_with_our_server_every_suite() {
         converse(&mut driver, &mut peer, suite);
         // openssl's close_notify (stdin closed) closes our side.
         peer.stdin = None;
-        assert!(
-            driver.run_until(&mut peer, Duration::from_secs(5), |d| d.closed),
-            "{:#?}",
-            peer.seen
-        );
+        assert!(driver.run_until(&mut peer, Duration::from_secs(5), |d| d.closed), "{:#?}", peer.seen);
     }
 }
 
@@ -515,34 +374,19 @@ fn openssl_client_with_our_server_every_suite() {
 fn openssl_client_with_rsa_certificate() {
     let dir = Scratch::new("rsa");
     let id = openssl_identity(&dir, true);
-    for sigalgs in [
-        "rsa_pss_rsae_sha256:ecdsa_secp256r1_sha256",
-        "rsa_pkcs1_sha256:ecdsa_secp256r1_sha256",
-    ] {
+    for sigalgs in ["rsa_pss_rsae_sha256:ecdsa_secp256r1_sha256", "rsa_pkcs1_sha256:ecdsa_secp256r1_sha256"] {
         let mut driver = Driver::new(our_config(DtlsRole::Server, id.fingerprint.clone()), None);
         let port = driver.socket.local_addr().unwrap().port();
         let mut args: Vec<String> = [
-            "s_client",
-            "-dtls1_2",
-            "-connect",
-            &format!("127.0.0.1:{port}"),
-            "-cert",
-            id.cert.to_str().unwrap(),
-            "-key",
-            id.key.to_str().unwrap(),
-            "-sigalgs",
-            sigalgs,
+            "s_client", "-dtls1_2", "-connect", &format!("127.0.0.1:{port}"), "-cert", id.cert.to_str().unwrap(),
+            "-key", id.key.to_str().unwrap(), "-sigalgs", sigalgs,
         ]
         .iter()
         .map(|s| s.to_string())
         .collect();
         args.extend(srtp_args());
         let mut peer = Peer::spawn(&args);
-        converse(
-            &mut driver,
-            &mut peer,
-            CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256,
-        );
+        converse(&mut driver, &mut peer, CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256);
     }
 }
 
@@ -552,14 +396,8 @@ fn openssl_server_with_wrong_fingerprint_fails() {
     let id = openssl_identity(&dir, false);
     let port = free_port();
     let args: Vec<String> = [
-        "s_server",
-        "-dtls1_2",
-        "-accept",
-        &format!("127.0.0.1:{port}"),
-        "-cert",
-        id.cert.to_str().unwrap(),
-        "-key",
-        id.key.to_str().unwrap(),
+        "s_server", "-dtls1_2", "-accept", &format!("127.0.0.1:{port}"), "-cert", id.cert.to_str().unwrap(),
+        "-key", id.key.to_str().unwrap(),
     ]
     .iter()
     .map(|s| s.to_string())
@@ -568,10 +406,7 @@ fn openssl_server_with_wrong_fingerprint_fails() {
     assert!(peer.wait_for("ACCEPT", Duration::from_secs(5)).is_some());
     let mut wrong = id.fingerprint.clone();
     wrong[0] ^= 1;
-    let mut driver = Driver::new(
-        our_config(DtlsRole::Client, wrong),
-        Some(format!("127.0.0.1:{port}").parse().unwrap()),
-    );
+    let mut driver = Driver::new(our_config(DtlsRole::Client, wrong), Some(format!("127.0.0.1:{port}").parse().unwrap()));
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while driver.failed.is_none() && std::time::Instant::now() < deadline {
         driver.turn();
@@ -581,12 +416,7 @@ fn openssl_server_with_wrong_fingerprint_fails() {
         Some(Some(wasmrtc::error::RtcErrorDetail::FingerprintFailure))
     );
     // openssl reports our bad_certificate alert.
-    assert!(
-        peer.wait_for("bad certificate", Duration::from_secs(5))
-            .is_some(),
-        "{:#?}",
-        peer.seen
-    );
+    assert!(peer.wait_for("bad certificate", Duration::from_secs(5)).is_some(), "{:#?}", peer.seen);
 }
 
 /// Our RSA-certificate server: each ECDHE_RSA suite, ServerKeyExchange signed
@@ -598,35 +428,15 @@ fn openssl_client_with_our_rsa_server() {
     let (cert, _) = ours_rsa(&dir, 43);
     for (suite, name) in RSA_SUITES {
         for (sigalgs, shown) in [
-            (
-                "rsa_pkcs1_sha256:rsa_pss_rsae_sha256:ecdsa_secp256r1_sha256",
-                "Peer signature type: RSA\n",
-            ),
-            (
-                "rsa_pss_rsae_sha256:rsa_pkcs1_sha256:ecdsa_secp256r1_sha256",
-                "Peer signature type: RSA-PSS",
-            ),
+            ("rsa_pkcs1_sha256:rsa_pss_rsae_sha256:ecdsa_secp256r1_sha256", "Peer signature type: RSA\n"),
+            ("rsa_pss_rsae_sha256:rsa_pkcs1_sha256:ecdsa_secp256r1_sha256", "Peer signature type: RSA-PSS"),
         ] {
-            let config = DtlsConfig::new(
-                DtlsRole::Server,
-                cert.clone(),
-                vec![("sha-256".to_string(), id.fingerprint.clone())],
-            );
+            let config = DtlsConfig::new(DtlsRole::Server, cert.clone(), vec![("sha-256".to_string(), id.fingerprint.clone())]);
             let mut driver = Driver::new(config, None);
             let port = driver.socket.local_addr().unwrap().port();
             let mut args: Vec<String> = [
-                "s_client",
-                "-dtls1_2",
-                "-connect",
-                &format!("127.0.0.1:{port}"),
-                "-cert",
-                id.cert.to_str().unwrap(),
-                "-key",
-                id.key.to_str().unwrap(),
-                "-cipher",
-                name,
-                "-sigalgs",
-                sigalgs,
+                "s_client", "-dtls1_2", "-connect", &format!("127.0.0.1:{port}"), "-cert", id.cert.to_str().unwrap(),
+                "-key", id.key.to_str().unwrap(), "-cipher", name, "-sigalgs", sigalgs,
             ]
             .iter()
             .map(|s| s.to_string())
@@ -634,12 +444,7 @@ fn openssl_client_with_our_rsa_server() {
             args.extend(srtp_args());
             let mut peer = Peer::spawn(&args);
             converse(&mut driver, &mut peer, suite);
-            let line = peer
-                .seen
-                .iter()
-                .find(|l| l.contains("Peer signature type"))
-                .cloned()
-                .unwrap_or_default();
+            let line = peer.seen.iter().find(|l| l.contains("Peer signature type")).cloned().unwrap_or_default();
             assert_eq!(line.trim(), shown.trim(), "{sigalgs}: {:#?}", peer.seen);
             println!("{name} with {sigalgs}: {line}");
         }
@@ -658,56 +463,26 @@ fn our_rsa_client_with_openssl_server() {
         for client_sigalgs in ["RSA-PSS+SHA256", "RSA+SHA256"] {
             let port = free_port();
             let mut args: Vec<String> = [
-                "s_server",
-                "-dtls1_2",
-                "-accept",
-                &format!("127.0.0.1:{port}"),
-                "-cert",
-                server_id.cert.to_str().unwrap(),
-                "-key",
-                server_id.key.to_str().unwrap(),
-                "-cipher",
-                name,
-                "-verify",
-                "1",
-                "-client_sigalgs",
-                client_sigalgs,
+                "s_server", "-dtls1_2", "-accept", &format!("127.0.0.1:{port}"), "-cert",
+                server_id.cert.to_str().unwrap(), "-key", server_id.key.to_str().unwrap(), "-cipher", name,
+                "-verify", "1", "-client_sigalgs", client_sigalgs,
             ]
             .iter()
             .map(|s| s.to_string())
             .collect();
             args.extend(srtp_args());
             let mut peer = Peer::spawn(&args);
-            assert!(
-                peer.wait_for("ACCEPT", Duration::from_secs(5)).is_some(),
-                "{:#?}",
-                peer.seen
-            );
+            assert!(peer.wait_for("ACCEPT", Duration::from_secs(5)).is_some(), "{:#?}", peer.seen);
             let config = DtlsConfig::new(
                 DtlsRole::Client,
                 client_cert.clone(),
                 vec![("sha-256".to_string(), server_id.fingerprint.clone())],
             );
-            let mut driver =
-                Driver::new(config, Some(format!("127.0.0.1:{port}").parse().unwrap()));
+            let mut driver = Driver::new(config, Some(format!("127.0.0.1:{port}").parse().unwrap()));
             converse(&mut driver, &mut peer, suite);
-            let line = peer
-                .seen
-                .iter()
-                .find(|l| l.contains("Peer signature type"))
-                .cloned()
-                .unwrap_or_default();
-            let expected = if client_sigalgs.starts_with("RSA-PSS") {
-                "RSA-PSS"
-            } else {
-                "RSA"
-            };
-            assert_eq!(
-                line.trim(),
-                format!("Peer signature type: {expected}"),
-                "{:#?}",
-                peer.seen
-            );
+            let line = peer.seen.iter().find(|l| l.contains("Peer signature type")).cloned().unwrap_or_default();
+            let expected = if client_sigalgs.starts_with("RSA-PSS") { "RSA-PSS" } else { "RSA" };
+            assert_eq!(line.trim(), format!("Peer signature type: {expected}"), "{:#?}", peer.seen);
             println!("{name}, CertificateVerify {client_sigalgs}: {line}");
         }
     }

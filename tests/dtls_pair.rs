@@ -13,9 +13,7 @@ use std::time::Duration;
 
 use wasmrtc::dtls::certificate::Certificate;
 use wasmrtc::dtls::endpoint::SRTP_EXPORTER_LABEL;
-use wasmrtc::dtls::{
-    CipherSuite, Dtls, DtlsConfig, DtlsEvent, DtlsRole, DtlsState, NamedGroup, SrtpProfile,
-};
+use wasmrtc::dtls::{CipherSuite, Dtls, DtlsConfig, DtlsEvent, DtlsRole, DtlsState, NamedGroup, SrtpProfile};
 use wasmrtc::error::RtcErrorDetail;
 use wasmrtc::random::Random;
 use wasmrtc::time::Instant;
@@ -35,14 +33,7 @@ fn rsa_certificate(which: usize) -> Certificate {
         (0..2u8)
             .map(|i| {
                 let mut random = Random::from_seed([100 + i; 32]);
-                Certificate::generate_rsa(
-                    &mut random,
-                    2048,
-                    65537,
-                    NOW_MS,
-                    NOW_MS + 30 * 86_400_000,
-                )
-                .unwrap()
+                Certificate::generate_rsa(&mut random, 2048, 65537, NOW_MS, NOW_MS + 30 * 86_400_000).unwrap()
             })
             .collect()
     });
@@ -177,10 +168,7 @@ impl Dimpl {
                 dimpl::Output::Timeout(t) => {
                     // Rounded up: calling dimpl a fraction of a microsecond
                     // early would leave its timer unexpired forever.
-                    let micros = t
-                        .saturating_duration_since(self.base)
-                        .as_nanos()
-                        .div_ceil(1000) as u64;
+                    let micros = t.saturating_duration_since(self.base).as_nanos().div_ceil(1000) as u64;
                     self.timeout = Some(Instant::from_micros(micros));
                     break;
                 }
@@ -241,12 +229,7 @@ impl Network {
     /// spread to reorder.
     fn new(seed: u64, loss: u64) -> Network {
         let link = Impairments::lossy(loss as f64 / 100.0, 0.10, (5, 44));
-        Network {
-            links: Links::new(seed, link),
-            now: Instant::ZERO,
-            datagrams: 0,
-            bytes: 0,
-        }
+        Network { links: Links::new(seed, link), now: Instant::ZERO, datagrams: 0, bytes: 0 }
     }
 
     fn send(&mut self, to_b: bool, datagram: Vec<u8>) {
@@ -293,12 +276,7 @@ impl Network {
     }
 
     /// Runs until `done` or a virtual minute passes.
-    fn run(
-        &mut self,
-        a: &mut dyn Endpoint,
-        b: &mut dyn Endpoint,
-        done: &mut dyn FnMut(&mut dyn Endpoint, &mut dyn Endpoint) -> bool,
-    ) -> bool {
+    fn run(&mut self, a: &mut dyn Endpoint, b: &mut dyn Endpoint, done: &mut dyn FnMut(&mut dyn Endpoint, &mut dyn Endpoint) -> bool) -> bool {
         while self.now < Instant::from_micros(300_000_000) {
             if done(a, b) {
                 return true;
@@ -325,10 +303,7 @@ fn configs(suite: CipherSuite, group: NamedGroup) -> (DtlsConfig, DtlsConfig) {
 /// Handshake, data both ways, and equal exporters, under 20% loss.
 fn exchange(a: &mut dyn Endpoint, b: &mut dyn Endpoint, seed: u64) -> Network {
     let mut net = Network::new(seed, 20);
-    assert!(
-        net.run(a, b, &mut |a, b| a.connected() && b.connected()),
-        "handshake did not complete"
-    );
+    assert!(net.run(a, b, &mut |a, b| a.connected() && b.connected()), "handshake did not complete");
     let handshake_at = net.now;
     // Datagrams may be lost: send until one gets through each way.
     let mut got_a = Vec::new();
@@ -371,12 +346,7 @@ fn every_suite_and_group_through_a_lossy_network() {
                 let mut client = Ours::new(cc, 10);
                 let mut server = Ours::new(sc, 11);
                 let net = exchange(&mut client, &mut server, seed);
-                let Some(DtlsEvent::Connected {
-                    cipher_suite,
-                    srtp,
-                    remote_certificates,
-                }) = &client.connected
-                else {
+                let Some(DtlsEvent::Connected { cipher_suite, srtp, remote_certificates }) = &client.connected else {
                     panic!("client not connected");
                 };
                 assert_eq!(*cipher_suite, suite);
@@ -385,24 +355,12 @@ fn every_suite_and_group_through_a_lossy_network() {
                 assert_eq!(material.len(), 56);
                 assert_eq!(remote_certificates[0], certificate(2).der());
                 assert_eq!(
-                    client
-                        .dtls
-                        .export_keying_material(SRTP_EXPORTER_LABEL, None, 60)
-                        .unwrap(),
-                    server
-                        .dtls
-                        .export_keying_material(SRTP_EXPORTER_LABEL, None, 60)
-                        .unwrap()
+                    client.dtls.export_keying_material(SRTP_EXPORTER_LABEL, None, 60).unwrap(),
+                    server.dtls.export_keying_material(SRTP_EXPORTER_LABEL, None, 60).unwrap()
                 );
                 assert_eq!(
-                    client
-                        .dtls
-                        .export_keying_material("EXPERIMENTAL x", Some(b"ctx"), 20)
-                        .unwrap(),
-                    server
-                        .dtls
-                        .export_keying_material("EXPERIMENTAL x", Some(b"ctx"), 20)
-                        .unwrap()
+                    client.dtls.export_keying_material("EXPERIMENTAL x", Some(b"ctx"), 20).unwrap(),
+                    server.dtls.export_keying_material("EXPERIMENTAL x", Some(b"ctx"), 20).unwrap()
                 );
                 println!(
                     "{} {group:?} seed {seed}: connected at {:.0} ms virtual, {} datagrams / {} bytes sent",
@@ -423,21 +381,9 @@ fn every_suite_and_group_through_a_lossy_network() {
 fn rsa_certificates_through_a_lossy_network() {
     let mut seed = 200;
     let kinds = [
-        (
-            "RSA client, RSA server",
-            rsa_certificate(0),
-            rsa_certificate(1),
-        ),
-        (
-            "ECDSA client, RSA server",
-            certificate(1),
-            rsa_certificate(1),
-        ),
-        (
-            "RSA client, ECDSA server",
-            rsa_certificate(0),
-            certificate(2),
-        ),
+        ("RSA client, RSA server", rsa_certificate(0), rsa_certificate(1)),
+        ("ECDSA client, RSA server", certificate(1), rsa_certificate(1)),
+        ("RSA client, ECDSA server", rsa_certificate(0), certificate(2)),
     ];
     for (label, client_cert, server_cert) in kinds {
         for group in [NamedGroup::X25519, NamedGroup::Secp256r1] {
@@ -452,12 +398,7 @@ fn rsa_certificates_through_a_lossy_network() {
             let mut client = Ours::new(client_config, 12);
             let mut server = Ours::new(server_config, 13);
             let net = exchange(&mut client, &mut server, seed);
-            let Some(DtlsEvent::Connected {
-                cipher_suite,
-                remote_certificates,
-                ..
-            }) = &client.connected
-            else {
+            let Some(DtlsEvent::Connected { cipher_suite, remote_certificates, .. }) = &client.connected else {
                 panic!("client not connected");
             };
             // Both sides offer and prefer ChaCha20 of the server's key type.
@@ -478,10 +419,7 @@ fn rsa_certificates_through_a_lossy_network() {
         }
     }
     // Each ECDHE_RSA suite when the client offers only it.
-    for suite in [
-        CipherSuite::EcdheRsaWithAes128GcmSha256,
-        CipherSuite::EcdheRsaWithChacha20Poly1305Sha256,
-    ] {
+    for suite in [CipherSuite::EcdheRsaWithAes128GcmSha256, CipherSuite::EcdheRsaWithChacha20Poly1305Sha256] {
         seed += 1;
         let (ca, cb) = (rsa_certificate(0), rsa_certificate(1));
         let fa = vec![("sha-256".to_string(), ca.fingerprint_sha256())];
@@ -510,34 +448,21 @@ fn rsa_server_refuses_ecdsa_only_clients() {
     let mut client = Ours::new(client_config, 16);
     let mut server = Ours::new(DtlsConfig::new(DtlsRole::Server, cb, fa), 17);
     let mut net = Network::new(1, 0);
-    net.run(&mut client, &mut server, &mut |a, b| {
-        a.connected() || b.connected()
-    });
+    net.run(&mut client, &mut server, &mut |a, b| a.connected() || b.connected());
     client.events();
     server.events();
-    assert!(
-        server
-            .failed
-            .as_ref()
-            .is_some_and(|e| e.message.contains("no cipher suite")),
-        "{:?}",
-        server.failed
-    );
+    assert!(server.failed.as_ref().is_some_and(|e| e.message.contains("no cipher suite")), "{:?}", server.failed);
     assert!(client.failed.is_some());
 }
 
 #[test]
 fn lossless_handshake_figures() {
-    let (cc, sc) = configs(
-        CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256,
-        NamedGroup::X25519,
-    );
+    let (cc, sc) = configs(CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256, NamedGroup::X25519);
     let wall = std::time::Instant::now();
     let mut client = Ours::new(cc, 10);
     let mut server = Ours::new(sc, 11);
     let mut net = Network::new(1, 0);
-    assert!(net.run(&mut client, &mut server, &mut |a, b| a.connected()
-        && b.connected()));
+    assert!(net.run(&mut client, &mut server, &mut |a, b| a.connected() && b.connected()));
     println!(
         "lossless handshake: {:.0} ms virtual, {:?} wall, {} datagrams, {} bytes",
         net.now.as_millis_f64(),
@@ -551,20 +476,13 @@ fn lossless_handshake_figures() {
 
 #[test]
 fn srtp_profile_follows_the_servers_preference() {
-    let (mut cc, mut sc) = configs(
-        CipherSuite::EcdheEcdsaWithAes128GcmSha256,
-        NamedGroup::X25519,
-    );
+    let (mut cc, mut sc) = configs(CipherSuite::EcdheEcdsaWithAes128GcmSha256, NamedGroup::X25519);
     cc.srtp_profiles = vec![SrtpProfile::AeadAes128Gcm, SrtpProfile::Aes128CmHmacSha1_80];
     sc.srtp_profiles = vec![SrtpProfile::Aes128CmHmacSha1_80];
     let mut client = Ours::new(cc, 10);
     let mut server = Ours::new(sc, 11);
     exchange(&mut client, &mut server, 99);
-    let Some(DtlsEvent::Connected {
-        srtp: Some((profile, material)),
-        ..
-    }) = &client.connected
-    else {
+    let Some(DtlsEvent::Connected { srtp: Some((profile, material)), .. }) = &client.connected else {
         panic!("no srtp");
     };
     assert_eq!(*profile, SrtpProfile::Aes128CmHmacSha1_80);
@@ -574,10 +492,7 @@ fn srtp_profile_follows_the_servers_preference() {
 #[test]
 fn tampered_fingerprint_fails_both_sides() {
     for tamper_client_side in [true, false] {
-        let (mut cc, mut sc) = configs(
-            CipherSuite::EcdheEcdsaWithAes128GcmSha256,
-            NamedGroup::X25519,
-        );
+        let (mut cc, mut sc) = configs(CipherSuite::EcdheEcdsaWithAes128GcmSha256, NamedGroup::X25519);
         if tamper_client_side {
             cc.remote_fingerprints[0].1[0] ^= 1;
         } else {
@@ -588,36 +503,22 @@ fn tampered_fingerprint_fails_both_sides() {
         let mut net = Network::new(5, 0);
         // Runs until nothing is left to deliver and no timer is armed.
         net.run(&mut client, &mut server, &mut |_, _| false);
-        let (detector, other) = if tamper_client_side {
-            (&client, &server)
-        } else {
-            (&server, &client)
-        };
+        let (detector, other) = if tamper_client_side { (&client, &server) } else { (&server, &client) };
         assert_eq!(detector.dtls.state(), DtlsState::Failed);
-        assert_eq!(
-            detector.failed.as_ref().unwrap().detail,
-            Some(RtcErrorDetail::FingerprintFailure)
-        );
+        assert_eq!(detector.failed.as_ref().unwrap().detail, Some(RtcErrorDetail::FingerprintFailure));
         // The bad_certificate alert fails the other side with dtls-failure.
         assert_eq!(other.dtls.state(), DtlsState::Failed);
-        assert_eq!(
-            other.failed.as_ref().unwrap().detail,
-            Some(RtcErrorDetail::DtlsFailure)
-        );
+        assert_eq!(other.failed.as_ref().unwrap().detail, Some(RtcErrorDetail::DtlsFailure));
     }
 }
 
 /// Connects two of our endpoints losslessly and returns them.
 fn connected_pair() -> (Ours, Ours, Network) {
-    let (cc, sc) = configs(
-        CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256,
-        NamedGroup::X25519,
-    );
+    let (cc, sc) = configs(CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256, NamedGroup::X25519);
     let mut client = Ours::new(cc, 10);
     let mut server = Ours::new(sc, 11);
     let mut net = Network::new(4, 0);
-    assert!(net.run(&mut client, &mut server, &mut |a, b| a.connected()
-        && b.connected()));
+    assert!(net.run(&mut client, &mut server, &mut |a, b| a.connected() && b.connected()));
     while net.step(&mut client, &mut server) {}
     (client, server, net)
 }
@@ -666,10 +567,7 @@ fn close_notify_closes_both_sides_and_sending_after_fails() {
 
 #[test]
 fn sending_before_connected_is_an_invalid_state() {
-    let (cc, _) = configs(
-        CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256,
-        NamedGroup::X25519,
-    );
+    let (cc, _) = configs(CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256, NamedGroup::X25519);
     let mut client = Dtls::new(cc, Random::from_seed([1; 32]), Instant::ZERO);
     assert_eq!(client.state(), DtlsState::Connecting);
     let err = client.send_application_data(b"x").unwrap_err();
@@ -679,10 +577,7 @@ fn sending_before_connected_is_an_invalid_state() {
 
 #[test]
 fn silent_peer_times_out() {
-    let (cc, _) = configs(
-        CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256,
-        NamedGroup::X25519,
-    );
+    let (cc, _) = configs(CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256, NamedGroup::X25519);
     let mut client = Dtls::new(cc, Random::from_seed([1; 32]), Instant::ZERO);
     let mut sent = 0;
     while let Some(at) = client.poll_timeout() {
@@ -693,9 +588,7 @@ fn silent_peer_times_out() {
     }
     assert_eq!(sent, 9, "the first send and eight retransmissions");
     assert_eq!(client.state(), DtlsState::Failed);
-    assert!(
-        matches!(client.poll_event(), Some(DtlsEvent::Failed(e)) if e.detail == Some(RtcErrorDetail::DtlsFailure))
-    );
+    assert!(matches!(client.poll_event(), Some(DtlsEvent::Failed(e)) if e.detail == Some(RtcErrorDetail::DtlsFailure)));
 }
 
 #[test]
@@ -725,10 +618,7 @@ fn dimpl_server_and_client_through_a_lossy_network() {
                 exchange(&mut theirs, &mut ours, 1000 + seed * 2 + i as u64)
             };
             assert_eq!(theirs.peer_cert.as_deref(), Some(ours_cert.der()));
-            let Some(DtlsEvent::Connected {
-                cipher_suite, srtp, ..
-            }) = &ours.connected
-            else {
+            let Some(DtlsEvent::Connected { cipher_suite, srtp, .. }) = &ours.connected else {
                 panic!("not connected");
             };
             assert_eq!(*cipher_suite, suite);

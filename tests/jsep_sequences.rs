@@ -9,8 +9,7 @@
 
 use proptest::prelude::*;
 use wasmrtc::jsep::{
-    BundlePolicy, JsepConfig, MediaKind, OfferOptions, SdpType, Session, SignalingState,
-    TransceiverDirection,
+    BundlePolicy, JsepConfig, MediaKind, OfferOptions, SdpType, Session, SignalingState, TransceiverDirection,
 };
 use wasmrtc::random::Random;
 use wasmrtc::sdp::SessionDescription;
@@ -58,16 +57,9 @@ struct Peer {
 
 fn peer(seed: u8) -> Peer {
     let mut random = Random::from_seed([seed; 32]);
-    let config = JsepConfig {
-        bundle_policy: BundlePolicy::MaxBundle,
-        fingerprints: vec![("sha-256".into(), vec![seed; 32])],
-    };
-    Peer {
-        session: Session::new(config, &mut random),
-        random,
-        tracks: 0,
-        layout: Vec::new(),
-    }
+    let config =
+        JsepConfig { bundle_policy: BundlePolicy::MaxBundle, fingerprints: vec![("sha-256".into(), vec![seed; 32])] };
+    Peer { session: Session::new(config, &mut random), random, tracks: 0, layout: Vec::new() }
 }
 
 fn direction(d: u8) -> TransceiverDirection {
@@ -97,12 +89,7 @@ fn pick(p: &Peer, index: usize) -> Option<wasmrtc::jsep::TransceiverId> {
 }
 
 fn mids(sdp: &str) -> Vec<String> {
-    SessionDescription::parse(sdp)
-        .unwrap()
-        .media
-        .iter()
-        .map(|m| m.mid().unwrap().to_string())
-        .collect()
+    SessionDescription::parse(sdp).unwrap().media.iter().map(|m| m.mid().unwrap().to_string()).collect()
 }
 
 /// Sections of the new local description keep the old ones' places, a
@@ -110,68 +97,35 @@ fn mids(sdp: &str) -> Vec<String> {
 fn check_layout(p: &mut Peer, sdp: &str) {
     let description = SessionDescription::parse(sdp).unwrap();
     let new = mids(sdp);
-    assert!(
-        new.len() >= p.layout.len(),
-        "sections were dropped: {:?} -> {new:?}",
-        p.layout
-    );
+    assert!(new.len() >= p.layout.len(), "sections were dropped: {:?} -> {new:?}", p.layout);
     let unique: std::collections::BTreeSet<&String> = new.iter().collect();
     assert_eq!(unique.len(), new.len(), "duplicate mids in {new:?}");
     for (i, (old, now)) in p.layout.iter().zip(&new).enumerate() {
         let recycled = description.media.get(i).is_some_and(|m| m.port != 0) && old != now;
-        assert!(
-            old == now || recycled || description.media[i].port == 0,
-            "section {i} moved: {old} -> {now}"
-        );
+        assert!(old == now || recycled || description.media[i].port == 0, "section {i} moved: {old} -> {now}");
     }
     p.layout = new;
 }
 
 fn negotiate(offerer: &mut Peer, answerer: &mut Peer) {
-    let offer = offerer
-        .session
-        .create_offer(OfferOptions::default(), &mut offerer.random)
-        .unwrap();
-    offerer
-        .session
-        .set_local_description(SdpType::Offer, Some(&offer), &mut offerer.random)
-        .unwrap();
+    let offer = offerer.session.create_offer(OfferOptions::default(), &mut offerer.random).unwrap();
+    offerer.session.set_local_description(SdpType::Offer, Some(&offer), &mut offerer.random).unwrap();
     check_layout(offerer, &offer);
-    answerer
-        .session
-        .set_remote_description(SdpType::Offer, &offer, &mut answerer.random)
-        .unwrap();
-    let answer = answerer
-        .session
-        .create_answer(&mut answerer.random)
-        .unwrap();
-    answerer
-        .session
-        .set_local_description(SdpType::Answer, Some(&answer), &mut answerer.random)
-        .unwrap();
+    answerer.session.set_remote_description(SdpType::Offer, &offer, &mut answerer.random).unwrap();
+    let answer = answerer.session.create_answer(&mut answerer.random).unwrap();
+    answerer.session.set_local_description(SdpType::Answer, Some(&answer), &mut answerer.random).unwrap();
     check_layout(answerer, &answer);
-    offerer
-        .session
-        .set_remote_description(SdpType::Answer, &answer, &mut offerer.random)
-        .unwrap();
+    offerer.session.set_remote_description(SdpType::Answer, &answer, &mut offerer.random).unwrap();
     check_agreement(offerer, answerer);
 }
 
 fn check_agreement(offerer: &Peer, answerer: &Peer) {
     assert_eq!(offerer.session.signaling_state(), SignalingState::Stable);
     assert_eq!(answerer.session.signaling_state(), SignalingState::Stable);
-    assert!(
-        !offerer.session.is_negotiation_needed(),
-        "the offer carried every change"
-    );
+    assert!(!offerer.session.is_negotiation_needed(), "the offer carried every change");
     for t in offerer.session.transceivers() {
         let Some(mid) = &t.mid else { continue };
-        let Some(other) = answerer
-            .session
-            .transceivers()
-            .into_iter()
-            .find(|o| o.mid.as_ref() == Some(mid))
-        else {
+        let Some(other) = answerer.session.transceivers().into_iter().find(|o| o.mid.as_ref() == Some(mid)) else {
             assert!(t.stopped, "an unstopped transceiver has a peer: {t:?}");
             continue;
         };
@@ -187,10 +141,7 @@ fn check_agreement(offerer: &Peer, answerer: &Peer) {
             }
         }
     }
-    assert_eq!(
-        offerer.session.dtls_role().is_some(),
-        answerer.session.dtls_role().is_some()
-    );
+    assert_eq!(offerer.session.dtls_role().is_some(), answerer.session.dtls_role().is_some());
     if let (Some(a), Some(b)) = (offerer.session.dtls_role(), answerer.session.dtls_role()) {
         assert_ne!(a, b, "one DTLS client, one server");
     }
@@ -219,20 +170,11 @@ fn apply(op: &Op, a: &mut Peer, b: &mut Peer) {
     };
     match op {
         Op::AddTransceiver(_, video, d) => {
-            p.session
-                .add_transceiver(kind(*video), direction(*d), vec!["s".into()], &mut p.random)
-                .unwrap();
+            p.session.add_transceiver(kind(*video), direction(*d), vec!["s".into()], &mut p.random).unwrap();
         }
         Op::AddTrack(_, video) => {
             p.tracks += 1;
-            p.session
-                .add_track(
-                    kind(*video),
-                    format!("track{}", p.tracks),
-                    vec!["s".into()],
-                    &mut p.random,
-                )
-                .unwrap();
+            p.session.add_track(kind(*video), format!("track{}", p.tracks), vec!["s".into()], &mut p.random).unwrap();
         }
         Op::SetDirection(_, i, d) => {
             if let Some(id) = pick(p, *i) {
@@ -259,61 +201,30 @@ fn apply(op: &Op, a: &mut Peer, b: &mut Peer) {
         Op::RestartIce(_) => p.session.restart_ice(),
         Op::Negotiate(_) => negotiate(p, q),
         Op::RollbackLocal(_) => {
-            let offer = p
-                .session
-                .create_offer(OfferOptions::default(), &mut p.random)
-                .unwrap();
-            p.session
-                .set_local_description(SdpType::Offer, Some(&offer), &mut p.random)
-                .unwrap();
-            p.session
-                .set_local_description(SdpType::Rollback, None, &mut p.random)
-                .unwrap();
+            let offer = p.session.create_offer(OfferOptions::default(), &mut p.random).unwrap();
+            p.session.set_local_description(SdpType::Offer, Some(&offer), &mut p.random).unwrap();
+            p.session.set_local_description(SdpType::Rollback, None, &mut p.random).unwrap();
             assert_eq!(p.session.signaling_state(), SignalingState::Stable);
         }
         Op::RollbackRemote(_) => {
-            let offer = p
-                .session
-                .create_offer(OfferOptions::default(), &mut p.random)
-                .unwrap();
-            q.session
-                .set_remote_description(SdpType::Offer, &offer, &mut q.random)
-                .unwrap();
-            q.session
-                .set_remote_description(SdpType::Rollback, "", &mut q.random)
-                .unwrap();
+            let offer = p.session.create_offer(OfferOptions::default(), &mut p.random).unwrap();
+            q.session.set_remote_description(SdpType::Offer, &offer, &mut q.random).unwrap();
+            q.session.set_remote_description(SdpType::Rollback, "", &mut q.random).unwrap();
             assert_eq!(q.session.signaling_state(), SignalingState::Stable);
         }
         Op::Glare(_) => {
             // Both offer; `p` yields (an implicit rollback) and answers.
-            let mine = p
-                .session
-                .create_offer(OfferOptions::default(), &mut p.random)
-                .unwrap();
-            p.session
-                .set_local_description(SdpType::Offer, Some(&mine), &mut p.random)
-                .unwrap();
-            let theirs = q
-                .session
-                .create_offer(OfferOptions::default(), &mut q.random)
-                .unwrap();
-            q.session
-                .set_local_description(SdpType::Offer, Some(&theirs), &mut q.random)
-                .unwrap();
+            let mine = p.session.create_offer(OfferOptions::default(), &mut p.random).unwrap();
+            p.session.set_local_description(SdpType::Offer, Some(&mine), &mut p.random).unwrap();
+            let theirs = q.session.create_offer(OfferOptions::default(), &mut q.random).unwrap();
+            q.session.set_local_description(SdpType::Offer, Some(&theirs), &mut q.random).unwrap();
             check_layout(q, &theirs);
-            let changes = p
-                .session
-                .set_remote_description(SdpType::Offer, &theirs, &mut p.random)
-                .unwrap();
+            let changes = p.session.set_remote_description(SdpType::Offer, &theirs, &mut p.random).unwrap();
             assert!(changes.implicit_rollback.is_some());
             let answer = p.session.create_answer(&mut p.random).unwrap();
-            p.session
-                .set_local_description(SdpType::Answer, Some(&answer), &mut p.random)
-                .unwrap();
+            p.session.set_local_description(SdpType::Answer, Some(&answer), &mut p.random).unwrap();
             check_layout(p, &answer);
-            q.session
-                .set_remote_description(SdpType::Answer, &answer, &mut q.random)
-                .unwrap();
+            q.session.set_remote_description(SdpType::Answer, &answer, &mut q.random).unwrap();
             check_agreement(q, p);
         }
     }

@@ -13,42 +13,27 @@ fn timed(name: &str, case: fn()) {
 
 #[test]
 fn connection_state_aggregates_ice_and_dtls() {
-    timed(
-        "connection_state_aggregates_ice_and_dtls",
-        pair_cases::connection_state_aggregates_ice_and_dtls,
-    );
+    timed("connection_state_aggregates_ice_and_dtls", pair_cases::connection_state_aggregates_ice_and_dtls);
 }
 
 #[test]
 fn the_first_flight_is_held_until_ice_has_a_pair_then_sent_at_once() {
-    timed(
-        "the_first_flight_is_held_until_ice_has_a_pair_then_sent_at_once",
-        pair_cases::the_first_flight_is_held_until_ice_has_a_pair_then_sent_at_once,
-    );
+    timed("the_first_flight_is_held_until_ice_has_a_pair_then_sent_at_once", pair_cases::the_first_flight_is_held_until_ice_has_a_pair_then_sent_at_once);
 }
 
 #[test]
 fn data_channels_under_ten_percent_loss() {
-    timed(
-        "data_channels_under_ten_percent_loss",
-        pair_cases::data_channels_under_ten_percent_loss,
-    );
+    timed("data_channels_under_ten_percent_loss", pair_cases::data_channels_under_ten_percent_loss);
 }
 
 #[test]
 fn ice_restart_mid_transfer_loses_nothing() {
-    timed(
-        "ice_restart_mid_transfer_loses_nothing",
-        pair_cases::ice_restart_mid_transfer_loses_nothing,
-    );
+    timed("ice_restart_mid_transfer_loses_nothing", pair_cases::ice_restart_mid_transfer_loses_nothing);
 }
 
 #[test]
 fn a_fingerprint_mismatch_fails_both_sides() {
-    timed(
-        "a_fingerprint_mismatch_fails_both_sides",
-        pair_cases::a_fingerprint_mismatch_fails_both_sides,
-    );
+    timed("a_fingerprint_mismatch_fails_both_sides", pair_cases::a_fingerprint_mismatch_fails_both_sides);
 }
 
 #[test]
@@ -58,40 +43,25 @@ fn close_from_either_side() {
 
 #[test]
 fn a_partition_disconnects_and_sctp_carries_on_after_it_heals() {
-    timed(
-        "a_partition_disconnects_and_sctp_carries_on_after_it_heals",
-        pair_cases::a_partition_disconnects_and_sctp_carries_on_after_it_heals,
-    );
+    timed("a_partition_disconnects_and_sctp_carries_on_after_it_heals", pair_cases::a_partition_disconnects_and_sctp_carries_on_after_it_heals);
 }
 
 #[test]
 fn frames_arrive_whole_and_in_order_on_a_clean_network() {
-    timed(
-        "frames_arrive_whole_and_in_order_on_a_clean_network",
-        pair_cases::media::frames_arrive_whole_and_in_order_on_a_clean_network,
-    );
+    timed("frames_arrive_whole_and_in_order_on_a_clean_network", pair_cases::media::frames_arrive_whole_and_in_order_on_a_clean_network);
 }
 
 #[test]
 fn under_five_percent_loss_a_frame_is_whole_or_reported_dropped() {
-    timed(
-        "under_five_percent_loss_a_frame_is_whole_or_reported_dropped",
-        pair_cases::media::under_five_percent_loss_a_frame_is_whole_or_reported_dropped,
-    );
+    timed("under_five_percent_loss_a_frame_is_whole_or_reported_dropped", pair_cases::media::under_five_percent_loss_a_frame_is_whole_or_reported_dropped);
 }
 
 #[test]
 fn forged_and_garbled_rtp_is_dropped_and_counted() {
-    timed(
-        "forged_and_garbled_rtp_is_dropped_and_counted",
-        pair_cases::media::forged_and_garbled_rtp_is_dropped_and_counted,
-    );
+    timed("forged_and_garbled_rtp_is_dropped_and_counted", pair_cases::media::forged_and_garbled_rtp_is_dropped_and_counted);
 }
 
 #[test]
 fn send_frame_refuses_what_cannot_be_sent() {
-    timed(
-        "send_frame_refuses_what_cannot_be_sent",
-        pair_cases::media::send_frame_refuses_what_cannot_be_sent,
-    );
+    timed("send_frame_refuses_what_cannot_be_sent", pair_cases::media::send_frame_refuses_what_cannot_be_sent);
 }

@@ -26,26 +26,14 @@ fn timestamp(index: usize) -> u32 {
 }
 
 /// Packetizes the frames; sequence numbers wrap on the way.
-fn packetize(
-    packetizer: &mut dyn Packetizer,
-    frames: &[Sent],
-    max: usize,
-) -> Vec<(RtpInfo, Vec<u8>, usize)> {
+fn packetize(packetizer: &mut dyn Packetizer, frames: &[Sent], max: usize) -> Vec<(RtpInfo, Vec<u8>, usize)> {
     let mut packets = Vec::new();
     let mut sequence_number = 65530u16;
     for (index, sent) in frames.iter().enumerate() {
         let payloads = packetizer.packetize(&sent.frame, max).unwrap();
         for payload in payloads {
-            assert!(
-                payload.data.len() <= max,
-                "payload of {} bytes over {max}",
-                payload.data.len()
-            );
-            let info = RtpInfo {
-                sequence_number,
-                timestamp: timestamp(index),
-                marker: payload.marker,
-            };
+            assert!(payload.data.len() <= max, "payload of {} bytes over {max}", payload.data.len());
+            let info = RtpInfo { sequence_number, timestamp: timestamp(index), marker: payload.marker };
             packets.push((info, payload.data, index));
             sequence_number = sequence_number.wrapping_add(1);
         }
@@ -53,9 +41,7 @@ fn packetize(
     packets
 }
 
-fn depacketize<F: PayloadFormat + Default>(
-    packets: &[(RtpInfo, Vec<u8>, usize)],
-) -> Vec<Depacketized> {
+fn depacketize<F: PayloadFormat + Default>(packets: &[(RtpInfo, Vec<u8>, usize)]) -> Vec<Depacketized> {
     let mut depacketizer = Depacketizer::new(F::default());
     for (info, payload, _) in packets {
         let _ = depacketizer.push(*info, payload);
@@ -75,14 +61,9 @@ fn expected_frame(frames: &[Sent], index: usize) -> Depacketized {
 fn assert_never_corrupt(frames: &[Sent], outputs: &[Depacketized], context: &str) {
     for output in outputs {
         if let Depacketized::Frame(frame) = output {
-            let index = (0..frames.len())
-                .find(|&i| timestamp(i) == frame.timestamp)
-                .expect("a sent timestamp");
-            assert_eq!(
-                output,
-                &expected_frame(frames, index),
-                "{context}: corrupt frame {index}"
-            );
+            let index =
+                (0..frames.len()).find(|&i| timestamp(i) == frame.timestamp).expect("a sent timestamp");
+            assert_eq!(output, &expected_frame(frames, index), "{context}: corrupt frame {index}");
         }
     }
 }
@@ -99,16 +80,11 @@ fn check<F: PayloadFormat + Default>(
 
         // Clean: every frame, in order.
         let clean = depacketize::<F>(&packets);
-        let all: Vec<_> = (0..frames.len())
-            .map(|i| expected_frame(frames, i))
-            .collect();
+        let all: Vec<_> = (0..frames.len()).map(|i| expected_frame(frames, i)).collect();
         assert_eq!(clean, all, "{context}");
 
         // Duplicated: the same.
-        let doubled: Vec<_> = packets
-            .iter()
-            .flat_map(|p| [p.clone(), p.clone()])
-            .collect();
+        let doubled: Vec<_> = packets.iter().flat_map(|p| [p.clone(), p.clone()]).collect();
         assert_eq!(depacketize::<F>(&doubled), all, "{context}, duplicated");
 
         // Every packet lost in turn (every few, when there are many).
@@ -121,32 +97,23 @@ fn check<F: PayloadFormat + Default>(
             let lost_timestamp = timestamp(lost_frame);
             // Reported once another of its packets came, or (if the very last
             // packet was lost) never: nothing says the stream went on.
-            let frame_had_more = packets.iter().filter(|p| p.2 == lost_frame).count() > 1
-                && lost + 1 < packets.len();
+            let frame_had_more =
+                packets.iter().filter(|p| p.2 == lost_frame).count() > 1 && lost + 1 < packets.len();
             assert_eq!(
-                outputs.contains(&Depacketized::Dropped {
-                    timestamp: lost_timestamp
-                }),
+                outputs.contains(&Depacketized::Dropped { timestamp: lost_timestamp }),
                 frame_had_more,
                 "{context}: {outputs:?}"
             );
             // Frames before the loss are untouched.
             for index in 0..lost_frame {
-                assert!(
-                    outputs.contains(&expected_frame(frames, index)),
-                    "{context}: frame {index} missing"
-                );
+                assert!(outputs.contains(&expected_frame(frames, index)), "{context}: frame {index} missing");
             }
 
             // Delivered after the next packet instead: too late, ignored.
             if lost + 1 < packets.len() {
                 let mut late = packets.clone();
                 late.swap(lost, lost + 1);
-                assert_never_corrupt(
-                    frames,
-                    &depacketize::<F>(&late),
-                    &format!("{context} (late instead)"),
-                );
+                assert_never_corrupt(frames, &depacketize::<F>(&late), &format!("{context} (late instead)"));
             }
         }
 
@@ -165,45 +132,25 @@ fn check<F: PayloadFormat + Default>(
 const VIDEO_SIZES: &[usize] = &[1200, 300, 64, 17];
 
 fn video(rng: &mut Rng, make: fn(&mut Rng, bool, usize) -> Vec<u8>) -> Vec<Sent> {
-    [
-        (true, 900),
-        (false, 400),
-        (false, 30),
-        (true, 200),
-        (false, 5),
-    ]
-    .into_iter()
-    .map(|(key, len)| {
-        let frame = make(rng, key, len);
-        Sent {
-            expected: frame.clone(),
-            frame,
-            key,
-        }
-    })
-    .collect()
+    [(true, 900), (false, 400), (false, 30), (true, 200), (false, 5)]
+        .into_iter()
+        .map(|(key, len)| {
+            let frame = make(rng, key, len);
+            Sent { expected: frame.clone(), frame, key }
+        })
+        .collect()
 }
 
 #[test]
 fn vp8_round_trips() {
     let frames = video(&mut Rng(1), vp8);
-    check::<Vp8>(
-        "VP8",
-        &|| Box::new(Vp8Packetizer::new(0x7FFE)),
-        &frames,
-        VIDEO_SIZES,
-    );
+    check::<Vp8>("VP8", &|| Box::new(Vp8Packetizer::new(0x7FFE)), &frames, VIDEO_SIZES);
 }
 
 #[test]
 fn vp9_round_trips() {
     let frames = video(&mut Rng(2), vp9);
-    check::<Vp9>(
-        "VP9",
-        &|| Box::new(Vp9Packetizer::new(3)),
-        &frames,
-        VIDEO_SIZES,
-    );
+    check::<Vp9>("VP9", &|| Box::new(Vp9Packetizer::new(3)), &frames, VIDEO_SIZES);
 }
 
 #[test]
@@ -218,51 +165,27 @@ fn h264_key_frame_without_parameter_sets_gets_the_last_ones() {
     let first = h264(&mut rng, true, 100);
     let idr = annex_b(&[[&[0x65][..], &rng.bytes(50)].concat()]);
     let frames = [
-        Sent {
-            expected: first.clone(),
-            frame: first,
-            key: true,
-        },
+        Sent { expected: first.clone(), frame: first, key: true },
         Sent {
             expected: [annex_b(&[SPS.to_vec(), PPS.to_vec()]), idr.clone()].concat(),
             frame: idr,
             key: true,
         },
     ];
-    check::<H264>(
-        "H.264 bare IDR",
-        &|| Box::new(H264Packetizer),
-        &frames,
-        &[1200, 40],
-    );
+    check::<H264>("H.264 bare IDR", &|| Box::new(H264Packetizer), &frames, &[1200, 40]);
 }
 
 #[test]
 fn av1_round_trips() {
     let mut rng = Rng(5);
-    let frames: Vec<_> = [
-        (true, 900),
-        (false, 400),
-        (false, 30),
-        (true, 200),
-        (false, 1),
-    ]
-    .into_iter()
-    .map(|(key, len)| {
-        let (frame, expected) = av1(&mut rng, key, len);
-        Sent {
-            frame,
-            expected,
-            key,
-        }
-    })
-    .collect();
-    check::<Av1>(
-        "AV1",
-        &|| Box::new(Av1Packetizer),
-        &frames,
-        &[1200, 300, 64, 17, 5, 3],
-    );
+    let frames: Vec<_> = [(true, 900), (false, 400), (false, 30), (true, 200), (false, 1)]
+        .into_iter()
+        .map(|(key, len)| {
+            let (frame, expected) = av1(&mut rng, key, len);
+            Sent { frame, expected, key }
+        })
+        .collect();
+    check::<Av1>("AV1", &|| Box::new(Av1Packetizer), &frames, &[1200, 300, 64, 17, 5, 3]);
 }
 
 #[test]
@@ -272,11 +195,7 @@ fn audio_round_trips_one_frame_per_packet() {
         .into_iter()
         .map(|len| {
             let frame = rng.bytes(len);
-            Sent {
-                expected: frame.clone(),
-                frame,
-                key: true,
-            }
+            Sent { expected: frame.clone(), frame, key: true }
         })
         .collect();
     check::<Opus>("Opus", &|| Box::new(OpusPacketizer), &frames, &[1200, 120]);
@@ -290,34 +209,16 @@ fn audio_round_trips_one_frame_per_packet() {
 fn packetizers_refuse_what_they_cannot_send() {
     assert!(Vp8Packetizer::new(0).packetize(&[], 1200).is_err());
     assert!(Vp8Packetizer::new(0).packetize(&[0; 10], 4).is_err());
-    assert!(Vp9Packetizer::new(0)
-        .packetize(&[0x00, 1, 2], 1200)
-        .is_err());
+    assert!(Vp9Packetizer::new(0).packetize(&[0x00, 1, 2], 1200).is_err());
     assert!(H264Packetizer.packetize(&[0x65, 1, 2], 1200).is_err());
-    assert!(H264Packetizer
-        .packetize(&[0, 0, 1, 0x65, 1, 2, 3], 2)
-        .is_err());
-    assert!(
-        H264Packetizer
-            .packetize(&[0, 0, 1, 0x7C, 0x85, 1], 1200)
-            .is_err(),
-        "an FU-A inside a frame"
-    );
+    assert!(H264Packetizer.packetize(&[0, 0, 1, 0x65, 1, 2, 3], 2).is_err());
+    assert!(H264Packetizer.packetize(&[0, 0, 1, 0x7C, 0x85, 1], 1200).is_err(), "an FU-A inside a frame");
     assert!(Av1Packetizer.packetize(&[0x12, 0x00], 1200).is_err());
     assert!(Av1Packetizer.packetize(&[0x32, 0x05, 1], 1200).is_err());
 }
 
-fn push_one<F: PayloadFormat + Default>(
-    payload: &[u8],
-) -> Result<(), wasmrtc::rtp::format::FormatError> {
-    Depacketizer::new(F::default()).push(
-        RtpInfo {
-            sequence_number: 1,
-            timestamp: 1,
-            marker: true,
-        },
-        payload,
-    )
+fn push_one<F: PayloadFormat + Default>(payload: &[u8]) -> Result<(), wasmrtc::rtp::format::FormatError> {
+    Depacketizer::new(F::default()).push(RtpInfo { sequence_number: 1, timestamp: 1, marker: true }, payload)
 }
 
 #[test]
@@ -325,68 +226,24 @@ fn malformed_payloads_are_errors() {
     assert!(push_one::<Vp8>(&[0x80]).is_err());
     assert!(push_one::<Vp8>(&[0x10]).is_err(), "descriptor without data");
     assert!(push_one::<Vp9>(&[0x88]).is_err());
-    assert!(
-        push_one::<H264>(&[0x1F, 1]).is_err(),
-        "reserved NAL unit type"
-    );
-    assert!(
-        push_one::<H264>(&[0x1A, 1]).is_err(),
-        "MTAP16 is not packetization-mode 1"
-    );
-    assert!(
-        push_one::<H264>(&[0x7C, 0xC5, 1]).is_err(),
-        "FU-A with S and E"
-    );
-    assert!(
-        push_one::<H264>(&[0x7C, 0x05, 1]).is_err(),
-        "FU-A continued without start"
-    );
-    assert!(
-        push_one::<H264>(&[0x78, 0x00, 0x05, 0x67]).is_err(),
-        "STAP-A size beyond payload"
-    );
-    assert!(
-        push_one::<H264>(&[0x78, 0x00, 0x00]).is_err(),
-        "STAP-A zero size"
-    );
+    assert!(push_one::<H264>(&[0x1F, 1]).is_err(), "reserved NAL unit type");
+    assert!(push_one::<H264>(&[0x1A, 1]).is_err(), "MTAP16 is not packetization-mode 1");
+    assert!(push_one::<H264>(&[0x7C, 0xC5, 1]).is_err(), "FU-A with S and E");
+    assert!(push_one::<H264>(&[0x7C, 0x05, 1]).is_err(), "FU-A continued without start");
+    assert!(push_one::<H264>(&[0x78, 0x00, 0x05, 0x67]).is_err(), "STAP-A size beyond payload");
+    assert!(push_one::<H264>(&[0x78, 0x00, 0x00]).is_err(), "STAP-A zero size");
     assert!(push_one::<H264>(&[0x78]).is_err(), "empty STAP-A");
-    assert!(
-        push_one::<Av1>(&[0x20, 0x01, 0x30]).is_err(),
-        "W = 2 with one element"
-    );
-    assert!(
-        push_one::<Av1>(&[0x80, 0x30]).is_err(),
-        "continuation without start"
-    );
+    assert!(push_one::<Av1>(&[0x20, 0x01, 0x30]).is_err(), "W = 2 with one element");
+    assert!(push_one::<Av1>(&[0x80, 0x30]).is_err(), "continuation without start");
     assert!(push_one::<Av1>(&[0x10, 0xB0]).is_err(), "forbidden bit");
-    assert!(
-        push_one::<Av1>(&[0x00, 0x05, 0x30]).is_err(),
-        "element length beyond payload"
-    );
+    assert!(push_one::<Av1>(&[0x00, 0x05, 0x30]).is_err(), "element length beyond payload");
     // FU-A not ended before the next NAL unit.
     let mut depacketizer = Depacketizer::new(H264::default());
     assert!(depacketizer
-        .push(
-            RtpInfo {
-                sequence_number: 1,
-                timestamp: 1,
-                marker: false
-            },
-            &[0x7C, 0x85, 1]
-        )
+        .push(RtpInfo { sequence_number: 1, timestamp: 1, marker: false }, &[0x7C, 0x85, 1])
         .is_ok());
     assert!(depacketizer
-        .push(
-            RtpInfo {
-                sequence_number: 2,
-                timestamp: 1,
-                marker: true
-            },
-            &[0x65, 1]
-        )
+        .push(RtpInfo { sequence_number: 2, timestamp: 1, marker: true }, &[0x65, 1])
         .is_err());
-    assert_eq!(
-        depacketizer.poll_output(),
-        Some(Depacketized::Dropped { timestamp: 1 })
-    );
+    assert_eq!(depacketizer.poll_output(), Some(Depacketized::Dropped { timestamp: 1 }));
 }

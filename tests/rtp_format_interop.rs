@@ -58,14 +58,10 @@ fn theirs_into_ours<F: PayloadFormat + Default>(
         let payloads = theirs.payload(max, &Bytes::copy_from_slice(frame)).unwrap();
         let count = payloads.len();
         for (i, payload) in payloads.into_iter().enumerate() {
-            let info = RtpInfo {
-                sequence_number,
-                timestamp: 90 * index as u32,
-                marker: i + 1 == count,
-            };
-            depacketizer.push(info, &payload).unwrap_or_else(|e| {
-                panic!("{e} at {max}: {:02x?}", &payload[..payload.len().min(8)])
-            });
+            let info = RtpInfo { sequence_number, timestamp: 90 * index as u32, marker: i + 1 == count };
+            depacketizer
+                .push(info, &payload)
+                .unwrap_or_else(|e| panic!("{e} at {max}: {:02x?}", &payload[..payload.len().min(8)]));
             sequence_number = sequence_number.wrapping_add(1);
         }
     }
@@ -94,10 +90,7 @@ fn vp8_both_ways() {
         let received = theirs_into_ours::<Vp8>(&mut theirs, &frames, max);
         let expected: Vec<_> = frames.iter().map(|(f, k)| (f.clone(), *k)).collect();
         assert_eq!(
-            received
-                .into_iter()
-                .map(|f| (f.data, f.key_frame))
-                .collect::<Vec<_>>(),
+            received.into_iter().map(|f| (f.data, f.key_frame)).collect::<Vec<_>>(),
             expected,
             "at {max}"
         );
@@ -111,11 +104,7 @@ fn vp9_both_ways() {
         let mut ours = Vp9Packetizer::new(5);
         for (frame, _) in &frames {
             let mut theirs = Vp9Packet::default();
-            assert_eq!(
-                ours_into_theirs(&mut ours, &mut theirs, frame, max),
-                *frame,
-                "at {max}"
-            );
+            assert_eq!(ours_into_theirs(&mut ours, &mut theirs, frame, max), *frame, "at {max}");
         }
         // Their payloader never sets P, so every picture reads as a key
         // frame: compare the bytes only.
@@ -134,22 +123,13 @@ fn vp9_key_frames_carry_an_ss_they_read() {
     let (frame, _) = &frames(vp9, 13)[0];
     let payloads = Vp9Packetizer::new(1).packetize(frame, 1200).unwrap();
     let mut theirs = Vp9Packet::default();
-    theirs
-        .depacketize(&Bytes::from(payloads[0].data.clone()))
-        .unwrap();
+    theirs.depacketize(&Bytes::from(payloads[0].data.clone())).unwrap();
     assert!(theirs.v && theirs.b && !theirs.p);
-    assert_eq!(
-        (theirs.width.clone(), theirs.height.clone()),
-        (vec![320], vec![240])
-    );
+    assert_eq!((theirs.width.clone(), theirs.height.clone()), (vec![320], vec![240]));
 }
 
 fn nal_units(stream: &[u8]) -> Vec<Vec<u8>> {
-    split_annex_b(stream)
-        .unwrap()
-        .into_iter()
-        .map(<[u8]>::to_vec)
-        .collect()
+    split_annex_b(stream).unwrap().into_iter().map(<[u8]>::to_vec).collect()
 }
 
 #[test]
@@ -173,24 +153,12 @@ fn h264_both_ways() {
 #[test]
 fn opus_both_ways() {
     let mut rng = Rng(15);
-    let frames: Vec<_> = [60, 1, 200]
-        .into_iter()
-        .map(|len| (rng.bytes(len), true))
-        .collect();
+    let frames: Vec<_> = [60, 1, 200].into_iter().map(|len| (rng.bytes(len), true)).collect();
     for (frame, _) in &frames {
-        assert_eq!(
-            ours_into_theirs(&mut OpusPacketizer, &mut OpusPacket, frame, 1200),
-            *frame
-        );
+        assert_eq!(ours_into_theirs(&mut OpusPacketizer, &mut OpusPacket, frame, 1200), *frame);
     }
     let received = theirs_into_ours::<Opus>(&mut OpusPayloader, &frames, 1200);
-    assert_eq!(
-        received
-            .into_iter()
-            .map(|f| (f.data, f.key_frame))
-            .collect::<Vec<_>>(),
-        frames
-    );
+    assert_eq!(received.into_iter().map(|f| (f.data, f.key_frame)).collect::<Vec<_>>(), frames);
 }
 
 /// webrtc-rs 0.13 writes a LEB128 length of 128 or more wrongly (its
@@ -214,21 +182,12 @@ fn av1_theirs_into_ours() {
             (sent, received, key)
         })
         .collect();
-    let sent: Vec<_> = units
-        .iter()
-        .map(|(sent, _, key)| (sent.clone(), *key))
-        .collect();
+    let sent: Vec<_> = units.iter().map(|(sent, _, key)| (sent.clone(), *key)).collect();
     for &max in SIZES {
         let received = theirs_into_ours::<Av1>(&mut Av1Payloader {}, &sent, max);
-        let expected: Vec<_> = units
-            .iter()
-            .map(|(_, received, key)| (received.clone(), *key))
-            .collect();
+        let expected: Vec<_> = units.iter().map(|(_, received, key)| (received.clone(), *key)).collect();
         assert_eq!(
-            received
-                .into_iter()
-                .map(|f| (f.data, f.key_frame))
-                .collect::<Vec<_>>(),
+            received.into_iter().map(|f| (f.data, f.key_frame)).collect::<Vec<_>>(),
             expected,
             "at {max}"
         );

@@ -11,16 +11,13 @@ use std::time::Duration;
 use proptest::prelude::*;
 use wasmrtc::rtp::packet::extension::{abs_send_time, abs_send_time_duration};
 use wasmrtc::rtp::packet::{
-    AudioLevel, ExtensionElement, ExtensionKind, ExtensionMap, ExtensionValues, HeaderExtension,
-    PacketError, RtpHeader, RtpPacket, VideoOrientation,
+    AudioLevel, ExtensionElement, ExtensionKind, ExtensionMap, ExtensionValues, HeaderExtension, PacketError, RtpHeader,
+    RtpPacket, VideoOrientation,
 };
 
 fn hex(s: &str) -> Vec<u8> {
     let digits: Vec<u8> = s.bytes().filter(|b| b.is_ascii_hexdigit()).collect();
-    digits
-        .chunks(2)
-        .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
-        .collect()
+    digits.chunks(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap()).collect()
 }
 
 #[test]
@@ -29,19 +26,14 @@ fn fixed_header_and_csrcs() {
     let bytes = hex("82ef1234 decafbad cafebabe 00000001 00000002 c0ffee");
     let p = RtpPacket::parse(&bytes).unwrap();
     assert!(p.marker);
-    assert_eq!(
-        (p.payload_type, p.sequence_number, p.timestamp, p.ssrc),
-        (111, 0x1234, 0xdecafbad, 0xcafebabe)
-    );
+    assert_eq!((p.payload_type, p.sequence_number, p.timestamp, p.ssrc), (111, 0x1234, 0xdecafbad, 0xcafebabe));
     assert_eq!(p.csrcs().collect::<Vec<_>>(), [1, 2]);
     assert_eq!(p.header_len, 20);
     assert_eq!(p.payload, hex("c0ffee"));
     assert_eq!(p.padding, 0);
     assert_eq!(p.extension_profile(), None);
     let mut again = Vec::new();
-    p.to_header()
-        .write_packet(p.payload, 0, &mut again)
-        .unwrap();
+    p.to_header().write_packet(p.payload, 0, &mut again).unwrap();
     assert_eq!(again, bytes);
 }
 
@@ -52,26 +44,12 @@ fn padding_counts_itself_and_may_not_exceed_the_payload() {
     assert_eq!(p.payload, hex("aabb"));
     assert_eq!(p.padding, 3);
     let mut again = Vec::new();
-    p.to_header()
-        .write_packet(p.payload, 3, &mut again)
-        .unwrap();
+    p.to_header().write_packet(p.payload, 3, &mut again).unwrap();
     assert_eq!(again, bytes);
     // All of the payload is padding: allowed, empty payload.
-    assert_eq!(
-        RtpPacket::parse(&hex("a0000001 00000000 00000001 0002"))
-            .unwrap()
-            .payload,
-        b""
-    );
-    for bad in [
-        "a0000001 00000000 00000001 aabb04",
-        "a0000001 00000000 00000001 aabb00",
-        "a0000001 00000000 00000001",
-    ] {
-        assert!(
-            matches!(RtpPacket::parse(&hex(bad)), Err(PacketError::Malformed(_))),
-            "{bad}"
-        );
+    assert_eq!(RtpPacket::parse(&hex("a0000001 00000000 00000001 0002")).unwrap().payload, b"");
+    for bad in ["a0000001 00000000 00000001 aabb04", "a0000001 00000000 00000001 aabb00", "a0000001 00000000 00000001"] {
+        assert!(matches!(RtpPacket::parse(&hex(bad)), Err(PacketError::Malformed(_))), "{bad}");
     }
 }
 
@@ -80,10 +58,10 @@ fn malformed_headers_are_errors() {
     for bad in [
         "",
         "80",
-        "8000000100000000000000",                       // 11 bytes
-        "40000001 00000000 00000001",                   // version 1
-        "81000001 00000000 00000001",                   // CC=1 without the CSRC
-        "90000001 00000000 00000001 bede",              // X without the extension header
+        "8000000100000000000000",             // 11 bytes
+        "40000001 00000000 00000001",         // version 1
+        "81000001 00000000 00000001",         // CC=1 without the CSRC
+        "90000001 00000000 00000001 bede",    // X without the extension header
         "90000001 00000000 00000001 bede0002 10aa0000", // length beyond the packet
     ] {
         assert!(RtpPacket::parse(&hex(bad)).is_err(), "{bad:?}");
@@ -98,10 +76,7 @@ fn one_byte_elements_with_padding_between_them() {
     let p = RtpPacket::parse(&bytes).unwrap();
     assert_eq!(p.extension_profile(), Some(0xBEDE));
     let elements: Vec<(u8, Vec<u8>)> = p.extensions().map(|e| (e.id, e.data.to_vec())).collect();
-    assert_eq!(
-        elements,
-        [(1, hex("aa")), (2, hex("bbbb")), (3, hex("cccccccc"))]
-    );
+    assert_eq!(elements, [(1, hex("aa")), (2, hex("bbbb")), (3, hex("cccccccc"))]);
     assert_eq!(p.payload, hex("00feed"));
     assert_eq!(p.extension(2), Some(&hex("bbbb")[..]));
 }
@@ -125,16 +100,10 @@ fn two_byte_elements() {
     assert_eq!(p.payload, hex("99"));
     // Writing it back gives the same elements (padding is not kept).
     let header = p.to_header();
-    assert!(matches!(
-        header.extension,
-        Some(HeaderExtension::TwoByte(_))
-    ));
+    assert!(matches!(header.extension, Some(HeaderExtension::TwoByte(_))));
     let mut out = Vec::new();
     header.write_packet(p.payload, 0, &mut out).unwrap();
-    assert_eq!(
-        out,
-        hex("90000001 00000000 00000001 10000003 0100 0201bb 1e02cccc 000000 99")
-    );
+    assert_eq!(out, hex("90000001 00000000 00000001 10000003 0100 0201bb 1e02cccc 000000 99"));
 }
 
 fn webrtc_map() -> ExtensionMap {
@@ -162,18 +131,9 @@ fn typed_values_of_a_chromium_style_audio_packet() {
     let map = webrtc_map();
     let p = RtpPacket::parse(&bytes).unwrap();
     let v = ExtensionValues::read(&map, &p);
-    assert_eq!(
-        v.audio_level,
-        Some(AudioLevel {
-            voice_activity: true,
-            level: 42
-        })
-    );
+    assert_eq!(v.audio_level, Some(AudioLevel { voice_activity: true, level: 42 }));
     assert_eq!(v.abs_send_time, Some(0x060000));
-    assert_eq!(
-        abs_send_time_duration(0x060000),
-        Duration::from_millis(1500)
-    );
+    assert_eq!(abs_send_time_duration(0x060000), Duration::from_millis(1500));
     assert_eq!(v.transport_sequence_number, Some(1000));
     assert_eq!(v.mid.as_deref(), Some("0"));
     assert_eq!(p.payload, hex("fc"));
@@ -198,29 +158,16 @@ fn video_orientation_and_stream_ids() {
     let values = ExtensionValues {
         rtp_stream_id: Some("hi".into()),
         repaired_rtp_stream_id: Some("lo".into()),
-        video_orientation: Some(VideoOrientation {
-            back_camera: true,
-            flip: false,
-            rotation: 3,
-        }),
+        video_orientation: Some(VideoOrientation { back_camera: true, flip: false, rotation: 3 }),
         ..ExtensionValues::default()
     };
     let elements = values.to_elements(&map).unwrap();
     assert_eq!(
         elements,
         [
-            ExtensionElement {
-                id: 10,
-                data: b"hi".to_vec()
-            },
-            ExtensionElement {
-                id: 11,
-                data: b"lo".to_vec()
-            },
-            ExtensionElement {
-                id: 13,
-                data: vec![0b1011]
-            },
+            ExtensionElement { id: 10, data: b"hi".to_vec() },
+            ExtensionElement { id: 11, data: b"lo".to_vec() },
+            ExtensionElement { id: 13, data: vec![0b1011] },
         ]
     );
     let mut header = RtpHeader::default();
@@ -235,41 +182,22 @@ fn video_orientation_and_stream_ids() {
 #[test]
 fn two_byte_form_needs_allow_mixed_or_high_ids() {
     let mut map = webrtc_map();
-    let long_mid = ExtensionValues {
-        mid: Some("a-mid-longer-than-16".into()),
-        ..ExtensionValues::default()
-    };
+    let long_mid = ExtensionValues { mid: Some("a-mid-longer-than-16".into()), ..ExtensionValues::default() };
     let mut header = RtpHeader::default();
     assert!(long_mid.write_into(&map, &mut header).is_err());
     map.allow_mixed = true;
     long_mid.write_into(&map, &mut header).unwrap();
-    assert!(matches!(
-        header.extension,
-        Some(HeaderExtension::TwoByte(_))
-    ));
+    assert!(matches!(header.extension, Some(HeaderExtension::TwoByte(_))));
     let mut out = Vec::new();
     header.write_packet(&[], 0, &mut out).unwrap();
-    assert_eq!(
-        ExtensionValues::read(&map, &RtpPacket::parse(&out).unwrap()),
-        long_mid
-    );
+    assert_eq!(ExtensionValues::read(&map, &RtpPacket::parse(&out).unwrap()), long_mid);
 
     // An ID above 14 always takes the two-byte form.
     let mut map = ExtensionMap::new();
-    map.insert(20, ExtensionKind::TransportWideCc.uri())
-        .unwrap();
-    let values = ExtensionValues {
-        transport_sequence_number: Some(7),
-        ..ExtensionValues::default()
-    };
+    map.insert(20, ExtensionKind::TransportWideCc.uri()).unwrap();
+    let values = ExtensionValues { transport_sequence_number: Some(7), ..ExtensionValues::default() };
     values.write_into(&map, &mut header).unwrap();
-    assert_eq!(
-        header.extension,
-        Some(HeaderExtension::TwoByte(vec![ExtensionElement {
-            id: 20,
-            data: vec![0, 7]
-        }]))
-    );
+    assert_eq!(header.extension, Some(HeaderExtension::TwoByte(vec![ExtensionElement { id: 20, data: vec![0, 7] }])));
 }
 
 #[test]
@@ -287,72 +215,39 @@ fn the_map_knows_ids_and_uris() {
 #[test]
 fn unencodable_headers_are_errors_and_write_nothing() {
     let mut out = vec![1, 2, 3];
-    let too_many = RtpHeader {
-        csrc: vec![0; 16],
-        ..RtpHeader::default()
-    };
+    let too_many = RtpHeader { csrc: vec![0; 16], ..RtpHeader::default() };
     assert!(too_many.write_packet(b"", 0, &mut out).is_err());
-    let bad_pt = RtpHeader {
-        payload_type: 128,
-        ..RtpHeader::default()
-    };
+    let bad_pt = RtpHeader { payload_type: 128, ..RtpHeader::default() };
     assert!(bad_pt.write_packet(b"", 0, &mut out).is_err());
-    let bad_element = RtpHeader {
-        extension: Some(HeaderExtension::OneByte(vec![ExtensionElement {
-            id: 15,
-            data: vec![1],
-        }])),
-        ..RtpHeader::default()
-    };
+    let bad_element =
+        RtpHeader { extension: Some(HeaderExtension::OneByte(vec![ExtensionElement { id: 15, data: vec![1] }])), ..RtpHeader::default() };
     assert!(bad_element.write_packet(b"", 0, &mut out).is_err());
     assert_eq!(out, [1, 2, 3]);
 }
 
-fn element(
-    max_id: u8,
-    lengths: std::ops::RangeInclusive<usize>,
-) -> impl Strategy<Value = ExtensionElement> {
-    (1..=max_id, proptest::collection::vec(any::<u8>(), lengths))
-        .prop_map(|(id, data)| ExtensionElement { id, data })
+fn element(max_id: u8, lengths: std::ops::RangeInclusive<usize>) -> impl Strategy<Value = ExtensionElement> {
+    (1..=max_id, proptest::collection::vec(any::<u8>(), lengths)).prop_map(|(id, data)| ExtensionElement { id, data })
 }
 
 fn header() -> impl Strategy<Value = RtpHeader> {
     let extension = prop_oneof![
         Just(None),
-        proptest::collection::vec(element(14, 1..=16), 0..5)
-            .prop_map(|e| Some(HeaderExtension::OneByte(e))),
-        proptest::collection::vec(element(255, 0..=40), 0..5)
-            .prop_map(|e| Some(HeaderExtension::TwoByte(e))),
-        (
-            any::<u16>().prop_filter("not an RFC 8285 profile", |p| *p != 0xBEDE
-                && *p & 0xFFF0 != 0x1000),
-            proptest::collection::vec(any::<u8>(), 0..4)
-        )
-            .prop_map(|(profile, words)| Some(HeaderExtension::Other {
-                profile,
-                data: words.iter().flat_map(|w| [*w; 4]).collect()
-            })),
+        proptest::collection::vec(element(14, 1..=16), 0..5).prop_map(|e| Some(HeaderExtension::OneByte(e))),
+        proptest::collection::vec(element(255, 0..=40), 0..5).prop_map(|e| Some(HeaderExtension::TwoByte(e))),
+        (any::<u16>().prop_filter("not an RFC 8285 profile", |p| *p != 0xBEDE && *p & 0xFFF0 != 0x1000), proptest::collection::vec(any::<u8>(), 0..4))
+            .prop_map(|(profile, words)| Some(HeaderExtension::Other { profile, data: words.iter().flat_map(|w| [*w; 4]).collect() })),
     ];
-    (
-        any::<bool>(),
-        0u8..128,
-        any::<u16>(),
-        any::<u32>(),
-        any::<u32>(),
-        proptest::collection::vec(any::<u32>(), 0..16),
-        extension,
+    (any::<bool>(), 0u8..128, any::<u16>(), any::<u32>(), any::<u32>(), proptest::collection::vec(any::<u32>(), 0..16), extension).prop_map(
+        |(marker, payload_type, sequence_number, timestamp, ssrc, csrc, extension)| RtpHeader {
+            marker,
+            payload_type,
+            sequence_number,
+            timestamp,
+            ssrc,
+            csrc,
+            extension,
+        },
     )
-        .prop_map(
-            |(marker, payload_type, sequence_number, timestamp, ssrc, csrc, extension)| RtpHeader {
-                marker,
-                payload_type,
-                sequence_number,
-                timestamp,
-                ssrc,
-                csrc,
-                extension,
-            },
-        )
 }
 
 proptest! {
@@ -414,23 +309,13 @@ fn webrtc_rs_packets_parse() {
         csrc: vec![5, 6],
         ..Default::default()
     };
-    header
-        .set_extension(1, bytes::Bytes::from_static(&[0xAA]))
-        .unwrap();
-    header
-        .set_extension(3, bytes::Bytes::from_static(&[0x12, 0x34]))
-        .unwrap();
-    let packet = rtp::packet::Packet {
-        header,
-        payload: bytes::Bytes::from_static(&[0x98, 0x36, 0xbe, 0x88, 0x9e]),
-    };
+    header.set_extension(1, bytes::Bytes::from_static(&[0xAA])).unwrap();
+    header.set_extension(3, bytes::Bytes::from_static(&[0x12, 0x34])).unwrap();
+    let packet = rtp::packet::Packet { header, payload: bytes::Bytes::from_static(&[0x98, 0x36, 0xbe, 0x88, 0x9e]) };
     let bytes = packet.marshal().unwrap();
     let p = RtpPacket::parse(&bytes).unwrap();
     assert!(p.marker);
-    assert_eq!(
-        (p.payload_type, p.sequence_number, p.timestamp, p.ssrc),
-        (96, 27023, 3653407706, 476325762)
-    );
+    assert_eq!((p.payload_type, p.sequence_number, p.timestamp, p.ssrc), (96, 27023, 3653407706, 476325762));
     assert_eq!(p.csrcs().collect::<Vec<_>>(), [5, 6]);
     assert_eq!(p.extension(1), Some(&[0xAA][..]));
     assert_eq!(p.extension(3), Some(&[0x12, 0x34][..]));

@@ -9,9 +9,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use wasmrtc::error::{ErrorName, RtcError, RtcErrorDetail};
-use wasmrtc::sdp::{
-    Attribute, Candidate, Direction, PayloadTypes, RtpmapRef, SdpError, SessionDescription, Setup,
-};
+use wasmrtc::sdp::{Attribute, Candidate, Direction, PayloadTypes, RtpmapRef, SdpError, SessionDescription, Setup};
 
 fn fixture_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sdp")
@@ -24,11 +22,7 @@ fn fixtures() -> Vec<(String, String)> {
         .map(|entry| entry.expect("readable directory entry").path())
         .filter(|path| path.extension().is_some_and(|extension| extension == "sdp"))
         .map(|path| {
-            let name = path
-                .file_name()
-                .expect("a file name")
-                .to_string_lossy()
-                .into_owned();
+            let name = path.file_name().expect("a file name").to_string_lossy().into_owned();
             let text = fs::read_to_string(&path).expect("fixture is UTF-8");
             (name, text)
         })
@@ -45,45 +39,19 @@ fn fixture(name: &str) -> SessionDescription {
 #[test]
 fn there_are_fixtures_from_both_browsers() {
     let names: Vec<String> = fixtures().into_iter().map(|(name, _)| name).collect();
-    assert!(
-        names
-            .iter()
-            .filter(|name| name.starts_with("chromium-"))
-            .count()
-            >= 4,
-        "{names:?}"
-    );
-    assert!(
-        names
-            .iter()
-            .filter(|name| name.starts_with("firefox-"))
-            .count()
-            >= 4,
-        "{names:?}"
-    );
+    assert!(names.iter().filter(|name| name.starts_with("chromium-")).count() >= 4, "{names:?}");
+    assert!(names.iter().filter(|name| name.starts_with("firefox-")).count() >= 4, "{names:?}");
 }
 
 #[test]
 fn every_fixture_round_trips() {
     for (name, text) in fixtures() {
-        let parsed =
-            SessionDescription::parse(&text).unwrap_or_else(|error| panic!("{name}: {error}"));
+        let parsed = SessionDescription::parse(&text).unwrap_or_else(|error| panic!("{name}: {error}"));
         let written = parsed.to_string();
-        let reparsed = SessionDescription::parse(&written)
-            .unwrap_or_else(|error| panic!("{name} rewritten: {error}"));
-        assert_eq!(
-            parsed, reparsed,
-            "{name}: serialize then parse changed the model"
-        );
-        assert_eq!(
-            written,
-            reparsed.to_string(),
-            "{name}: second serialization differs"
-        );
-        assert!(
-            written.ends_with("\r\n") && !written.replace("\r\n", "").contains('\n'),
-            "{name}: not CRLF"
-        );
+        let reparsed = SessionDescription::parse(&written).unwrap_or_else(|error| panic!("{name} rewritten: {error}"));
+        assert_eq!(parsed, reparsed, "{name}: serialize then parse changed the model");
+        assert_eq!(written, reparsed.to_string(), "{name}: second serialization differs");
+        assert!(written.ends_with("\r\n") && !written.replace("\r\n", "").contains('\n'), "{name}: not CRLF");
     }
 }
 
@@ -92,9 +60,7 @@ fn every_fixture_round_trips() {
 #[test]
 fn every_fixture_is_written_back_as_the_browser_wrote_it() {
     for (name, text) in fixtures() {
-        let written = SessionDescription::parse(&text)
-            .expect("parses")
-            .to_string();
+        let written = SessionDescription::parse(&text).expect("parses").to_string();
         let expected = text.replace("a=msid-semantic:WMS", "a=msid-semantic: WMS");
         if name.starts_with("chromium-") {
             assert_eq!(written, text, "{name}");
@@ -108,23 +74,11 @@ fn bare_lf_and_a_missing_final_line_end_parse_the_same() {
     for (name, text) in fixtures() {
         let parsed = SessionDescription::parse(&text).expect("parses");
         let lf = text.replace("\r\n", "\n");
-        assert_eq!(
-            SessionDescription::parse(&lf).as_ref(),
-            Ok(&parsed),
-            "{name} with LF"
-        );
+        assert_eq!(SessionDescription::parse(&lf).as_ref(), Ok(&parsed), "{name} with LF");
         let unterminated = text.strip_suffix("\r\n").expect("fixtures end in CRLF");
-        assert_eq!(
-            SessionDescription::parse(unterminated).as_ref(),
-            Ok(&parsed),
-            "{name} unterminated"
-        );
+        assert_eq!(SessionDescription::parse(unterminated).as_ref(), Ok(&parsed), "{name} unterminated");
         let lf_unterminated = lf.strip_suffix('\n').expect("ends in LF");
-        assert_eq!(
-            SessionDescription::parse(lf_unterminated).as_ref(),
-            Ok(&parsed),
-            "{name} LF unterminated"
-        );
+        assert_eq!(SessionDescription::parse(lf_unterminated).as_ref(), Ok(&parsed), "{name} LF unterminated");
     }
 }
 
@@ -136,14 +90,7 @@ fn chromium_offer_session_level() {
     assert_eq!(offer.origin.session_version, 2);
     assert_eq!(offer.origin.unicast_address, "127.0.0.1");
     assert_eq!(offer.session_name, "-");
-    assert_eq!(
-        (
-            offer.timings.len(),
-            offer.timings[0].start,
-            offer.timings[0].stop
-        ),
-        (1, 0, 0)
-    );
+    assert_eq!((offer.timings.len(), offer.timings[0].start, offer.timings[0].stop), (1, 0, 0));
     let groups: Vec<&[String]> = offer.bundle_groups().collect();
     assert_eq!(groups, [["0", "1", "2"].map(String::from).as_slice()]);
     assert!(offer.attribute("extmap-allow-mixed").is_some());
@@ -169,34 +116,18 @@ fn chromium_offer_audio_section() {
     assert_eq!(audio.media, "audio");
     assert_eq!(audio.port, 58187);
     assert_eq!(audio.proto, "UDP/TLS/RTP/SAVPF");
-    assert_eq!(
-        audio.formats,
-        ["111", "63", "9", "0", "8", "13", "110", "126"]
-    );
+    assert_eq!(audio.formats, ["111", "63", "9", "0", "8", "13", "110", "126"]);
     assert_eq!(audio.connections[0].address, "127.0.0.1");
     assert_eq!(
         audio.rtpmap(111),
-        Some(RtpmapRef {
-            payload_type: 111,
-            encoding_name: "opus",
-            clock_rate: 48000,
-            encoding_params: Some(2)
-        })
+        Some(RtpmapRef { payload_type: 111, encoding_name: "opus", clock_rate: 48000, encoding_params: Some(2) })
     );
-    assert_eq!(
-        audio
-            .rtpmap(0)
-            .map(|rtpmap| (rtpmap.encoding_name, rtpmap.encoding_params)),
-        Some(("PCMU", None))
-    );
+    assert_eq!(audio.rtpmap(0).map(|rtpmap| (rtpmap.encoding_name, rtpmap.encoding_params)), Some(("PCMU", None)));
     assert_eq!(audio.rtpmaps().count(), 8);
     assert_eq!(audio.fmtp(111), Some("minptime=10;useinbandfec=1"));
     assert_eq!(audio.fmtp(63), Some("111/111"));
     assert_eq!(audio.fmtp(0), None);
-    assert_eq!(
-        audio.rtcp_fbs(111).collect::<Vec<_>>(),
-        [("transport-cc", None)]
-    );
+    assert_eq!(audio.rtcp_fbs(111).collect::<Vec<_>>(), [("transport-cc", None)]);
     assert_eq!(audio.ice_ufrag(), Some("khpi"));
     assert_eq!(audio.ice_pwd(), Some("aY3/tGkDxPSHQoBuqcG5/1H8"));
     assert_eq!(offer.ice_options(0), ["trickle"]);
@@ -226,20 +157,14 @@ fn chromium_offer_audio_section() {
     );
     assert_eq!(
         audio.attribute("ssrc"),
-        Some(&Attribute::Ssrc {
-            ssrc: 3039689434,
-            attribute: "cname".into(),
-            value: Some("kKkEV57e9ofv+ZG+".into())
-        })
+        Some(&Attribute::Ssrc { ssrc: 3039689434, attribute: "cname".into(), value: Some("kKkEV57e9ofv+ZG+".into()) })
     );
     assert_eq!(
         audio.attributes_named("ssrc").nth(1),
         Some(&Attribute::Ssrc {
             ssrc: 3039689434,
             attribute: "msid".into(),
-            value: Some(
-                "3d994ebf-d87a-4a89-90e7-eae6b2da30ba 1e4c6a04-c30f-4b52-8e43-582ef45abfee".into()
-            ),
+            value: Some("3d994ebf-d87a-4a89-90e7-eae6b2da30ba 1e4c6a04-c30f-4b52-8e43-582ef45abfee".into()),
         })
     );
     assert_eq!(
@@ -251,10 +176,7 @@ fn chromium_offer_audio_section() {
     );
     assert_eq!(
         audio.attribute("rtcp-xr"),
-        Some(&Attribute::Other {
-            name: "rtcp-xr".into(),
-            value: Some("rcvr-rtt=all".into())
-        })
+        Some(&Attribute::Other { name: "rtcp-xr".into(), value: Some("rcvr-rtt=all".into()) })
     );
 }
 
@@ -275,10 +197,7 @@ fn chromium_offer_relay_candidate() {
             rel_addr: Some("0.0.0.0".into()),
             rel_port: Some(0),
             tcp_type: None,
-            extensions: vec![
-                ("generation".into(), "0".into()),
-                ("network-id".into(), "1".into())
-            ],
+            extensions: vec![("generation".into(), "0".into()), ("network-id".into(), "1".into())],
         }]
     );
     assert!(!offer.media[0].end_of_candidates());
@@ -289,35 +208,20 @@ fn chromium_offer_video_and_data_sections() {
     let offer = fixture("chromium-av-data-offer.sdp");
     let video = &offer.media[1];
     assert_eq!(video.formats.len(), 23);
-    assert_eq!(
-        video.rtpmap(45).map(|rtpmap| rtpmap.encoding_name),
-        Some("AV1")
-    );
+    assert_eq!(video.rtpmap(45).map(|rtpmap| rtpmap.encoding_name), Some("AV1"));
     assert_eq!(video.fmtp(97), Some("apt=96"));
     assert_eq!(
         video.rtcp_fbs(96).collect::<Vec<_>>(),
-        [
-            ("goog-remb", None),
-            ("transport-cc", None),
-            ("ccm", Some("fir")),
-            ("nack", None),
-            ("nack", Some("pli"))
-        ]
+        [("goog-remb", None), ("transport-cc", None), ("ccm", Some("fir")), ("nack", None), ("nack", Some("pli"))]
     );
     assert_eq!(
         video.attribute("ssrc-group"),
-        Some(&Attribute::SsrcGroup {
-            semantics: "FID".into(),
-            ssrcs: vec![686853667, 2634551111]
-        })
+        Some(&Attribute::SsrcGroup { semantics: "FID".into(), ssrcs: vec![686853667, 2634551111] })
     );
     assert_eq!(video.attributes_named("extmap").count(), 11);
 
     let data = &offer.media[2];
-    assert_eq!(
-        (data.media.as_str(), data.proto.as_str()),
-        ("application", "UDP/DTLS/SCTP")
-    );
+    assert_eq!((data.media.as_str(), data.proto.as_str()), ("application", "UDP/DTLS/SCTP"));
     assert_eq!(data.formats, ["webrtc-datachannel"]);
     assert_eq!(data.sctp_port(), Some(5000));
     assert_eq!(data.max_message_size(), Some(262144));
@@ -340,25 +244,14 @@ fn chromium_answer_and_recvonly_offer() {
     let recvonly = fixture("chromium-recvonly-offer.sdp");
     assert_eq!(recvonly.direction(0), Direction::RecvOnly);
     assert_eq!(recvonly.direction(1), Direction::RecvOnly);
-    assert_eq!(
-        recvonly.media[1]
-            .rtpmap(49)
-            .map(|rtpmap| rtpmap.encoding_name),
-        Some("flexfec-03")
-    );
+    assert_eq!(recvonly.media[1].rtpmap(49).map(|rtpmap| rtpmap.encoding_name), Some("flexfec-03"));
     assert_eq!(recvonly.media[1].fmtp(49), Some("repair-window=10000000"));
 
     let data = fixture("chromium-datachannel-offer.sdp");
-    assert_eq!(
-        data.bundle_groups().collect::<Vec<_>>(),
-        [["0".to_string()].as_slice()]
-    );
+    assert_eq!(data.bundle_groups().collect::<Vec<_>>(), [["0".to_string()].as_slice()]);
     assert_eq!(
         data.attribute("msid-semantic"),
-        Some(&Attribute::MsidSemantic {
-            semantic: "WMS".into(),
-            identifiers: vec![]
-        })
+        Some(&Attribute::MsidSemantic { semantic: "WMS".into(), identifiers: vec![] })
     );
 }
 
@@ -374,24 +267,16 @@ fn firefox_offer_session_level_fallbacks() {
     for index in 0..offer.media.len() {
         let fingerprints: Vec<(&str, &[u8])> = offer.fingerprints(index).collect();
         let expected: [u8; 32] = [
-            0xB9, 0xE7, 0xB5, 0x9C, 0xDC, 0x14, 0x5D, 0x9C, 0x30, 0x1F, 0xCB, 0x4F, 0x3C, 0xAC,
-            0x4A, 0x13, 0xC7, 0x1B, 0x67, 0x94, 0xA7, 0xF6, 0x39, 0x00, 0x06, 0x79, 0xF0, 0xD6,
-            0x8D, 0x4E, 0x12, 0x19,
+            0xB9, 0xE7, 0xB5, 0x9C, 0xDC, 0x14, 0x5D, 0x9C, 0x30, 0x1F, 0xCB, 0x4F, 0x3C, 0xAC, 0x4A, 0x13, 0xC7, 0x1B,
+            0x67, 0x94, 0xA7, 0xF6, 0x39, 0x00, 0x06, 0x79, 0xF0, 0xD6, 0x8D, 0x4E, 0x12, 0x19,
         ];
         assert_eq!(fingerprints, [("sha-256", expected.as_slice())]);
         assert_eq!(offer.ice_options(index), ["trickle"]);
     }
-    assert_eq!(
-        offer.fingerprints(99).count(),
-        1,
-        "an index past the end falls back to session level"
-    );
+    assert_eq!(offer.fingerprints(99).count(), 1, "an index past the end falls back to session level");
     assert_eq!(
         offer.attribute("msid-semantic"),
-        Some(&Attribute::MsidSemantic {
-            semantic: "WMS".into(),
-            identifiers: vec!["*".into()]
-        })
+        Some(&Attribute::MsidSemantic { semantic: "WMS".into(), identifiers: vec!["*".into()] })
     );
     assert_eq!(offer.ice_ufrag(0), Some("c1ffb113"));
     assert_eq!(offer.ice_pwd(2), Some("7a91413f75747ecb291175930eed0d13"));
@@ -431,10 +316,7 @@ fn firefox_offer_media_sections() {
             attributes: None,
         })
     );
-    assert_eq!(
-        audio.fmtp(109),
-        Some("maxplaybackrate=48000;stereo=1;useinbandfec=1")
-    );
+    assert_eq!(audio.fmtp(109), Some("maxplaybackrate=48000;stereo=1;useinbandfec=1"));
     assert_eq!(audio.fmtp(101), Some("0-15"));
     assert_eq!(
         audio.attribute("msid"),
@@ -445,10 +327,7 @@ fn firefox_offer_media_sections() {
     );
     let video = &offer.media[1];
     assert_eq!(video.rtcp_fbs(120).count(), 5);
-    assert_eq!(
-        video.rtpmap(99).map(|rtpmap| rtpmap.encoding_name),
-        Some("AV1")
-    );
+    assert_eq!(video.rtpmap(99).map(|rtpmap| rtpmap.encoding_name), Some("AV1"));
 
     let data = &offer.media[2];
     assert_eq!(data.sctp_port(), Some(5000));
@@ -459,12 +338,7 @@ fn firefox_offer_media_sections() {
 #[test]
 fn firefox_answer_g722_has_explicit_channels() {
     let answer = fixture("firefox-av-data-answer.sdp");
-    assert_eq!(
-        answer.media[0]
-            .rtpmap(9)
-            .and_then(|rtpmap| rtpmap.encoding_params),
-        Some(1)
-    );
+    assert_eq!(answer.media[0].rtpmap(9).and_then(|rtpmap| rtpmap.encoding_params), Some(1));
     assert_eq!(answer.setup(0), Some(Setup::Active));
     let fingerprints: Vec<(&str, &[u8])> = answer.fingerprints(0).collect();
     assert_eq!(fingerprints[0].1[0], 0xE6);
@@ -475,19 +349,13 @@ fn firefox_answer_g722_has_explicit_channels() {
 
 #[test]
 fn lowercase_fingerprints_are_written_in_uppercase() {
-    let text =
-        "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=fingerprint:SHA-1 0a:bc:De:F0\r\n";
+    let text = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=fingerprint:SHA-1 0a:bc:De:F0\r\n";
     let parsed = SessionDescription::parse(text).expect("parses");
     assert_eq!(
         parsed.attributes,
-        [Attribute::Fingerprint {
-            hash_function: "SHA-1".into(),
-            fingerprint: vec![0x0A, 0xBC, 0xDE, 0xF0]
-        }]
+        [Attribute::Fingerprint { hash_function: "SHA-1".into(), fingerprint: vec![0x0A, 0xBC, 0xDE, 0xF0] }]
     );
-    assert!(parsed
-        .to_string()
-        .ends_with("a=fingerprint:SHA-1 0A:BC:DE:F0\r\n"));
+    assert!(parsed.to_string().ends_with("a=fingerprint:SHA-1 0A:BC:DE:F0\r\n"));
 }
 
 #[test]
@@ -497,18 +365,10 @@ fn rejected_and_bundle_only_sections() {
                 m=video 0 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\na=bundle-only\r\n\
                 m=application 0 UDP/DTLS/SCTP webrtc-datachannel\r\na=mid:2\r\n";
     let parsed = SessionDescription::parse(text).expect("parses");
-    let rejected: Vec<bool> = parsed
-        .media
-        .iter()
-        .map(|media| media.is_rejected())
-        .collect();
+    let rejected: Vec<bool> = parsed.media.iter().map(|media| media.is_rejected()).collect();
     assert_eq!(rejected, [false, false, true]);
     assert!(parsed.media[1].is_bundle_only());
-    assert_eq!(
-        parsed.direction(0),
-        Direction::SendRecv,
-        "sendrecv is the default"
-    );
+    assert_eq!(parsed.direction(0), Direction::SendRecv, "sendrecv is the default");
 }
 
 #[test]
@@ -543,20 +403,13 @@ fn every_typed_attribute_round_trips() {
     let header = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n";
     for line in attributes {
         let text = format!("{header}{line}\r\n");
-        let parsed =
-            SessionDescription::parse(&text).unwrap_or_else(|error| panic!("{line}: {error}"));
+        let parsed = SessionDescription::parse(&text).unwrap_or_else(|error| panic!("{line}: {error}"));
         assert_eq!(parsed.to_string(), text, "{line}");
         assert_eq!(parsed.attributes.len(), 1);
         if line.starts_with("a=x-") {
-            assert!(
-                matches!(parsed.attributes[0], Attribute::Other { .. }),
-                "{line}"
-            );
+            assert!(matches!(parsed.attributes[0], Attribute::Other { .. }), "{line}");
         } else {
-            assert!(
-                !matches!(parsed.attributes[0], Attribute::Other { .. }),
-                "{line}"
-            );
+            assert!(!matches!(parsed.attributes[0], Attribute::Other { .. }), "{line}");
         }
     }
 }
@@ -568,17 +421,10 @@ fn simulcast_and_rtcp_fb_are_typed() {
                 a=simulcast:recv a;~b,c\r\n";
     let parsed = SessionDescription::parse(text).expect("parses");
     let video = &parsed.media[0];
-    assert_eq!(
-        video.rtcp_fbs(96).collect::<Vec<_>>(),
-        [("nack", None), ("ccm", Some("fir"))]
-    );
+    assert_eq!(video.rtcp_fbs(96).collect::<Vec<_>>(), [("nack", None), ("ccm", Some("fir"))]);
     assert_eq!(
         video.attributes_named("rtcp-fb").next(),
-        Some(&Attribute::RtcpFb {
-            payload_types: PayloadTypes::All,
-            feedback_type: "nack".into(),
-            parameter: None
-        })
+        Some(&Attribute::RtcpFb { payload_types: PayloadTypes::All, feedback_type: "nack".into(), parameter: None })
     );
     let Some(Attribute::Simulcast { send, recv }) = video.attribute("simulcast") else {
         panic!("simulcast is typed");
@@ -586,12 +432,7 @@ fn simulcast_and_rtcp_fb_are_typed() {
     assert!(send.is_empty());
     let recv: Vec<Vec<(&str, bool)>> = recv
         .iter()
-        .map(|alternatives| {
-            alternatives
-                .iter()
-                .map(|rid| (rid.id.as_str(), rid.paused))
-                .collect()
-        })
+        .map(|alternatives| alternatives.iter().map(|rid| (rid.id.as_str(), rid.paused)).collect())
         .collect();
     assert_eq!(recv, [vec![("a", false)], vec![("b", true), ("c", false)]]);
 }
@@ -601,8 +442,7 @@ fn candidate_strings_with_and_without_prefix() {
     let chromium =
         "candidate:1727877714 1 udp 58597375 127.0.0.1 58187 typ relay raddr 0.0.0.0 rport 0 generation 0 network-id 1";
     let with_prefix = Candidate::parse(chromium).expect("parses");
-    let without_prefix =
-        Candidate::parse(chromium.trim_start_matches("candidate:")).expect("parses");
+    let without_prefix = Candidate::parse(chromium.trim_start_matches("candidate:")).expect("parses");
     assert_eq!(with_prefix, without_prefix);
     assert_eq!(with_prefix.to_string(), chromium);
 
@@ -613,21 +453,13 @@ fn candidate_strings_with_and_without_prefix() {
     assert_eq!(parsed.rel_addr, None);
     assert_eq!(
         parsed.extensions,
-        [
-            ("generation", "0"),
-            ("ufrag", "Ab+/"),
-            ("network-cost", "10")
-        ]
-        .map(|(name, value)| (name.to_string(), value.to_string()))
+        [("generation", "0"), ("ufrag", "Ab+/"), ("network-cost", "10")]
+            .map(|(name, value)| (name.to_string(), value.to_string()))
     );
     assert_eq!(parsed.to_string(), tcp);
 
-    let mdns =
-        "candidate:3 1 udp 2122260223 0c2a6a5f-0b4c-4a5e-9e34-7b1e6d2f8a11.local 54321 typ host";
-    assert_eq!(
-        Candidate::parse(mdns).expect("parses").address,
-        "0c2a6a5f-0b4c-4a5e-9e34-7b1e6d2f8a11.local"
-    );
+    let mdns = "candidate:3 1 udp 2122260223 0c2a6a5f-0b4c-4a5e-9e34-7b1e6d2f8a11.local 54321 typ host";
+    assert_eq!(Candidate::parse(mdns).expect("parses").address, "0c2a6a5f-0b4c-4a5e-9e34-7b1e6d2f8a11.local");
 }
 
 #[test]
@@ -657,8 +489,7 @@ fn bad_candidates_are_errors_on_line_1() {
 
 #[test]
 fn sdp_errors_become_rtc_errors() {
-    let error = SessionDescription::parse("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nx=foo\r\n")
-        .expect_err("unknown line");
+    let error = SessionDescription::parse("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nx=foo\r\n").expect_err("unknown line");
     assert_eq!(error.line, 3);
     assert!(error.to_string().contains("line 3"), "{error}");
     let rtc: RtcError = error.into();
@@ -666,9 +497,6 @@ fn sdp_errors_become_rtc_errors() {
     assert_eq!(rtc.detail, Some(RtcErrorDetail::SdpSyntaxError));
     assert_eq!(rtc.sdp_line_number, Some(3));
 
-    let huge = SdpError {
-        line: usize::MAX,
-        message: "far".into(),
-    };
+    let huge = SdpError { line: usize::MAX, message: "far".into() };
     assert_eq!(RtcError::from(huge).sdp_line_number, Some(u32::MAX));
 }

@@ -49,10 +49,7 @@ fn truncated_and_bad_media_lines() {
     ] {
         assert_error_after_header(&format!("{media}\r\n"), 1);
         assert_error_after_header(&format!("a=x\r\n{media}\r\na=mid:0\r\n"), 2);
-        assert_error_after_header(
-            &format!("m=video 9 RTP/AVP 96\r\na=mid:0\r\n{media}\r\n"),
-            3,
-        );
+        assert_error_after_header(&format!("m=video 9 RTP/AVP 96\r\na=mid:0\r\n{media}\r\n"), 3);
     }
 }
 
@@ -88,10 +85,7 @@ fn empty_input() {
 fn missing_or_wrong_version() {
     assert_eq!(error_line("o=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"), 1);
     assert_eq!(error_line("s=-\r\n"), 1);
-    assert_eq!(
-        error_line("v=1\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"),
-        1
-    );
+    assert_eq!(error_line("v=1\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"), 1);
     assert_eq!(error_line("v=\r\n"), 1);
     assert_eq!(error_line("v=00\r\n"), 1);
     assert_eq!(error_line("v=0\r\nv=0\r\n"), 2);
@@ -100,38 +94,20 @@ fn missing_or_wrong_version() {
 #[test]
 fn lines_out_of_order() {
     // a= before o=
-    assert_eq!(
-        error_line("v=0\r\na=foo\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"),
-        2
-    );
+    assert_eq!(error_line("v=0\r\na=foo\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"), 2);
     // s= before o=
-    assert_eq!(
-        error_line("v=0\r\ns=-\r\no=- 1 1 IN IP4 0.0.0.0\r\nt=0 0\r\n"),
-        2
-    );
+    assert_eq!(error_line("v=0\r\ns=-\r\no=- 1 1 IN IP4 0.0.0.0\r\nt=0 0\r\n"), 2);
     // t= missing before a=
-    assert_eq!(
-        error_line("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\na=foo\r\nt=0 0\r\n"),
-        4
-    );
+    assert_eq!(error_line("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\na=foo\r\nt=0 0\r\n"), 4);
     // t= missing before m=
-    assert_eq!(
-        error_line("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nm=audio 9 RTP/AVP 0\r\n"),
-        4
-    );
+    assert_eq!(error_line("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nm=audio 9 RTP/AVP 0\r\n"), 4);
     // r= with no t= before it
-    assert_eq!(
-        error_line("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nr=7d 1h 0 25h\r\nt=0 0\r\n"),
-        4
-    );
+    assert_eq!(error_line("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nr=7d 1h 0 25h\r\nt=0 0\r\n"), 4);
     // c= after t=, b= after a=
     assert_error_after_header("c=IN IP4 0.0.0.0\r\n", 1);
     assert_error_after_header("a=x\r\nb=AS:1\r\n", 2);
     // duplicates of single lines
-    assert_eq!(
-        error_line("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\no=- 1 1 IN IP4 0.0.0.0\r\n"),
-        3
-    );
+    assert_eq!(error_line("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\no=- 1 1 IN IP4 0.0.0.0\r\n"), 3);
     assert_error_after_header("z=0 0\r\nz=0 0\r\n", 2);
     // session-level lines inside a media section
     assert_error_after_header("m=audio 9 RTP/AVP 0\r\nt=0 0\r\n", 2);
@@ -253,27 +229,16 @@ fn typed_attributes_that_do_not_parse() {
         "a=bad\"name:1",
     ] {
         assert_error_after_header(&format!("{attribute}\r\n"), 1);
-        assert_error_after_header(
-            &format!("m=audio 9 RTP/AVP 0\r\na=mid:0\r\n{attribute}\r\n"),
-            3,
-        );
+        assert_error_after_header(&format!("m=audio 9 RTP/AVP 0\r\na=mid:0\r\n{attribute}\r\n"), 3);
     }
 }
 
 #[test]
 fn trailing_whitespace_after_typed_attributes_is_ignored() {
-    let text = format!(
-        "{HEADER}a=mid:0 \r\na=sendrecv\t\r\na=rtpmap:96 VP8/90000  \r\na=x-other:kept \r\n"
-    );
+    let text = format!("{HEADER}a=mid:0 \r\na=sendrecv\t\r\na=rtpmap:96 VP8/90000  \r\na=x-other:kept \r\n");
     let parsed = SessionDescription::parse(&text).expect("parses");
     assert_eq!(parsed.attributes[0], Attribute::Mid("0".into()));
-    assert_eq!(
-        parsed.attributes[3],
-        Attribute::Other {
-            name: "x-other".into(),
-            value: Some("kept ".into())
-        }
-    );
+    assert_eq!(parsed.attributes[3], Attribute::Other { name: "x-other".into(), value: Some("kept ".into()) });
     assert_eq!(SessionDescription::parse(&parsed.to_string()), Ok(parsed));
 }
 
@@ -326,9 +291,7 @@ impl Garbage {
         while text.len() < len {
             let value = self.next();
             match value % 16 {
-                0 => {
-                    text.push(char::from_u32((value >> 8) as u32 % 0x11_0000).unwrap_or('\u{fffd}'))
-                }
+                0 => text.push(char::from_u32((value >> 8) as u32 % 0x11_0000).unwrap_or('\u{fffd}')),
                 _ => text.push(char::from(ALPHABET[(value >> 8) as usize % ALPHABET.len()])),
             }
         }
@@ -351,11 +314,7 @@ fn megabytes_of_garbage_fail() {
     let one_line: String = text.chars().filter(|c| *c != '\n').collect();
     assert_eq!(error_line(&one_line), 1);
     let one_attribute = format!("{HEADER}a=x-big:{one_line}");
-    assert_eq!(
-        error_line(&one_attribute),
-        HEADER_LINES + 1,
-        "the CRs in it are errors"
-    );
+    assert_eq!(error_line(&one_attribute), HEADER_LINES + 1, "the CRs in it are errors");
 }
 
 #[test]
@@ -364,69 +323,37 @@ fn megabytes_of_repeated_lines() {
 
     // Valid-looking lines that are wrong from the first or second line on.
     assert_eq!(error_line(&repeat("v=0\r\n")), 2);
-    assert_eq!(
-        error_line(&repeat("a=candidate:1 1 udp 1 1.2.3.4 9 typ host\r\n")),
-        1
-    );
-    assert_eq!(
-        error_line(&format!("{HEADER}{}", repeat("t=0 0\r\nb=AS:1\r\n"))),
-        HEADER_LINES + 2
-    );
-    assert_eq!(
-        error_line(&format!(
-            "{HEADER}{}",
-            repeat("m=audio 9 RTP/AVP 0\r\nt=0 0\r\n")
-        )),
-        HEADER_LINES + 2
-    );
-    let bad_at_end = format!(
-        "{HEADER}{}a=rtpmap:x\r\n",
-        "a=rtcp-mux\r\n".repeat(MAX_ENTRIES / 2)
-    );
+    assert_eq!(error_line(&repeat("a=candidate:1 1 udp 1 1.2.3.4 9 typ host\r\n")), 1);
+    assert_eq!(error_line(&format!("{HEADER}{}", repeat("t=0 0\r\nb=AS:1\r\n"))), HEADER_LINES + 2);
+    assert_eq!(error_line(&format!("{HEADER}{}", repeat("m=audio 9 RTP/AVP 0\r\nt=0 0\r\n"))), HEADER_LINES + 2);
+    let bad_at_end = format!("{HEADER}{}a=rtpmap:x\r\n", "a=rtcp-mux\r\n".repeat(MAX_ENTRIES / 2));
     assert_eq!(error_line(&bad_at_end), HEADER_LINES + MAX_ENTRIES / 2 + 1);
 
     // Valid lines parse up to the limit on entries, in linear time; past it
     // the error is on the first line over.
-    assert_eq!(
-        error_line(&format!("{HEADER}{}", repeat("a=rtcp-mux\r\n"))),
-        MAX_ENTRIES + 1
-    );
+    assert_eq!(error_line(&format!("{HEADER}{}", repeat("a=rtcp-mux\r\n"))), MAX_ENTRIES + 1);
     let candidate =
         "a=candidate:1727877714 1 udp 58597375 127.0.0.1 58187 typ relay raddr 0.0.0.0 rport 0 generation 0\r\n";
     let media = "m=audio 9 RTP/AVP 0\r\n";
     // Each candidate line is two entries: itself and its one extension.
     let fit = (MAX_ENTRIES - HEADER_LINES - 2) / 2;
-    let parsed = SessionDescription::parse(&format!("{HEADER}{media}{}", candidate.repeat(fit)))
-        .expect("parses");
+    let parsed = SessionDescription::parse(&format!("{HEADER}{media}{}", candidate.repeat(fit))).expect("parses");
     assert_eq!(parsed.media[0].candidates().count(), fit);
     let over = format!("{HEADER}{media}{}", candidate.repeat(fit + 1));
     assert_eq!(error_line(&over), HEADER_LINES + 1 + fit + 1);
-    assert!(
-        over.len() < MEGABYTES,
-        "the limit comes before 8 MB of these"
-    );
+    assert!(over.len() < MEGABYTES, "the limit comes before 8 MB of these");
     let session_level = format!("{HEADER}{}", repeat(candidate));
-    assert_eq!(
-        error_line(&session_level),
-        HEADER_LINES + (MAX_ENTRIES - HEADER_LINES) / 2 + 1
-    );
+    assert_eq!(error_line(&session_level), HEADER_LINES + (MAX_ENTRIES - HEADER_LINES) / 2 + 1);
 
     let section = "m=audio 9 RTP/AVP 0\r\na=mid:0\r\n";
-    let error =
-        SessionDescription::parse(&format!("{HEADER}{}", repeat(section))).expect_err("too many");
-    assert!(
-        error.line <= MAX_ENTRIES && error.line > MAX_ENTRIES / 2,
-        "{error}"
-    );
+    let error = SessionDescription::parse(&format!("{HEADER}{}", repeat(section))).expect_err("too many");
+    assert!(error.line <= MAX_ENTRIES && error.line > MAX_ENTRIES / 2, "{error}");
     assert!(error.message.contains("100000"), "{error}");
 
     let group = |mids: usize| format!("{HEADER}a=group:BUNDLE{}\r\n", " 0".repeat(mids));
     let fit = MAX_ENTRIES - HEADER_LINES - 1;
     let parsed = SessionDescription::parse(&group(fit)).expect("parses");
-    assert_eq!(
-        parsed.bundle_groups().next().map(<[String]>::len),
-        Some(fit)
-    );
+    assert_eq!(parsed.bundle_groups().next().map(<[String]>::len), Some(fit));
     assert_eq!(error_line(&group(fit + 1)), HEADER_LINES + 1);
     assert_eq!(error_line(&group(MEGABYTES / 2)), HEADER_LINES + 1);
 
@@ -434,10 +361,7 @@ fn megabytes_of_repeated_lines() {
     assert!(SessionDescription::parse(&formats(MAX_ENTRIES - HEADER_LINES - 1)).is_ok());
     assert_eq!(error_line(&formats(MEGABYTES / 3)), HEADER_LINES + 1);
 
-    let simulcast = format!(
-        "{HEADER}a=simulcast:send {}a\r\n",
-        "a;".repeat(MEGABYTES / 2)
-    );
+    let simulcast = format!("{HEADER}a=simulcast:send {}a\r\n", "a;".repeat(MEGABYTES / 2));
     assert_eq!(error_line(&simulcast), HEADER_LINES + 1);
     let ssrcs = format!("{HEADER}a=ssrc-group:SIM{}\r\n", " 1".repeat(MEGABYTES / 2));
     assert_eq!(error_line(&ssrcs), HEADER_LINES + 1);
@@ -446,18 +370,9 @@ fn megabytes_of_repeated_lines() {
 #[test]
 fn candidate_strings_share_the_limit() {
     let extensions = " x 1".repeat(MAX_ENTRIES);
-    let fits = format!(
-        "candidate:1 1 udp 1 1.2.3.4 9 typ host{}",
-        " x 1".repeat(MAX_ENTRIES - 1)
-    );
-    assert_eq!(
-        Candidate::parse(&fits).map(|candidate| candidate.extensions.len()),
-        Ok(MAX_ENTRIES - 1)
-    );
-    let error = Candidate::parse(&format!(
-        "candidate:1 1 udp 1 1.2.3.4 9 typ host{extensions} x 1"
-    ))
-    .expect_err("over");
+    let fits = format!("candidate:1 1 udp 1 1.2.3.4 9 typ host{}", " x 1".repeat(MAX_ENTRIES - 1));
+    assert_eq!(Candidate::parse(&fits).map(|candidate| candidate.extensions.len()), Ok(MAX_ENTRIES - 1));
+    let error = Candidate::parse(&format!("candidate:1 1 udp 1 1.2.3.4 9 typ host{extensions} x 1")).expect_err("over");
     assert_eq!(error.line, 1);
 }
 
@@ -467,7 +382,6 @@ fn huge_numbers() {
     assert_error_after_header(&format!("a=sctp-port:{digits}\r\n"), 1);
     assert_error_after_header(&format!("t={digits} 0\r\n"), 1);
     let zeros = format!("{}5000", "0".repeat(MEGABYTES));
-    let parsed =
-        SessionDescription::parse(&format!("{HEADER}a=sctp-port:{zeros}\r\n")).expect("parses");
+    let parsed = SessionDescription::parse(&format!("{HEADER}a=sctp-port:{zeros}\r\n")).expect("parses");
     assert_eq!(parsed.attributes, [Attribute::SctpPort(5000)]);
 }

@@ -32,23 +32,13 @@ fn read_fixtures() -> Vec<String> {
         .filter(|path| path.extension().is_some_and(|extension| extension == "sdp"))
         .collect();
     paths.sort();
-    paths
-        .iter()
-        .map(|path| fs::read_to_string(path).expect("fixture is UTF-8"))
-        .collect()
+    paths.iter().map(|path| fs::read_to_string(path).expect("fixture is UTF-8")).collect()
 }
 
 fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|cases| cases.parse().ok())
-        .unwrap_or(2048);
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(2048);
     // Failures are turned into named tests instead of regression files.
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
+    Config { cases, failure_persistence: None, ..Config::default() }
 }
 
 /// The property: no panic (proptest reports one as a failure), and a
@@ -57,13 +47,7 @@ fn check_round_trip(text: &str) -> Result<(), TestCaseError> {
     if let Ok(parsed) = SessionDescription::parse(text) {
         let written = parsed.to_string();
         let reparsed = SessionDescription::parse(&written);
-        prop_assert_eq!(
-            reparsed.as_ref(),
-            Ok(&parsed),
-            "input {:?}\nwritten {:?}",
-            text,
-            written
-        );
+        prop_assert_eq!(reparsed.as_ref(), Ok(&parsed), "input {:?}\nwritten {:?}", text, written);
         prop_assert_eq!(&parsed.to_string(), &written);
     }
     Ok(())
@@ -235,26 +219,13 @@ fn sdp_shaped() -> impl Strategy<Value = String> {
 
 #[derive(Debug, Clone)]
 enum Mutation {
-    FlipByte {
-        at: usize,
-        byte: u8,
-    },
+    FlipByte { at: usize, byte: u8 },
     DeleteLine(usize),
     DuplicateLine(usize),
-    TruncateLine {
-        line: usize,
-        at: usize,
-    },
+    TruncateLine { line: usize, at: usize },
     SwapLines(usize, usize),
-    InsertLine {
-        at: usize,
-        line: String,
-    },
-    ReplaceWord {
-        line: usize,
-        word: usize,
-        with: String,
-    },
+    InsertLine { at: usize, line: String },
+    ReplaceWord { line: usize, word: usize, with: String },
     BareLineFeeds,
 }
 
@@ -293,10 +264,7 @@ fn apply(text: &str, mutation: &Mutation) -> String {
         }
         Mutation::TruncateLine { line, at } => {
             let target = &mut lines[line % count];
-            let cut = target
-                .char_indices()
-                .map(|(index, _)| index)
-                .nth(at % (target.chars().count() + 1));
+            let cut = target.char_indices().map(|(index, _)| index).nth(at % (target.chars().count() + 1));
             target.truncate(cut.unwrap_or(target.len()));
         }
         Mutation::SwapLines(a, b) => lines.swap(a % count, b % count),

@@ -10,25 +10,13 @@ const PROFILES: [SrtpProfile; 2] = [SrtpProfile::Aes128CmHmacSha1_80, SrtpProfil
 
 fn hex(s: &str) -> Vec<u8> {
     let digits: Vec<u8> = s.bytes().filter(|b| b.is_ascii_hexdigit()).collect();
-    digits
-        .chunks(2)
-        .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
-        .collect()
+    digits.chunks(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap()).collect()
 }
 
 fn pair(profile: SrtpProfile) -> (SrtpContext, SrtpContext) {
     let key: Vec<u8> = (1..=16).collect();
-    let salt: Vec<u8> = (0xA0..0xA0
-        + if profile == SrtpProfile::AeadAes128Gcm {
-            12
-        } else {
-            14
-        })
-        .collect();
-    (
-        SrtpContext::new(profile, &key, &salt).unwrap(),
-        SrtpContext::new(profile, &key, &salt).unwrap(),
-    )
+    let salt: Vec<u8> = (0xA0..0xA0 + if profile == SrtpProfile::AeadAes128Gcm { 12 } else { 14 }).collect();
+    (SrtpContext::new(profile, &key, &salt).unwrap(), SrtpContext::new(profile, &key, &salt).unwrap())
 }
 
 /// An RTP packet with a CSRC and a one-byte header extension.
@@ -68,9 +56,7 @@ fn aes_cm_protects_the_libsrtp_reference_packet() {
     tx.protect_rtp(&mut packet).unwrap();
     assert_eq!(
         packet,
-        hex(
-            "800f1234 decafbad cafebabe 4e55dc4c e79978d8 8ca4d215 949d2402 b78d6acc 99ea179b 8dbb"
-        )
+        hex("800f1234 decafbad cafebabe 4e55dc4c e79978d8 8ca4d215 949d2402 b78d6acc 99ea179b 8dbb")
     );
     rx.unprotect_rtp(&mut packet).unwrap();
     assert_eq!(packet, plain);
@@ -87,11 +73,7 @@ fn round_trips_rtp_and_rtcp_in_both_profiles() {
                 tx.protect_rtp(&mut packet).unwrap();
                 assert_eq!(packet.len(), plain.len() + tx.rtp_overhead());
                 assert_eq!(packet[..20], plain[..20], "the header stays in the clear");
-                assert_ne!(
-                    packet[20..plain.len()],
-                    plain[20..],
-                    "the payload is encrypted"
-                );
+                assert_ne!(packet[20..plain.len()], plain[20..], "the payload is encrypted");
                 rx.unprotect_rtp(&mut packet).unwrap();
                 assert_eq!(packet, plain);
 
@@ -124,19 +106,13 @@ fn roc_wraps_at_65535_and_late_packets_from_before_the_wrap_decrypt() {
             .collect();
         assert_eq!(tx.roc(7), Some(1));
         // Deliver all but 65533..=65535, which arrive after the wrap.
-        for (seq, p) in protected
-            .iter()
-            .filter(|(s, _)| !(65533..=65535).contains(s))
-        {
+        for (seq, p) in protected.iter().filter(|(s, _)| !(65533..=65535).contains(s)) {
             let mut p = p.clone();
             rx.unprotect_rtp(&mut p).unwrap();
             assert_eq!(p, rtp(*seq, 7));
         }
         assert_eq!(rx.roc(7), Some(1));
-        for (seq, p) in protected
-            .iter()
-            .filter(|(s, _)| (65533..=65535).contains(s))
-        {
+        for (seq, p) in protected.iter().filter(|(s, _)| (65533..=65535).contains(s)) {
             let mut p = p.clone();
             rx.unprotect_rtp(&mut p).unwrap();
             assert_eq!(p, rtp(*seq, 7));
@@ -176,17 +152,10 @@ fn replay_and_reorder_inside_and_outside_the_window() {
         assert_eq!(deliver(&mut rx, 200 - REPLAY_WINDOW as usize + 1), Ok(()));
         assert_eq!(deliver(&mut rx, 150), Err(SrtpError::Replayed));
         // Below the window: refused although never seen.
-        assert_eq!(
-            deliver(&mut rx, 200 - REPLAY_WINDOW as usize),
-            Err(SrtpError::Replayed)
-        );
+        assert_eq!(deliver(&mut rx, 200 - REPLAY_WINDOW as usize), Err(SrtpError::Replayed));
         assert_eq!(deliver(&mut rx, 3), Err(SrtpError::Replayed));
         assert_eq!(deliver(&mut rx, 299), Ok(()));
-        assert_eq!(
-            deliver(&mut rx, 250),
-            Ok(()),
-            "never seen, inside the window"
-        );
+        assert_eq!(deliver(&mut rx, 250), Ok(()), "never seen, inside the window");
         assert_eq!(deliver(&mut rx, 250), Err(SrtpError::Replayed));
         assert_eq!(rx.counters().replayed, 5);
         assert_eq!(rx.counters().rtp_packets, 5);
@@ -199,8 +168,7 @@ fn replay_and_reorder_inside_and_outside_the_window() {
                 p
             })
             .collect();
-        let deliver =
-            |rx: &mut SrtpContext, i: usize| rx.unprotect_rtcp(&mut rtcp_packets[i].clone());
+        let deliver = |rx: &mut SrtpContext, i: usize| rx.unprotect_rtcp(&mut rtcp_packets[i].clone());
         assert_eq!(deliver(&mut rx, 199), Ok(()));
         assert_eq!(deliver(&mut rx, 199), Err(SrtpError::Replayed));
         assert_eq!(deliver(&mut rx, 100), Ok(()));
@@ -224,24 +192,14 @@ fn every_bit_flip_is_refused() {
                 let mut forged = good.clone();
                 forged[bit / 8] ^= 1 << (bit % 8);
                 let before = forged.clone();
-                let result = if rtcp {
-                    rx.unprotect_rtcp(&mut forged)
-                } else {
-                    rx.unprotect_rtp(&mut forged)
-                };
-                assert!(
-                    result.is_err(),
-                    "{profile:?} rtcp={rtcp}: flip of bit {bit} accepted"
-                );
+                let result = if rtcp { rx.unprotect_rtcp(&mut forged) } else { rx.unprotect_rtp(&mut forged) };
+                assert!(result.is_err(), "{profile:?} rtcp={rtcp}: flip of bit {bit} accepted");
                 assert_eq!(forged, before, "a refused packet is left as it came");
                 refused += 1;
             }
         }
         let c = rx.counters();
-        assert_eq!(
-            c.malformed + c.authentication_failures + c.replayed,
-            refused
-        );
+        assert_eq!(c.malformed + c.authentication_failures + c.replayed, refused);
         assert!(c.authentication_failures > 0);
         assert_eq!(c.rtp_packets + c.rtcp_packets, 0);
         let plain_rtp = rtp(1000, 5);
@@ -262,44 +220,18 @@ fn truncated_packets_are_refused() {
         tx.protect_rtcp(&mut good_rtcp).unwrap();
         for len in 0..good_rtp.len() {
             let mut p = good_rtp[..len].to_vec();
-            assert!(
-                rx.unprotect_rtp(&mut p).is_err(),
-                "{profile:?}: RTP cut to {len} accepted"
-            );
+            assert!(rx.unprotect_rtp(&mut p).is_err(), "{profile:?}: RTP cut to {len} accepted");
         }
         for len in 0..good_rtcp.len() {
             let mut p = good_rtcp[..len].to_vec();
-            assert!(
-                rx.unprotect_rtcp(&mut p).is_err(),
-                "{profile:?}: RTCP cut to {len} accepted"
-            );
+            assert!(rx.unprotect_rtcp(&mut p).is_err(), "{profile:?}: RTCP cut to {len} accepted");
         }
-        assert_eq!(
-            rx.unprotect_rtp(&mut vec![0x80; 12]),
-            Err(SrtpError::Truncated)
-        );
-        assert_eq!(
-            rx.unprotect_rtcp(&mut vec![0x80; 8]),
-            Err(SrtpError::Truncated)
-        );
-        assert_eq!(
-            tx.protect_rtp(&mut vec![0x00; 20]),
-            Err(SrtpError::Malformed),
-            "version 0"
-        );
-        assert_eq!(
-            tx.protect_rtcp(&mut vec![0x80; 7]),
-            Err(SrtpError::Truncated)
-        );
-        assert_eq!(
-            tx.protect_rtcp(&mut vec![0x40; 28]),
-            Err(SrtpError::Malformed),
-            "version 1"
-        );
-        assert_eq!(
-            rx.unprotect_rtcp(&mut vec![0x40; 40]),
-            Err(SrtpError::Malformed)
-        );
+        assert_eq!(rx.unprotect_rtp(&mut vec![0x80; 12]), Err(SrtpError::Truncated));
+        assert_eq!(rx.unprotect_rtcp(&mut vec![0x80; 8]), Err(SrtpError::Truncated));
+        assert_eq!(tx.protect_rtp(&mut vec![0x00; 20]), Err(SrtpError::Malformed), "version 0");
+        assert_eq!(tx.protect_rtcp(&mut vec![0x80; 7]), Err(SrtpError::Truncated));
+        assert_eq!(tx.protect_rtcp(&mut vec![0x40; 28]), Err(SrtpError::Malformed), "version 1");
+        assert_eq!(rx.unprotect_rtcp(&mut vec![0x40; 40]), Err(SrtpError::Malformed));
         rx.unprotect_rtp(&mut good_rtp).unwrap();
         rx.unprotect_rtcp(&mut good_rtcp).unwrap();
     }
@@ -309,41 +241,21 @@ fn truncated_packets_are_refused() {
 fn a_packet_under_another_key_fails_authentication() {
     for profile in PROFILES {
         let (mut tx, _) = pair(profile);
-        let salt_len = if profile == SrtpProfile::AeadAes128Gcm {
-            12
-        } else {
-            14
-        };
+        let salt_len = if profile == SrtpProfile::AeadAes128Gcm { 12 } else { 14 };
         let mut other = SrtpContext::new(profile, &[9; 16], &vec![9; salt_len]).unwrap();
         let mut p = rtp(1, 1);
         tx.protect_rtp(&mut p).unwrap();
-        assert_eq!(
-            other.unprotect_rtp(&mut p),
-            Err(SrtpError::AuthenticationFailed)
-        );
+        assert_eq!(other.unprotect_rtp(&mut p), Err(SrtpError::AuthenticationFailed));
         assert_eq!(other.counters().authentication_failures, 1);
-        assert_eq!(
-            other.roc(1),
-            None,
-            "a forged packet creates no stream state"
-        );
+        assert_eq!(other.roc(1), None, "a forged packet creates no stream state");
     }
 }
 
 #[test]
 fn key_lengths_are_checked() {
-    assert_eq!(
-        SrtpContext::new(SrtpProfile::Aes128CmHmacSha1_80, &[0; 15], &[0; 14]).unwrap_err(),
-        SrtpError::KeyLength
-    );
-    assert_eq!(
-        SrtpContext::new(SrtpProfile::Aes128CmHmacSha1_80, &[0; 16], &[0; 12]).unwrap_err(),
-        SrtpError::KeyLength
-    );
-    assert_eq!(
-        SrtpContext::new(SrtpProfile::AeadAes128Gcm, &[0; 16], &[0; 14]).unwrap_err(),
-        SrtpError::KeyLength
-    );
+    assert_eq!(SrtpContext::new(SrtpProfile::Aes128CmHmacSha1_80, &[0; 15], &[0; 14]).unwrap_err(), SrtpError::KeyLength);
+    assert_eq!(SrtpContext::new(SrtpProfile::Aes128CmHmacSha1_80, &[0; 16], &[0; 12]).unwrap_err(), SrtpError::KeyLength);
+    assert_eq!(SrtpContext::new(SrtpProfile::AeadAes128Gcm, &[0; 16], &[0; 14]).unwrap_err(), SrtpError::KeyLength);
     assert_eq!(
         SrtpSession::from_dtls(DtlsRole::Client, SrtpProfile::AeadAes128Gcm, &[0; 60]).unwrap_err(),
         SrtpError::KeyLength
@@ -358,11 +270,7 @@ fn dtls_keying_material_splits_by_role() {
         let material: Vec<u8> = (0..profile.keying_material_len() as u8).collect();
         let mut client = SrtpSession::from_dtls(DtlsRole::Client, profile, &material).unwrap();
         let mut server = SrtpSession::from_dtls(DtlsRole::Server, profile, &material).unwrap();
-        let salt_len = if profile == SrtpProfile::AeadAes128Gcm {
-            12
-        } else {
-            14
-        };
+        let salt_len = if profile == SrtpProfile::AeadAes128Gcm { 12 } else { 14 };
         let mut client_write =
             SrtpContext::new(profile, &material[..16], &material[32..32 + salt_len]).unwrap();
 
@@ -370,14 +278,8 @@ fn dtls_keying_material_splits_by_role() {
         client.protect_rtp(&mut p).unwrap();
         let mut same = rtp(1, 1);
         client_write.protect_rtp(&mut same).unwrap();
-        assert_eq!(
-            p, same,
-            "the client writes with the client write key and salt"
-        );
-        assert_eq!(
-            client.remote.clone().unprotect_rtp(&mut p.clone()),
-            Err(SrtpError::AuthenticationFailed)
-        );
+        assert_eq!(p, same, "the client writes with the client write key and salt");
+        assert_eq!(client.remote.clone().unprotect_rtp(&mut p.clone()), Err(SrtpError::AuthenticationFailed));
         server.unprotect_rtp(&mut p).unwrap();
         assert_eq!(p, rtp(1, 1));
 

@@ -7,24 +7,16 @@
 // Native only: webrtc-srtp is a native dev-dependency.
 #![cfg(not(target_arch = "wasm32"))]
 
-use wasmrtc::dtls::SrtpProfile;
-use wasmrtc::rtp::srtp::SrtpContext;
 use webrtc_srtp::context::Context;
 use webrtc_srtp::protection_profile::ProtectionProfile;
+use wasmrtc::dtls::SrtpProfile;
+use wasmrtc::rtp::srtp::SrtpContext;
 
 fn keys(profile: SrtpProfile) -> (Vec<u8>, Vec<u8>, ProtectionProfile) {
     let key: Vec<u8> = (0..16).map(|i| i * 7 + 3).collect();
     match profile {
-        SrtpProfile::Aes128CmHmacSha1_80 => (
-            key,
-            (0..14).map(|i| 0xF0 ^ i).collect(),
-            ProtectionProfile::Aes128CmHmacSha1_80,
-        ),
-        SrtpProfile::AeadAes128Gcm => (
-            key,
-            (0..12).map(|i| 0x40 + i).collect(),
-            ProtectionProfile::AeadAes128Gcm,
-        ),
+        SrtpProfile::Aes128CmHmacSha1_80 => (key, (0..14).map(|i| 0xF0 ^ i).collect(), ProtectionProfile::Aes128CmHmacSha1_80),
+        SrtpProfile::AeadAes128Gcm => (key, (0..12).map(|i| 0x40 + i).collect(), ProtectionProfile::AeadAes128Gcm),
     }
 }
 
@@ -55,9 +47,7 @@ fn rtcp(ssrc: u32) -> Vec<u8> {
     // SR with no blocks, then a PLI.
     let mut p = vec![0x80, 200, 0, 6];
     p.extend_from_slice(&ssrc.to_be_bytes());
-    p.extend_from_slice(&[
-        0xE5, 0x35, 0x2B, 0x7C, 0x80, 0, 0, 0, 0, 0, 0x3A, 0x98, 0, 0, 0, 10, 0, 0, 0x0B, 0xB8,
-    ]);
+    p.extend_from_slice(&[0xE5, 0x35, 0x2B, 0x7C, 0x80, 0, 0, 0, 0, 0, 0x3A, 0x98, 0, 0, 0, 10, 0, 0, 0x0B, 0xB8]);
     p.extend_from_slice(&[0x81, 206, 0, 2]);
     p.extend_from_slice(&ssrc.to_be_bytes());
     p.extend_from_slice(&0x0BAD_CAFEu32.to_be_bytes());
@@ -81,9 +71,7 @@ fn our_srtp_unprotects_with_webrtc_srtp() {
             let plain = rtp(seq, 0x1111_2222, n * 13 % 1200);
             let mut packet = plain.clone();
             tx.protect_rtp(&mut packet).unwrap();
-            let decrypted = rx
-                .decrypt_rtp(&packet)
-                .unwrap_or_else(|e| panic!("{profile:?} seq {seq}: {e}"));
+            let decrypted = rx.decrypt_rtp(&packet).unwrap_or_else(|e| panic!("{profile:?} seq {seq}: {e}"));
             assert_eq!(&decrypted[..], &plain[..]);
         }
     }
@@ -97,8 +85,7 @@ fn webrtc_srtp_protected_rtp_unprotects_with_ours() {
         for (n, seq) in sequence().enumerate() {
             let plain = rtp(seq, 0x3333_4444, n * 17 % 1200);
             let mut packet = tx.encrypt_rtp(&plain).unwrap().to_vec();
-            rx.unprotect_rtp(&mut packet)
-                .unwrap_or_else(|e| panic!("{profile:?} seq {seq}: {e}"));
+            rx.unprotect_rtp(&mut packet).unwrap_or_else(|e| panic!("{profile:?} seq {seq}: {e}"));
             assert_eq!(packet, plain);
         }
         assert_eq!(rx.roc(0x3333_4444), Some(1));
@@ -114,15 +101,11 @@ fn srtcp_both_ways() {
             let plain = rtcp(0x5555_0000 + i % 3);
             let mut packet = plain.clone();
             our_tx.protect_rtcp(&mut packet).unwrap();
-            let decrypted = their_rx
-                .decrypt_rtcp(&packet)
-                .unwrap_or_else(|e| panic!("{profile:?} #{i}: {e}"));
+            let decrypted = their_rx.decrypt_rtcp(&packet).unwrap_or_else(|e| panic!("{profile:?} #{i}: {e}"));
             assert_eq!(&decrypted[..], &plain[..]);
 
             let mut packet = their_tx.encrypt_rtcp(&plain).unwrap().to_vec();
-            our_rx
-                .unprotect_rtcp(&mut packet)
-                .unwrap_or_else(|e| panic!("{profile:?} #{i}: {e}"));
+            our_rx.unprotect_rtcp(&mut packet).unwrap_or_else(|e| panic!("{profile:?} #{i}: {e}"));
             assert_eq!(packet, plain);
         }
     }

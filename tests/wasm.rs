@@ -8,15 +8,13 @@ mod pair_cases;
 
 use wasm_bindgen_test::*;
 use wasmrtc::datachannel::{ChannelInit, DataChannels, SctpConfig};
-use wasmrtc::dtls::certificate::Certificate;
 use wasmrtc::jsep::DtlsRole;
-use wasmrtc::jsep::{
-    BundlePolicy, MediaKind, OfferOptions, SdpType, SignalingState, TransceiverDirection,
-};
+use wasmrtc::dtls::certificate::Certificate;
+use wasmrtc::jsep::{BundlePolicy, MediaKind, OfferOptions, SdpType, SignalingState, TransceiverDirection};
 use wasmrtc::peer::{PeerConfig, PeerConnection};
 use wasmrtc::random::Random;
-use wasmrtc::sdp::SessionDescription;
 use wasmrtc::time::Instant;
+use wasmrtc::sdp::SessionDescription;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -32,17 +30,9 @@ const FIXTURES: &[&str] = &[
 
 fn peer(seed: u8) -> PeerConnection {
     let mut random = Random::from_seed([seed; 32]);
-    let certificate =
-        Certificate::generate_ecdsa_p256(&mut random, 1_700_000_000_000, 1_800_000_000_000)
-            .expect("certificate");
-    PeerConnection::new(
-        PeerConfig {
-            bundle_policy: BundlePolicy::Balanced,
-            certificate,
-            relays: vec![],
-        },
-        random,
-    )
+    let certificate = Certificate::generate_ecdsa_p256(&mut random, 1_700_000_000_000, 1_800_000_000_000)
+        .expect("certificate");
+    PeerConnection::new(PeerConfig { bundle_policy: BundlePolicy::Balanced, certificate, relays: vec![] }, random)
 }
 
 #[wasm_bindgen_test]
@@ -58,66 +48,28 @@ fn fixtures_parse_and_round_trip_in_wasm() {
 fn two_peers_negotiate_in_wasm() {
     let mut a = peer(1);
     let mut b = peer(2);
-    a.create_data_channel(
-        Instant::ZERO,
-        ChannelInit {
-            label: "chat".into(),
-            ..Default::default()
-        },
-    )
-    .expect("channel");
-    a.add_transceiver(
-        MediaKind::Audio,
-        Some("t1".into()),
-        TransceiverDirection::SendRecv,
-        vec!["s".into()],
-    )
-    .expect("audio");
-    a.add_transceiver(
-        MediaKind::Video,
-        None,
-        TransceiverDirection::SendOnly,
-        vec![],
-    )
-    .expect("video");
+    a.create_data_channel(Instant::ZERO, ChannelInit { label: "chat".into(), ..Default::default() }).expect("channel");
+    a.add_transceiver(MediaKind::Audio, Some("t1".into()), TransceiverDirection::SendRecv, vec!["s".into()]).expect("audio");
+    a.add_transceiver(MediaKind::Video, None, TransceiverDirection::SendOnly, vec![]).expect("video");
     assert!(a.is_negotiation_needed());
-    let offer = a
-        .create_offer(OfferOptions { ice_restart: false })
-        .expect("offer");
-    a.set_local_description(Instant::ZERO, SdpType::Offer, Some(&offer))
-        .expect("sLD offer");
-    b.set_remote_description(Instant::ZERO, SdpType::Offer, &offer)
-        .expect("sRD offer");
+    let offer = a.create_offer(OfferOptions { ice_restart: false }).expect("offer");
+    a.set_local_description(Instant::ZERO, SdpType::Offer, Some(&offer)).expect("sLD offer");
+    b.set_remote_description(Instant::ZERO, SdpType::Offer, &offer).expect("sRD offer");
     let answer = b.create_answer().expect("answer");
-    b.set_local_description(Instant::ZERO, SdpType::Answer, Some(&answer))
-        .expect("sLD answer");
-    a.set_remote_description(Instant::ZERO, SdpType::Answer, &answer)
-        .expect("sRD answer");
+    b.set_local_description(Instant::ZERO, SdpType::Answer, Some(&answer)).expect("sLD answer");
+    a.set_remote_description(Instant::ZERO, SdpType::Answer, &answer).expect("sRD answer");
     assert_eq!(a.signaling_state(), SignalingState::Stable);
     assert_eq!(b.signaling_state(), SignalingState::Stable);
     assert!(!a.is_negotiation_needed());
-    let directions: Vec<_> = b
-        .transceivers()
-        .iter()
-        .map(|t| t.current_direction)
-        .collect();
-    assert_eq!(
-        directions,
-        vec![
-            Some(TransceiverDirection::RecvOnly),
-            Some(TransceiverDirection::RecvOnly)
-        ]
-    );
+    let directions: Vec<_> = b.transceivers().iter().map(|t| t.current_direction).collect();
+    assert_eq!(directions, vec![Some(TransceiverDirection::RecvOnly), Some(TransceiverDirection::RecvOnly)]);
 }
 
 #[wasm_bindgen_test]
 fn certificates_in_wasm_have_distinct_keys_and_fingerprints() {
     let one = peer(3);
     let two = peer(4);
-    assert_ne!(
-        one.certificate().fingerprint_sha256(),
-        two.certificate().fingerprint_sha256()
-    );
+    assert_ne!(one.certificate().fingerprint_sha256(), two.certificate().fingerprint_sha256());
     assert_eq!(one.certificate().fingerprint_sha256().len(), 32);
 }
 
@@ -126,19 +78,13 @@ fn certificates_in_wasm_have_distinct_keys_and_fingerprints() {
 /// type, flags, length, and the tag at 16..20, the TSN at 28..32.
 fn init_tag_and_tsn(packet: &[u8]) -> (u32, u32) {
     assert_eq!(packet[12], 1, "an INIT chunk");
-    let word = |at: usize| {
-        u32::from_be_bytes([packet[at], packet[at + 1], packet[at + 2], packet[at + 3]])
-    };
+    let word = |at: usize| u32::from_be_bytes([packet[at], packet[at + 1], packet[at + 2], packet[at + 3]]);
     (word(16), word(28))
 }
 
 fn first_init(seed: [u8; 32]) -> (u32, u32) {
     let mut random = Random::from_seed(seed);
-    let mut sctp = DataChannels::new(
-        SctpConfig::new(DtlsRole::Client),
-        &mut random,
-        Instant::ZERO,
-    );
+    let mut sctp = DataChannels::new(SctpConfig::new(DtlsRole::Client), &mut random, Instant::ZERO);
     sctp.connect(Instant::ZERO);
     let packet = sctp.poll_transmit().expect("an INIT goes out on connect");
     init_tag_and_tsn(&packet)

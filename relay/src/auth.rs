@@ -36,12 +36,7 @@ pub enum KeyError {
 impl Credentials {
     /// The long-term key for `username` in `realm`, at `now_unix` seconds.
     /// With REST secrets every secret gives a candidate key.
-    pub fn keys(
-        &self,
-        username: &str,
-        realm: &str,
-        now_unix: u64,
-    ) -> Result<Vec<[u8; 16]>, KeyError> {
+    pub fn keys(&self, username: &str, realm: &str, now_unix: u64) -> Result<Vec<[u8; 16]>, KeyError> {
         if let Some(password) = self.users.get(username) {
             return Ok(vec![long_term_key(username, realm, password)]);
         }
@@ -65,8 +60,7 @@ impl Credentials {
 
 /// The TURN REST API password for `username` under `secret`.
 pub fn rest_password(secret: &str, username: &str) -> String {
-    base64::engine::general_purpose::STANDARD
-        .encode(hmac_sha1_of(secret.as_bytes(), username.as_bytes()))
+    base64::engine::general_purpose::STANDARD.encode(hmac_sha1_of(secret.as_bytes(), username.as_bytes()))
 }
 
 /// Makes and checks nonces.
@@ -86,10 +80,7 @@ pub enum NonceCheck {
 
 impl Nonces {
     pub fn new(secret: [u8; 32], lifetime_secs: u64) -> Self {
-        Nonces {
-            secret,
-            lifetime_secs: lifetime_secs.max(1),
-        }
+        Nonces { secret, lifetime_secs: lifetime_secs.max(1) }
     }
 
     fn mac(&self, expiry: u32, ip: IpAddr) -> [u8; 8] {
@@ -147,23 +138,10 @@ mod tests {
         // `printf %s 1700000000:alice | openssl dgst -sha1 -hmac secret -binary | base64`.
         let p = rest_password("secret", "1700000000:alice");
         assert_eq!(p, "d8soP47RbdIKLDUOpnJPVQyq5Ts=");
-        let c = Credentials {
-            users: HashMap::new(),
-            auth_secrets: vec!["secret".into()],
-        };
-        assert_eq!(
-            c.keys("1700000000:alice", "r", 1_800_000_000),
-            Err(KeyError::Expired)
-        );
+        let c = Credentials { users: HashMap::new(), auth_secrets: vec!["secret".into()] };
+        assert_eq!(c.keys("1700000000:alice", "r", 1_800_000_000), Err(KeyError::Expired));
         let k = c.keys("1900000000:alice", "r", 1_800_000_000).unwrap();
-        assert_eq!(
-            k[0],
-            long_term_key(
-                "1900000000:alice",
-                "r",
-                &rest_password("secret", "1900000000:alice")
-            )
-        );
+        assert_eq!(k[0], long_term_key("1900000000:alice", "r", &rest_password("secret", "1900000000:alice")));
         assert_eq!(c.keys("alice", "r", 0), Err(KeyError::UnknownUser));
     }
 
@@ -176,17 +154,11 @@ mod tests {
         assert_eq!(n.check(&s, ip, 1000), NonceCheck::Valid);
         assert_eq!(n.check(&s, ip, 1600), NonceCheck::Valid);
         assert_eq!(n.check(&s, ip, 1601), NonceCheck::Stale);
-        assert_eq!(
-            n.check(&s, "127.0.0.2".parse().unwrap(), 1000),
-            NonceCheck::Stale
-        );
+        assert_eq!(n.check(&s, "127.0.0.2".parse().unwrap(), 1000), NonceCheck::Stale);
         assert_eq!(n.check("zzzzzzzzzzzzzzzz", ip, 0), NonceCheck::Stale);
         let mut forged = s.clone().into_bytes();
         forged[15] = if forged[15] == b'A' { b'B' } else { b'A' };
-        assert_eq!(
-            n.check(std::str::from_utf8(&forged).unwrap(), ip, 1000),
-            NonceCheck::Stale
-        );
+        assert_eq!(n.check(std::str::from_utf8(&forged).unwrap(), ip, 1000), NonceCheck::Stale);
         assert_eq!(n.check("é", ip, 0), NonceCheck::Stale);
         assert_eq!(n.check("", ip, 0), NonceCheck::Stale);
     }

@@ -12,12 +12,7 @@ use clap::Parser;
 use crate::filter::IpRange;
 
 #[derive(Parser, Debug, Clone)]
-#[command(
-    name = "wasmrtc-relay",
-    version,
-    about = "wasmrtc's TURN relay: UDP, TCP and WebSocket (/turn)",
-    args_override_self = true
-)]
+#[command(name = "wasmrtc-relay", version, about = "wasmrtc's TURN relay: UDP, TCP and WebSocket (/turn)", args_override_self = true)]
 pub struct Args {
     /// A TOML file with the same settings as the flags (keys are flag names).
     #[arg(long)]
@@ -106,9 +101,7 @@ impl Args {
     /// Parses the command line, reading `--config` first when given.
     pub fn load(argv: Vec<String>) -> Result<Args, String> {
         let first = Args::try_parse_from(&argv).map_err(|e| e.to_string())?;
-        let Some(path) = &first.config else {
-            return Ok(first);
-        };
+        let Some(path) = &first.config else { return Ok(first) };
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let file_args = toml_to_args(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut all = vec![argv.first().cloned().unwrap_or_default()];
@@ -165,10 +158,7 @@ mod tests {
     fn the_issue_command_line_parses() {
         let argv = "wasmrtc-relay --listening-ip 127.0.0.1 --listening-port 3478 --http-port 8080 --relay-ip 127.0.0.1 --min-port 49152 --max-port 65000 --realm wasmrtc --user alice:secret --allow-loopback-peers";
         let a = Args::load(argv.split(' ').map(String::from).collect()).unwrap();
-        assert_eq!(
-            (a.listening_port, a.http_port, a.min_port, a.max_port),
-            (3478, 8080, 49152, 65000)
-        );
+        assert_eq!((a.listening_port, a.http_port, a.min_port, a.max_port), (3478, 8080, 49152, 65000));
         assert_eq!(a.users, vec!["alice:secret"]);
         assert!(a.allow_loopback_peers);
     }
@@ -177,15 +167,7 @@ mod tests {
     fn toml_file_then_flags() {
         let dir = std::env::temp_dir().join(format!("wasmrtc-relay-cfg-{}", std::process::id()));
         std::fs::write(&dir, "listening-port = 4000\nrealm = \"r\"\nuser = [\"a:b\", \"c:d\"]\nallow-loopback-peers = true\ndenied-peer-ip = [\"10.0.0.0/8\"]\n").unwrap();
-        let argv = vec![
-            "x".to_string(),
-            "--config".into(),
-            dir.display().to_string(),
-            "--listening-port".into(),
-            "5000".into(),
-            "--user".into(),
-            "e:f".into(),
-        ];
+        let argv = vec!["x".to_string(), "--config".into(), dir.display().to_string(), "--listening-port".into(), "5000".into(), "--user".into(), "e:f".into()];
         let a = Args::load(argv).unwrap();
         std::fs::remove_file(&dir).ok();
         assert_eq!(a.listening_port, 5000);

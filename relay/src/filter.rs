@@ -44,27 +44,18 @@ impl FromStr for IpRange {
                 IpAddr::V4(v) if n <= 32 => {
                     let mask = if n == 0 { 0 } else { u32::MAX << (32 - n) };
                     let base = u32::from(v) & mask;
-                    Ok(IpRange {
-                        first: Ipv4Addr::from(base).into(),
-                        last: Ipv4Addr::from(base | !mask).into(),
-                    })
+                    Ok(IpRange { first: Ipv4Addr::from(base).into(), last: Ipv4Addr::from(base | !mask).into() })
                 }
                 IpAddr::V6(v) if n <= 128 => {
                     let mask = if n == 0 { 0 } else { u128::MAX << (128 - n) };
                     let base = u128::from(v) & mask;
-                    Ok(IpRange {
-                        first: Ipv6Addr::from(base).into(),
-                        last: Ipv6Addr::from(base | !mask).into(),
-                    })
+                    Ok(IpRange { first: Ipv6Addr::from(base).into(), last: Ipv6Addr::from(base | !mask).into() })
                 }
                 _ => Err(bad()),
             };
         }
         let ip: IpAddr = s.parse().map_err(|_| bad())?;
-        Ok(IpRange {
-            first: ip,
-            last: ip,
-        })
+        Ok(IpRange { first: ip, last: ip })
     }
 }
 
@@ -139,10 +130,7 @@ mod tests {
         assert!(!r.contains("11.0.0.0".parse().unwrap()));
         let r: IpRange = "172.17.0.0-172.17.255.255".parse().unwrap();
         assert!(r.contains("172.17.3.4".parse().unwrap()));
-        assert!("1.2.3.4"
-            .parse::<IpRange>()
-            .unwrap()
-            .contains("1.2.3.4".parse().unwrap()));
+        assert!("1.2.3.4".parse::<IpRange>().unwrap().contains("1.2.3.4".parse().unwrap()));
         assert!("1.2.3.4/33".parse::<IpRange>().is_err());
         assert!("2.0.0.0-1.0.0.0".parse::<IpRange>().is_err());
         assert!("::1-1.2.3.4".parse::<IpRange>().is_err());
@@ -154,19 +142,7 @@ mod tests {
     #[test]
     fn policy() {
         let mut f = PeerFilter::default();
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "192.168.1.1",
-            "169.254.1.1",
-            "224.0.0.1",
-            "0.0.0.0",
-            "::1",
-            "fe80::1",
-            "::",
-            "::ffff:127.0.0.1",
-            "255.255.255.255",
-        ] {
+        for ip in ["127.0.0.1", "10.1.2.3", "192.168.1.1", "169.254.1.1", "224.0.0.1", "0.0.0.0", "::1", "fe80::1", "::", "::ffff:127.0.0.1", "255.255.255.255"] {
             assert!(!f.allows(ip.parse().unwrap()), "{ip}");
         }
         assert!(f.allows("8.8.8.8".parse().unwrap()));

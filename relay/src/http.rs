@@ -40,11 +40,7 @@ pub struct AppState {
 
 pub fn router(shared: Arc<Shared>) -> Router {
     let www = shared.args.www.clone();
-    let state = AppState {
-        shared,
-        rooms: Arc::default(),
-        next_member: Arc::new(AtomicU64::new(1)),
-    };
+    let state = AppState { shared, rooms: Arc::default(), next_member: Arc::new(AtomicU64::new(1)) };
     let mut app = Router::new()
         .route("/turn", get(turn_ws))
         .route("/signal/{room}", get(signal_ws))
@@ -65,10 +61,7 @@ fn origin_allowed(shared: &Shared, headers: &HeaderMap) -> bool {
     if allowed.is_empty() {
         return true;
     }
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("");
     allowed.iter().any(|a| a == origin)
 }
 
@@ -83,9 +76,7 @@ async fn turn_ws(
         return StatusCode::FORBIDDEN.into_response();
     }
     let shared = st.shared.clone();
-    ws.max_message_size(MAX_WS_MESSAGE)
-        .max_frame_size(MAX_WS_MESSAGE)
-        .on_upgrade(move |s| turn_session(shared, s, from))
+    ws.max_message_size(MAX_WS_MESSAGE).max_frame_size(MAX_WS_MESSAGE).on_upgrade(move |s| turn_session(shared, s, from))
 }
 
 async fn turn_session(shared: Arc<Shared>, socket: WebSocket, from: SocketAddr) {
@@ -94,11 +85,7 @@ async fn turn_session(shared: Arc<Shared>, socket: WebSocket, from: SocketAddr) 
         tracing::warn!(client = %from, "WebSocket closed: --max-connections reached");
         return;
     };
-    let key = ClientKey {
-        transport: Transport::WebSocket,
-        conn: guard.id,
-        addr: from,
-    };
+    let key = ClientKey { transport: Transport::WebSocket, conn: guard.id, addr: from };
     let (mut sink, mut stream) = socket.split();
     let writer = tokio::spawn(async move {
         while let Some(b) = rx.recv().await {
@@ -119,8 +106,7 @@ async fn turn_session(shared: Arc<Shared>, socket: WebSocket, from: SocketAddr) 
                 // Exactly one STUN or ChannelData message per WebSocket
                 // message (ChannelData padded or not).
                 let one = framing::next_message_len(&b) == Ok(Some(b.len()))
-                    || (wasmrtc::stun::is_channel_data(&b)
-                        && wasmrtc::stun::ChannelData::decode(&b).is_ok());
+                    || (wasmrtc::stun::is_channel_data(&b) && wasmrtc::stun::ChannelData::decode(&b).is_ok());
                 if !one {
                     tracing::warn!(client = %from, len = b.len(), "closing WebSocket: message is not one STUN or ChannelData message");
                     lock(&shared.core).stats.malformed += 1;
@@ -157,8 +143,7 @@ async fn signal_ws(
     if room.is_empty() || room.len() > 128 {
         return StatusCode::BAD_REQUEST.into_response();
     }
-    ws.max_message_size(MAX_SIGNAL_MESSAGE)
-        .on_upgrade(move |s| signal_session(st, s, room, from))
+    ws.max_message_size(MAX_SIGNAL_MESSAGE).on_upgrade(move |s| signal_session(st, s, room, from))
 }
 
 async fn signal_session(st: AppState, socket: WebSocket, room: String, from: SocketAddr) {
@@ -197,12 +182,7 @@ async fn signal_session(st: AppState, socket: WebSocket, room: String, from: Soc
         };
         let others: Vec<mpsc::Sender<WsMessage>> = lock(&st.rooms)
             .get(&room)
-            .map(|r| {
-                r.iter()
-                    .filter(|(k, _)| **k != id)
-                    .map(|(_, v)| v.clone())
-                    .collect()
-            })
+            .map(|r| r.iter().filter(|(k, _)| **k != id).map(|(_, v)| v.clone()).collect())
             .unwrap_or_default();
         for o in others {
             let _ = o.try_send(m.clone());
@@ -232,61 +212,21 @@ async fn metrics(State(st): State<AppState>) -> Response {
     let _ = writeln!(s, "# HELP wasmrtc_relay_packets_total Packets relayed, by client transport and direction.\n# TYPE wasmrtc_relay_packets_total counter");
     for t in Transport::ALL {
         let i = t as usize;
-        let _ = writeln!(
-            s,
-            "wasmrtc_relay_packets_total{{transport=\"{}\",direction=\"to_peer\"}} {}",
-            t.as_str(),
-            stats.packets_to_peer[i]
-        );
-        let _ = writeln!(
-            s,
-            "wasmrtc_relay_packets_total{{transport=\"{}\",direction=\"to_client\"}} {}",
-            t.as_str(),
-            stats.packets_to_client[i]
-        );
+        let _ = writeln!(s, "wasmrtc_relay_packets_total{{transport=\"{}\",direction=\"to_peer\"}} {}", t.as_str(), stats.packets_to_peer[i]);
+        let _ = writeln!(s, "wasmrtc_relay_packets_total{{transport=\"{}\",direction=\"to_client\"}} {}", t.as_str(), stats.packets_to_client[i]);
     }
     let _ = writeln!(s, "# HELP wasmrtc_relay_bytes_total Payload bytes relayed, by client transport and direction.\n# TYPE wasmrtc_relay_bytes_total counter");
     for t in Transport::ALL {
         let i = t as usize;
-        let _ = writeln!(
-            s,
-            "wasmrtc_relay_bytes_total{{transport=\"{}\",direction=\"to_peer\"}} {}",
-            t.as_str(),
-            stats.bytes_to_peer[i]
-        );
-        let _ = writeln!(
-            s,
-            "wasmrtc_relay_bytes_total{{transport=\"{}\",direction=\"to_client\"}} {}",
-            t.as_str(),
-            stats.bytes_to_client[i]
-        );
+        let _ = writeln!(s, "wasmrtc_relay_bytes_total{{transport=\"{}\",direction=\"to_peer\"}} {}", t.as_str(), stats.bytes_to_peer[i]);
+        let _ = writeln!(s, "wasmrtc_relay_bytes_total{{transport=\"{}\",direction=\"to_client\"}} {}", t.as_str(), stats.bytes_to_client[i]);
     }
     for (name, help, v) in [
-        (
-            "auth_failures_total",
-            "Failed authentications.",
-            stats.auth_failures,
-        ),
-        (
-            "malformed_total",
-            "Messages dropped as malformed.",
-            stats.malformed,
-        ),
-        (
-            "rate_limited_total",
-            "Packets dropped by --max-bps.",
-            stats.rate_limited,
-        ),
-        (
-            "amplification_drops_total",
-            "Unauthenticated UDP replies not sent because larger than the request.",
-            stats.amplification_drops,
-        ),
-        (
-            "queue_drops_total",
-            "Relayed packets dropped because a TCP or WebSocket client's queue was full.",
-            stats.queue_drops,
-        ),
+        ("auth_failures_total", "Failed authentications.", stats.auth_failures),
+        ("malformed_total", "Messages dropped as malformed.", stats.malformed),
+        ("rate_limited_total", "Packets dropped by --max-bps.", stats.rate_limited),
+        ("amplification_drops_total", "Unauthenticated UDP replies not sent because larger than the request.", stats.amplification_drops),
+        ("queue_drops_total", "Relayed packets dropped because a TCP or WebSocket client's queue was full.", stats.queue_drops),
     ] {
         let _ = writeln!(s, "# HELP wasmrtc_relay_{name} {help}\n# TYPE wasmrtc_relay_{name} counter\nwasmrtc_relay_{name} {v}");
     }

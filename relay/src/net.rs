@@ -25,9 +25,7 @@ use crate::turn::{ClientKey, Millis, Output, PortRequest, RelayPorts, Transport,
 /// and passes it in.
 #[allow(clippy::disallowed_methods)]
 pub fn now_ms() -> Millis {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as Millis)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as Millis)
 }
 
 /// Locks, recovering the data if a holder panicked (it cannot leave the
@@ -38,9 +36,8 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// How many messages a TCP or WebSocket client's outbound queue holds
 /// (~150 KB of full-size packets): enough for bursts, small enough that a
-/// client slower than its peer sees loss within tens of milliseconds, not
-/// a queue of seconds (the 1024 it was let data channel pings wait ~1 s
-/// behind a transfer to a busy page).
+/// client slower than its peer sees loss within tens of milliseconds. At
+/// 1024, data channel pings waited ~1 s behind a transfer to a busy page.
 pub const CLIENT_QUEUE: usize = 128;
 
 /// Whether a message to a client carries a peer's datagram (ChannelData or
@@ -121,22 +118,14 @@ impl Shared {
     }
 
     /// Registers a stream connection's writer, or refuses when at the limit.
-    pub fn register(
-        self: &Arc<Self>,
-        transport: Transport,
-        tx: mpsc::Sender<Vec<u8>>,
-    ) -> Option<ConnGuard> {
+    pub fn register(self: &Arc<Self>, transport: Transport, tx: mpsc::Sender<Vec<u8>>) -> Option<ConnGuard> {
         if self.open_conns.fetch_add(1, Ordering::Relaxed) >= self.args.max_connections {
             self.open_conns.fetch_sub(1, Ordering::Relaxed);
             return None;
         }
         let id = self.next_conn.fetch_add(1, Ordering::Relaxed);
         lock(&self.conns).insert(id, tx);
-        Some(ConnGuard {
-            shared: self.clone(),
-            id,
-            transport,
-        })
+        Some(ConnGuard { shared: self.clone(), id, transport })
     }
 
     /// One message from a client flow, on any transport.
@@ -160,8 +149,7 @@ impl Shared {
                         }
                     }
                     Transport::Tcp | Transport::WebSocket => {
-                        let tx = lock(&self.conns).get(&to.conn).cloned();
-                        let Some(tx) = tx else { continue };
+                        let Some(tx) = lock(&self.conns).get(&to.conn).cloned() else { continue };
                         if is_relayed_data(&bytes) {
                             // A full queue drops, as a router's would: the
                             // peers' congestion control sees loss instead
@@ -204,18 +192,11 @@ struct Binder<'a> {
 
 impl RelayPorts for Binder<'_> {
     fn bind(&mut self, want: PortRequest) -> Option<SocketAddr> {
-        let (min, max) = (
-            self.shared.args.min_port,
-            self.shared.args.max_port.max(self.shared.args.min_port),
-        );
+        let (min, max) = (self.shared.args.min_port, self.shared.args.max_port.max(self.shared.args.min_port));
         let span = u32::from(max - min) + 1;
         let ip = self.shared.args.relay_ip();
         let mut cursor = lock(&self.shared.port_cursor);
-        let tries = if let PortRequest::Exact(_) = want {
-            1
-        } else {
-            span.min(512)
-        };
+        let tries = if let PortRequest::Exact(_) = want { 1 } else { span.min(512) };
         for _ in 0..tries {
             let port = match want {
                 PortRequest::Exact(p) if (min..=max).contains(&p) => p,
@@ -237,21 +218,13 @@ impl RelayPorts for Binder<'_> {
             let task = tokio::spawn(async move {
                 let mut buf = vec![0u8; 65536];
                 loop {
-                    let Ok((n, peer)) = reader_sock.recv_from(&mut buf).await else {
-                        continue;
-                    };
+                    let Ok((n, peer)) = reader_sock.recv_from(&mut buf).await else { continue };
                     let mut out = Vec::new();
                     lock(&shared.core).handle_peer(addr, peer, &buf[..n], now_ms(), &mut out);
                     shared.dispatch(out).await;
                 }
             });
-            lock(&self.shared.relays).insert(
-                addr,
-                RelaySocket {
-                    sock,
-                    reader: task.abort_handle(),
-                },
-            );
+            lock(&self.shared.relays).insert(addr, RelaySocket { sock, reader: task.abort_handle() });
             return Some(addr);
         }
         None
@@ -271,11 +244,7 @@ pub async fn bind_udp(shared: &Arc<Shared>, addr: SocketAddr) -> io::Result<Sock
                 Ok(x) => x,
                 Err(_) => continue, // ICMP errors surface here on Linux
             };
-            let key = ClientKey {
-                transport: Transport::Udp,
-                conn: 0,
-                addr: from,
-            };
+            let key = ClientKey { transport: Transport::Udp, conn: 0, addr: from };
             shared.client_message(key, &buf[..n]).await;
         }
     });
@@ -289,9 +258,7 @@ pub async fn bind_tcp(shared: &Arc<Shared>, addr: SocketAddr) -> io::Result<Sock
     let shared = shared.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((stream, from)) = listener.accept().await else {
-                continue;
-            };
+            let Ok((stream, from)) = listener.accept().await else { continue };
             let shared = shared.clone();
             tokio::spawn(async move { tcp_connection(shared, stream, from).await });
         }
@@ -306,11 +273,7 @@ async fn tcp_connection(shared: Arc<Shared>, stream: TcpStream, from: SocketAddr
         tracing::warn!(client = %from, "TCP connection refused: --max-connections reached");
         return;
     };
-    let key = ClientKey {
-        transport: Transport::Tcp,
-        conn: guard.id,
-        addr: from,
-    };
+    let key = ClientKey { transport: Transport::Tcp, conn: guard.id, addr: from };
     let (mut rd, mut wr) = stream.into_split();
     let writer = tokio::spawn(async move {
         // Coalesce what is queued into one write.
@@ -368,4 +331,19 @@ pub fn spawn_timer(shared: &Arc<Shared>) {
             shared.dispatch(out).await;
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_relayed_data;
+
+    #[test]
+    fn only_peer_datagrams_may_be_dropped() {
+        // ChannelData on channel 0x4000 with 4 bytes of data.
+        assert!(is_relayed_data(&[0x40, 0x00, 0x00, 0x04, 1, 2, 3, 4]));
+        // A Data indication's header; an Allocate success response's.
+        assert!(is_relayed_data(&[0x00, 0x17, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42]));
+        assert!(!is_relayed_data(&[0x01, 0x03, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42]));
+        assert!(!is_relayed_data(&[]));
+    }
 }

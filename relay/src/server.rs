@@ -33,9 +33,7 @@ fn core_config(args: &Args) -> Result<turn::Config, String> {
         if line.is_empty() || line.starts_with('#') {
             return Ok(());
         }
-        let (u, p) = line
-            .split_once(':')
-            .ok_or_else(|| format!("user {line:?} is not name:password"))?;
+        let (u, p) = line.split_once(':').ok_or_else(|| format!("user {line:?} is not name:password"))?;
         users.insert(u.to_string(), p.to_string());
         Ok(())
     };
@@ -51,11 +49,7 @@ fn core_config(args: &Args) -> Result<turn::Config, String> {
     if args.use_auth_secret && args.static_auth_secret.is_empty() {
         return Err("--use-auth-secret needs --static-auth-secret".into());
     }
-    let auth_secrets = if args.use_auth_secret {
-        args.static_auth_secret.clone()
-    } else {
-        vec![]
-    };
+    let auth_secrets = if args.use_auth_secret { args.static_auth_secret.clone() } else { vec![] };
     if users.is_empty() && auth_secrets.is_empty() {
         tracing::warn!("no --user and no --use-auth-secret: every Allocate will be refused");
     }
@@ -63,10 +57,7 @@ fn core_config(args: &Args) -> Result<turn::Config, String> {
     rand::rngs::OsRng.fill_bytes(&mut secret);
     Ok(turn::Config {
         realm: args.realm.clone(),
-        credentials: Credentials {
-            users,
-            auth_secrets,
-        },
+        credentials: Credentials { users, auth_secrets },
         nonces: Nonces::new(secret, args.stale_nonce),
         peers: PeerFilter {
             allow_loopback: args.allow_loopback_peers,
@@ -93,50 +84,33 @@ impl Relay {
         let udp = if args.no_udp {
             None
         } else {
-            let a = net::bind_udp(&shared, SocketAddr::new(args.listening_ip, port))
-                .await
-                .map_err(|e| err("UDP listener", e))?;
+            let a = net::bind_udp(&shared, SocketAddr::new(args.listening_ip, port)).await.map_err(|e| err("UDP listener", e))?;
             port = a.port();
             Some(a)
         };
         let tcp = if args.no_tcp {
             None
         } else {
-            Some(
-                net::bind_tcp(&shared, SocketAddr::new(args.listening_ip, port))
-                    .await
-                    .map_err(|e| err("TCP listener", e))?,
-            )
+            Some(net::bind_tcp(&shared, SocketAddr::new(args.listening_ip, port)).await.map_err(|e| err("TCP listener", e))?)
         };
         net::spawn_timer(&shared);
-        let listener =
-            tokio::net::TcpListener::bind(SocketAddr::new(args.listening_ip, args.http_port))
-                .await
-                .map_err(|e| err("HTTP listener", e))?;
+        let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.listening_ip, args.http_port))
+            .await
+            .map_err(|e| err("HTTP listener", e))?;
         let http = listener.local_addr().map_err(|e| err("HTTP listener", e))?;
         let app = crate::http::router(shared.clone());
         let mut stop_http = shared.shutdown.clone();
         let http_task = tokio::spawn(async move {
-            let serve = axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move {
-                let _ = stop_http.changed().await;
-            });
+            let serve = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async move {
+                    let _ = stop_http.changed().await;
+                });
             if let Err(e) = serve.await {
                 tracing::error!(error = %e, "HTTP server failed");
             }
         });
         tracing::info!(udp = ?udp, tcp = ?tcp, http = %http, relay_ip = %args.relay_ip(), "wasmrtc-relay listening");
-        Ok(Relay {
-            udp,
-            tcp,
-            http,
-            shared,
-            stop,
-            http_task,
-        })
+        Ok(Relay { udp, tcp, http, shared, stop, http_task })
     }
 
     /// Graceful shutdown: stop accepting, close connections, release every

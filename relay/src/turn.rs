@@ -72,19 +72,10 @@ pub struct ClientKey {
 /// What the shell must do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Output {
-    ToClient {
-        to: ClientKey,
-        bytes: Vec<u8>,
-    },
-    ToPeer {
-        relay: SocketAddr,
-        peer: SocketAddr,
-        bytes: Vec<u8>,
-    },
+    ToClient { to: ClientKey, bytes: Vec<u8> },
+    ToPeer { relay: SocketAddr, peer: SocketAddr, bytes: Vec<u8> },
     /// Close the relayed transport address's socket.
-    Release {
-        relay: SocketAddr,
-    },
+    Release { relay: SocketAddr },
 }
 
 /// The shell's side of allocation: bind a UDP socket for a new allocation.
@@ -158,8 +149,7 @@ impl TokenBucket {
             return true;
         }
         let cap = rate as f64; // one second of burst
-        self.tokens =
-            (self.tokens + (now.saturating_sub(self.last)) as f64 * rate as f64 / 1000.0).min(cap);
+        self.tokens = (self.tokens + (now.saturating_sub(self.last)) as f64 * rate as f64 / 1000.0).min(cap);
         self.last = now;
         if self.tokens >= bytes as f64 {
             self.tokens -= bytes as f64;
@@ -205,11 +195,7 @@ pub struct TurnServer {
 
 /// The outcome of authenticating a request (RFC 8489 §9.2.4).
 enum Auth {
-    Ok {
-        username: String,
-        key: Vec<u8>,
-        alg: IntegrityAlgorithm,
-    },
+    Ok { username: String, key: Vec<u8>, alg: IntegrityAlgorithm },
     /// Send this error response (already encoded); nothing else to do.
     Reject(Vec<u8>),
     /// Say nothing.
@@ -280,20 +266,9 @@ impl TurnServer {
 
     /// A datagram from a peer arrived on the relayed address `relay`
     /// (RFC 8656 §11.3, §12.6).
-    pub fn handle_peer(
-        &mut self,
-        relay: SocketAddr,
-        peer: SocketAddr,
-        data: &[u8],
-        now: Millis,
-        out: &mut Vec<Output>,
-    ) {
-        let Some(key) = self.by_relay.get(&relay).copied() else {
-            return;
-        };
-        let Some(a) = self.allocations.get_mut(&key) else {
-            return;
-        };
+    pub fn handle_peer(&mut self, relay: SocketAddr, peer: SocketAddr, data: &[u8], now: Millis, out: &mut Vec<Output>) {
+        let Some(key) = self.by_relay.get(&relay).copied() else { return };
+        let Some(a) = self.allocations.get_mut(&key) else { return };
         if !a.permitted(peer.ip(), now) {
             return;
         }
@@ -301,15 +276,9 @@ impl TurnServer {
             self.stats.rate_limited += 1;
             return;
         }
-        let channel = a
-            .channel_of_peer
-            .get(&peer)
-            .copied()
-            .filter(|c| a.channels.get(c).is_some_and(|(_, e)| *e > now));
+        let channel = a.channel_of_peer.get(&peer).copied().filter(|c| a.channels.get(c).is_some_and(|(_, e)| *e > now));
         let bytes = match channel {
-            Some(channel) => {
-                ChannelData { channel, data }.encode(key.transport.pads_channel_data())
-            }
+            Some(channel) => ChannelData { channel, data }.encode(key.transport.pads_channel_data()),
             None => {
                 let mut tid = [0u8; 12];
                 // Indications need unique ids only for the client's benefit;
@@ -331,37 +300,21 @@ impl TurnServer {
 
     /// Expires allocations, permissions and channels.
     pub fn handle_timeout(&mut self, now: Millis, out: &mut Vec<Output>) {
-        let expired: Vec<ClientKey> = self
-            .allocations
-            .iter()
-            .filter(|(_, a)| a.expires <= now)
-            .map(|(k, _)| *k)
-            .collect();
+        let expired: Vec<ClientKey> = self.allocations.iter().filter(|(_, a)| a.expires <= now).map(|(k, _)| *k).collect();
         for k in expired {
             self.remove(k, out);
         }
         for a in self.allocations.values_mut() {
             a.permissions.retain(|_, e| *e > now);
-            let gone: Vec<u16> = a
-                .channels
-                .iter()
-                .filter(|(_, (_, e))| *e <= now)
-                .map(|(c, _)| *c)
-                .collect();
+            let gone: Vec<u16> = a.channels.iter().filter(|(_, (_, e))| *e <= now).map(|(c, _)| *c).collect();
             for c in gone {
                 if let Some((peer, _)) = a.channels.remove(&c) {
                     a.channel_of_peer.remove(&peer);
                 }
             }
         }
-        self.failures
-            .retain(|_, (_, since)| now.saturating_sub(*since) < FAIL_WINDOW_MS);
-        let stale: Vec<[u8; 8]> = self
-            .reservations
-            .iter()
-            .filter(|(_, (_, e))| *e <= now)
-            .map(|(t, _)| *t)
-            .collect();
+        self.failures.retain(|_, (_, since)| now.saturating_sub(*since) < FAIL_WINDOW_MS);
+        let stale: Vec<[u8; 8]> = self.reservations.iter().filter(|(_, (_, e))| *e <= now).map(|(t, _)| *t).collect();
         for t in stale {
             if let Some((relay, _)) = self.reservations.remove(&t) {
                 out.push(Output::Release { relay });
@@ -372,12 +325,8 @@ impl TurnServer {
     /// A stream connection (TCP, WebSocket) closed: its allocations go
     /// (RFC 8656 §3.1 — the 5-tuple is gone).
     pub fn handle_disconnect(&mut self, transport: Transport, conn: u64, out: &mut Vec<Output>) {
-        let gone: Vec<ClientKey> = self
-            .allocations
-            .keys()
-            .filter(|k| k.transport == transport && k.conn == conn)
-            .copied()
-            .collect();
+        let gone: Vec<ClientKey> =
+            self.allocations.keys().filter(|k| k.transport == transport && k.conn == conn).copied().collect();
         for k in gone {
             self.remove(k, out);
         }
@@ -408,24 +357,14 @@ impl TurnServer {
         }
     }
 
-    fn client_channel_data(
-        &mut self,
-        from: ClientKey,
-        bytes: &[u8],
-        now: Millis,
-        out: &mut Vec<Output>,
-    ) {
+    fn client_channel_data(&mut self, from: ClientKey, bytes: &[u8], now: Millis, out: &mut Vec<Output>) {
         let Ok(cd) = ChannelData::decode(bytes) else {
             self.stats.malformed += 1;
             tracing::debug!(client = %from.addr, transport = from.transport.as_str(), "dropped malformed ChannelData");
             return;
         };
-        let Some(a) = self.allocations.get_mut(&from) else {
-            return;
-        };
-        let Some(&(peer, exp)) = a.channels.get(&cd.channel) else {
-            return;
-        };
+        let Some(a) = self.allocations.get_mut(&from) else { return };
+        let Some(&(peer, exp)) = a.channels.get(&cd.channel) else { return };
         if exp <= now || !a.permitted(peer.ip(), now) {
             return;
         }
@@ -436,26 +375,12 @@ impl TurnServer {
         let t = from.transport.index();
         self.stats.packets_to_peer[t] += 1;
         self.stats.bytes_to_peer[t] += cd.data.len() as u64;
-        out.push(Output::ToPeer {
-            relay: a.relay,
-            peer,
-            bytes: cd.data.to_vec(),
-        });
+        out.push(Output::ToPeer { relay: a.relay, peer, bytes: cd.data.to_vec() });
     }
 
-    fn send_indication(
-        &mut self,
-        from: ClientKey,
-        msg: &Message,
-        now: Millis,
-        out: &mut Vec<Output>,
-    ) {
-        let Some(a) = self.allocations.get_mut(&from) else {
-            return;
-        };
-        let (Some(peer), Some(data)) = (msg.xor_peer_addresses().next(), msg.data()) else {
-            return;
-        };
+    fn send_indication(&mut self, from: ClientKey, msg: &Message, now: Millis, out: &mut Vec<Output>) {
+        let Some(a) = self.allocations.get_mut(&from) else { return };
+        let (Some(peer), Some(data)) = (msg.xor_peer_addresses().next(), msg.data()) else { return };
         if !a.permitted(peer.ip(), now) {
             return;
         }
@@ -466,35 +391,20 @@ impl TurnServer {
         let t = from.transport.index();
         self.stats.packets_to_peer[t] += 1;
         self.stats.bytes_to_peer[t] += data.len() as u64;
-        out.push(Output::ToPeer {
-            relay: a.relay,
-            peer,
-            bytes: data.to_vec(),
-        });
+        out.push(Output::ToPeer { relay: a.relay, peer, bytes: data.to_vec() });
     }
 
     /// Binding (RFC 8489 §6.3.1): the client's address, unauthenticated.
     fn binding(&mut self, from: ClientKey, msg: &Message, raw: &[u8], out: &mut Vec<Output>) {
-        let resp = msg
-            .response(Class::SuccessResponse)
-            .with(Attribute::XorMappedAddress(from.addr));
+        let resp = msg.response(Class::SuccessResponse).with(Attribute::XorMappedAddress(from.addr));
         let fingerprint = msg.get(types::FINGERPRINT).is_some();
         if let Ok(bytes) = resp.encode_with(None, fingerprint) {
             self.unauthenticated_reply(from, raw.len(), bytes, out);
         }
     }
 
-    fn unauthenticated_reply(
-        &mut self,
-        to: ClientKey,
-        request_len: usize,
-        bytes: Vec<u8>,
-        out: &mut Vec<Output>,
-    ) {
-        if self.cfg.amplification_guard
-            && to.transport == Transport::Udp
-            && bytes.len() > request_len
-        {
+    fn unauthenticated_reply(&mut self, to: ClientKey, request_len: usize, bytes: Vec<u8>, out: &mut Vec<Output>) {
+        if self.cfg.amplification_guard && to.transport == Transport::Udp && bytes.len() > request_len {
             self.stats.amplification_drops += 1;
             tracing::debug!(client = %to.addr, request_len, reply_len = bytes.len(), "unauthenticated reply larger than request: not sent");
             return;
@@ -502,42 +412,23 @@ impl TurnServer {
         out.push(Output::ToClient { to, bytes });
     }
 
-    fn error(
-        &self,
-        msg: &Message,
-        code: u16,
-        extra: Vec<Attribute>,
-        key: Option<(IntegrityAlgorithm, &[u8])>,
-    ) -> Vec<u8> {
-        let mut r = msg
-            .response(Class::ErrorResponse)
-            .with(Attribute::ErrorCode(ErrorCode::new(code)));
+    fn error(&self, msg: &Message, code: u16, extra: Vec<Attribute>, key: Option<(IntegrityAlgorithm, &[u8])>) -> Vec<u8> {
+        let mut r = msg.response(Class::ErrorResponse).with(Attribute::ErrorCode(ErrorCode::new(code)));
         r.attributes.extend(extra);
         if key.is_some() {
             if let Some(s) = &self.cfg.software {
                 r.attributes.push(Attribute::Software(s.clone()));
             }
         }
-        r.encode_with(key, msg.get(types::FINGERPRINT).is_some())
-            .unwrap_or_default()
+        r.encode_with(key, msg.get(types::FINGERPRINT).is_some()).unwrap_or_default()
     }
 
     /// A 401 or 438 challenge: REALM and a fresh NONCE, reason phrase left
     /// out to keep it small (RFC 8489 §9.2.4).
-    fn challenge(
-        &self,
-        msg: &Message,
-        raw_len: usize,
-        code: u16,
-        ip: IpAddr,
-        now: Millis,
-    ) -> Vec<u8> {
+    fn challenge(&self, msg: &Message, raw_len: usize, code: u16, ip: IpAddr, now: Millis) -> Vec<u8> {
         let r = msg
             .response(Class::ErrorResponse)
-            .with(Attribute::ErrorCode(ErrorCode {
-                code,
-                reason: String::new(),
-            }))
+            .with(Attribute::ErrorCode(ErrorCode { code, reason: String::new() }))
             .with(Attribute::Realm(self.cfg.realm.clone()))
             .with(Attribute::Nonce(self.cfg.nonces.issue(ip, now / 1000)));
         let plain = r.encode_with(None, false).unwrap_or_default();
@@ -560,9 +451,7 @@ impl TurnServer {
     }
 
     fn throttled(&self, ip: IpAddr, now: Millis) -> bool {
-        self.failures.get(&ip).is_some_and(|(n, since)| {
-            *n >= FAIL_LIMIT && now.saturating_sub(*since) < FAIL_WINDOW_MS
-        })
+        self.failures.get(&ip).is_some_and(|(n, since)| *n >= FAIL_LIMIT && now.saturating_sub(*since) < FAIL_WINDOW_MS)
     }
 
     fn authenticate(&mut self, from: ClientKey, msg: &Message, raw: &[u8], now: Millis) -> Auth {
@@ -570,18 +459,14 @@ impl TurnServer {
         if self.throttled(ip, now) {
             return Auth::Drop;
         }
-        let has_mi = msg.get(types::MESSAGE_INTEGRITY).is_some()
-            || msg.get(types::MESSAGE_INTEGRITY_SHA256).is_some();
+        let has_mi = msg.get(types::MESSAGE_INTEGRITY).is_some() || msg.get(types::MESSAGE_INTEGRITY_SHA256).is_some();
         if !has_mi {
             return Auth::Reject(self.challenge(msg, raw.len(), ErrorCode::UNAUTHORIZED, ip, now));
         }
-        let (Some(username), Some(realm), Some(nonce)) = (msg.username(), msg.realm(), msg.nonce())
-        else {
+        let (Some(username), Some(realm), Some(nonce)) = (msg.username(), msg.realm(), msg.nonce()) else {
             return Auth::Reject(self.error(msg, ErrorCode::BAD_REQUEST, vec![], None));
         };
-        if self.cfg.nonces.check(nonce, ip, now / 1000) == NonceCheck::Stale
-            || realm != self.cfg.realm
-        {
+        if self.cfg.nonces.check(nonce, ip, now / 1000) == NonceCheck::Stale || realm != self.cfg.realm {
             return Auth::Reject(self.challenge(msg, raw.len(), ErrorCode::STALE_NONCE, ip, now));
         }
         let keys = match self.cfg.credentials.keys(username, realm, now / 1000) {
@@ -592,22 +477,12 @@ impl TurnServer {
                 if e == KeyError::Expired {
                     tracing::debug!("REST credential expired");
                 }
-                return Auth::Reject(self.challenge(
-                    msg,
-                    raw.len(),
-                    ErrorCode::UNAUTHORIZED,
-                    ip,
-                    now,
-                ));
+                return Auth::Reject(self.challenge(msg, raw.len(), ErrorCode::UNAUTHORIZED, ip, now));
             }
         };
         for key in keys {
             if let Ok(alg) = integrity::verify(raw, &key) {
-                return Auth::Ok {
-                    username: username.to_string(),
-                    key: key.to_vec(),
-                    alg,
-                };
+                return Auth::Ok { username: username.to_string(), key: key.to_vec(), alg };
             }
         }
         self.note_failure(ip, now);
@@ -624,10 +499,7 @@ impl TurnServer {
         ports: &mut dyn RelayPorts,
         out: &mut Vec<Output>,
     ) {
-        if !matches!(
-            msg.method,
-            Method::ALLOCATE | Method::REFRESH | Method::CREATE_PERMISSION | Method::CHANNEL_BIND
-        ) {
+        if !matches!(msg.method, Method::ALLOCATE | Method::REFRESH | Method::CREATE_PERMISSION | Method::CHANNEL_BIND) {
             let b = self.error(msg, ErrorCode::BAD_REQUEST, vec![], None);
             self.unauthenticated_reply(from, raw.len(), b, out);
             return;
@@ -646,9 +518,7 @@ impl TurnServer {
             .attributes
             .iter()
             .filter_map(|a| match a {
-                Attribute::Unknown { typ, .. } if Attribute::is_comprehension_required(*typ) => {
-                    Some(*typ)
-                }
+                Attribute::Unknown { typ, .. } if Attribute::is_comprehension_required(*typ) => Some(*typ),
                 _ => None,
             })
             .collect();
@@ -663,12 +533,7 @@ impl TurnServer {
         }
         if !unknown.is_empty() {
             tracing::debug!(client = %from.addr, ?unknown, "420 Unknown Attribute");
-            let b = self.error(
-                msg,
-                ErrorCode::UNKNOWN_ATTRIBUTE,
-                vec![Attribute::UnknownAttributes(unknown)],
-                keyed,
-            );
+            let b = self.error(msg, ErrorCode::UNKNOWN_ATTRIBUTE, vec![Attribute::UnknownAttributes(unknown)], keyed);
             out.push(Output::ToClient { to: from, bytes: b });
             return;
         }
@@ -683,11 +548,7 @@ impl TurnServer {
         let reply = match msg.method {
             Method::ALLOCATE => {
                 let r = self.allocate(from, msg, &username, now, ports);
-                out.extend(
-                    self.pending_release
-                        .drain(..)
-                        .map(|relay| Output::Release { relay }),
-                );
+                out.extend(self.pending_release.drain(..).map(|relay| Output::Release { relay }));
                 r
             }
             Method::REFRESH => self.refresh(from, msg, now, out),
@@ -699,15 +560,11 @@ impl TurnServer {
                 if let Some(s) = &self.cfg.software {
                     r.attributes.push(Attribute::Software(s.clone()));
                 }
-                r.encode_with(keyed, msg.get(types::FINGERPRINT).is_some())
-                    .unwrap_or_default()
+                r.encode_with(keyed, msg.get(types::FINGERPRINT).is_some()).unwrap_or_default()
             }
             Err((code, extra)) => self.error(msg, code, extra, keyed),
         };
-        out.push(Output::ToClient {
-            to: from,
-            bytes: reply,
-        });
+        out.push(Output::ToClient { to: from, bytes: reply });
     }
 
     fn allocate(
@@ -730,26 +587,17 @@ impl TurnServer {
             }
             return Err((ErrorCode::ALLOCATION_MISMATCH, vec![]));
         }
-        match msg.attributes.iter().find_map(|a| {
-            if let Attribute::RequestedTransport(p) = a {
-                Some(*p)
-            } else {
-                None
-            }
-        }) {
+        match msg.attributes.iter().find_map(|a| if let Attribute::RequestedTransport(p) = a { Some(*p) } else { None }) {
             None => return Err((ErrorCode::BAD_REQUEST, vec![])),
             Some(17) => {}
             Some(_) => return Err((ErrorCode::UNSUPPORTED_TRANSPORT_PROTOCOL, vec![])),
         }
-        if let Some(Attribute::RequestedAddressFamily(f)) = msg.get(types::REQUESTED_ADDRESS_FAMILY)
-        {
+        if let Some(Attribute::RequestedAddressFamily(f)) = msg.get(types::REQUESTED_ADDRESS_FAMILY) {
             if *f != 0x01 {
                 return Err((ErrorCode::ADDRESS_FAMILY_NOT_SUPPORTED, vec![]));
             }
         }
-        if self.cfg.user_quota > 0
-            && self.per_user.get(username).copied().unwrap_or(0) >= self.cfg.user_quota
-        {
+        if self.cfg.user_quota > 0 && self.per_user.get(username).copied().unwrap_or(0) >= self.cfg.user_quota {
             tracing::info!(client = %from.addr, user = username, "allocation refused: user quota");
             return Err((ErrorCode::ALLOCATION_QUOTA_REACHED, vec![]));
         }
@@ -757,20 +605,8 @@ impl TurnServer {
             tracing::info!(client = %from.addr, user = username, "allocation refused: total quota");
             return Err((ErrorCode::ALLOCATION_QUOTA_REACHED, vec![]));
         }
-        let even = msg.attributes.iter().find_map(|a| {
-            if let Attribute::EvenPort(r) = a {
-                Some(*r)
-            } else {
-                None
-            }
-        });
-        let token = msg.attributes.iter().find_map(|a| {
-            if let Attribute::ReservationToken(t) = a {
-                Some(*t)
-            } else {
-                None
-            }
-        });
+        let even = msg.attributes.iter().find_map(|a| if let Attribute::EvenPort(r) = a { Some(*r) } else { None });
+        let token = msg.attributes.iter().find_map(|a| if let Attribute::ReservationToken(t) = a { Some(*t) } else { None });
         let mut reserved_token = None;
         let relay = match (even, token) {
             // §7.2: both EVEN-PORT and RESERVATION-TOKEN is a 400.
@@ -782,18 +618,12 @@ impl TurnServer {
             (Some(reserve_next), None) => {
                 let mut got = None;
                 for _ in 0..16 {
-                    let Some(a) = ports.bind(PortRequest::Even) else {
-                        break;
-                    };
+                    let Some(a) = ports.bind(PortRequest::Even) else { break };
                     if !reserve_next {
                         got = Some(a);
                         break;
                     }
-                    if let Some(next) = a
-                        .port()
-                        .checked_add(1)
-                        .and_then(|p| ports.bind(PortRequest::Exact(p)))
-                    {
+                    if let Some(next) = a.port().checked_add(1).and_then(|p| ports.bind(PortRequest::Exact(p))) {
                         self.reservation_counter += 1;
                         let t = self.cfg.nonces.token(self.reservation_counter);
                         self.reservations.insert(t, (next, now + RESERVATION_MS));
@@ -818,10 +648,7 @@ impl TurnServer {
             },
         };
         let lifetime = self.lifetime(msg.lifetime());
-        let bucket = || TokenBucket {
-            tokens: self.cfg.max_bps as f64,
-            last: now,
-        };
+        let bucket = || TokenBucket { tokens: self.cfg.max_bps as f64, last: now };
         let a = Allocation {
             relay,
             username: username.to_string(),
@@ -853,36 +680,23 @@ impl TurnServer {
     /// the maximum.
     fn lifetime(&self, requested: Option<u32>) -> u32 {
         let max = self.cfg.max_lifetime_s.max(1);
-        requested
-            .unwrap_or(DEFAULT_LIFETIME_S)
-            .max(DEFAULT_LIFETIME_S.min(max))
-            .min(max)
+        requested.unwrap_or(DEFAULT_LIFETIME_S).max(DEFAULT_LIFETIME_S.min(max)).min(max)
     }
 
-    fn refresh(
-        &mut self,
-        from: ClientKey,
-        msg: &Message,
-        now: Millis,
-        out: &mut Vec<Output>,
-    ) -> Result<Message, (u16, Vec<Attribute>)> {
+    fn refresh(&mut self, from: ClientKey, msg: &Message, now: Millis, out: &mut Vec<Output>) -> Result<Message, (u16, Vec<Attribute>)> {
         if !self.allocations.contains_key(&from) {
             return Err((ErrorCode::ALLOCATION_MISMATCH, vec![]));
         }
         let requested = msg.lifetime();
         if requested == Some(0) {
             self.remove(from, out);
-            return Ok(msg
-                .response(Class::SuccessResponse)
-                .with(Attribute::Lifetime(0)));
+            return Ok(msg.response(Class::SuccessResponse).with(Attribute::Lifetime(0)));
         }
         let lifetime = self.lifetime(requested);
         if let Some(a) = self.allocations.get_mut(&from) {
             a.expires = now + u64::from(lifetime) * 1000;
         }
-        Ok(msg
-            .response(Class::SuccessResponse)
-            .with(Attribute::Lifetime(lifetime)))
+        Ok(msg.response(Class::SuccessResponse).with(Attribute::Lifetime(lifetime)))
     }
 
     fn check_peer(&self, relay: SocketAddr, peer: SocketAddr) -> Result<(), (u16, Vec<Attribute>)> {
@@ -896,15 +710,8 @@ impl TurnServer {
         Ok(())
     }
 
-    fn create_permission(
-        &mut self,
-        from: ClientKey,
-        msg: &Message,
-        now: Millis,
-    ) -> Result<Message, (u16, Vec<Attribute>)> {
-        let Some(a) = self.allocations.get(&from) else {
-            return Err((ErrorCode::ALLOCATION_MISMATCH, vec![]));
-        };
+    fn create_permission(&mut self, from: ClientKey, msg: &Message, now: Millis) -> Result<Message, (u16, Vec<Attribute>)> {
+        let Some(a) = self.allocations.get(&from) else { return Err((ErrorCode::ALLOCATION_MISMATCH, vec![])) };
         let peers: Vec<SocketAddr> = msg.xor_peer_addresses().collect();
         if peers.is_empty() {
             return Err((ErrorCode::BAD_REQUEST, vec![]));
@@ -912,14 +719,8 @@ impl TurnServer {
         for p in &peers {
             self.check_peer(a.relay, *p)?;
         }
-        let a = self
-            .allocations
-            .get_mut(&from)
-            .ok_or((ErrorCode::ALLOCATION_MISMATCH, vec![]))?;
-        let new = peers
-            .iter()
-            .filter(|p| !a.permissions.contains_key(&p.ip()))
-            .count();
+        let a = self.allocations.get_mut(&from).ok_or((ErrorCode::ALLOCATION_MISMATCH, vec![]))?;
+        let new = peers.iter().filter(|p| !a.permissions.contains_key(&p.ip())).count();
         if a.permissions.len() + new > MAX_PERMISSIONS {
             return Err((ErrorCode::INSUFFICIENT_CAPACITY, vec![]));
         }
@@ -929,17 +730,9 @@ impl TurnServer {
         Ok(msg.response(Class::SuccessResponse))
     }
 
-    fn channel_bind(
-        &mut self,
-        from: ClientKey,
-        msg: &Message,
-        now: Millis,
-    ) -> Result<Message, (u16, Vec<Attribute>)> {
-        let Some(a) = self.allocations.get(&from) else {
-            return Err((ErrorCode::ALLOCATION_MISMATCH, vec![]));
-        };
-        let (Some(channel), Some(peer)) = (msg.channel_number(), msg.xor_peer_addresses().next())
-        else {
+    fn channel_bind(&mut self, from: ClientKey, msg: &Message, now: Millis) -> Result<Message, (u16, Vec<Attribute>)> {
+        let Some(a) = self.allocations.get(&from) else { return Err((ErrorCode::ALLOCATION_MISMATCH, vec![])) };
+        let (Some(channel), Some(peer)) = (msg.channel_number(), msg.xor_peer_addresses().next()) else {
             tracing::debug!(client = %from.addr, attrs = ?msg.attributes.iter().map(|a| a.typ()).collect::<Vec<_>>(), "ChannelBind without CHANNEL-NUMBER or XOR-PEER-ADDRESS");
             return Err((ErrorCode::BAD_REQUEST, vec![]));
         };
@@ -949,10 +742,7 @@ impl TurnServer {
             return Err((ErrorCode::BAD_REQUEST, vec![]));
         }
         self.check_peer(a.relay, peer)?;
-        let a = self
-            .allocations
-            .get_mut(&from)
-            .ok_or((ErrorCode::ALLOCATION_MISMATCH, vec![]))?;
+        let a = self.allocations.get_mut(&from).ok_or((ErrorCode::ALLOCATION_MISMATCH, vec![]))?;
         // §12.2: a channel is bound to one peer, a peer to one channel.
         if let Some((p, _)) = a.channels.get(&channel) {
             if *p != peer {
@@ -963,11 +753,9 @@ impl TurnServer {
         } else if a.channels.len() >= MAX_CHANNELS {
             return Err((ErrorCode::INSUFFICIENT_CAPACITY, vec![]));
         }
-        a.channels
-            .insert(channel, (peer, now + CHANNEL_LIFETIME_MS));
+        a.channels.insert(channel, (peer, now + CHANNEL_LIFETIME_MS));
         a.channel_of_peer.insert(peer, channel);
-        a.permissions
-            .insert(peer.ip(), now + PERMISSION_LIFETIME_MS);
+        a.permissions.insert(peer.ip(), now + PERMISSION_LIFETIME_MS);
         Ok(msg.response(Class::SuccessResponse))
     }
 }

@@ -58,10 +58,7 @@ struct Sim {
 }
 
 fn credentials(i: usize, generation: u32) -> (String, String) {
-    (
-        format!("uf{i}g{generation}"),
-        format!("password-of-agent-{i}-gen-{generation}"),
-    )
+    (format!("uf{i}g{generation}"), format!("password-of-agent-{i}-gen-{generation}"))
 }
 
 impl Sim {
@@ -78,12 +75,7 @@ impl Sim {
                     credential: credential.into(),
                     reliable: true,
                 };
-                let config = IceConfig {
-                    relays: vec![relay],
-                    controlling: controlling[i],
-                    ufrag,
-                    pwd,
-                };
+                let config = IceConfig { relays: vec![relay], controlling: controlling[i], ufrag, pwd };
                 IceAgent::new(config, &mut random, Instant::ZERO)
             })
             .collect();
@@ -182,10 +174,7 @@ impl Sim {
             if stop(self) {
                 return true;
             }
-            let server_next = self
-                .server
-                .next_timeout()
-                .map(|ms| ms.saturating_sub(T0) * 1000);
+            let server_next = self.server.next_timeout().map(|ms| ms.saturating_sub(T0) * 1000);
             let next = self
                 .agents
                 .iter()
@@ -208,19 +197,11 @@ impl Sim {
                 }
                 let mut out = vec![];
                 match entry.remove() {
-                    Packet::ToServer(i, bytes) => self.server.handle_client(
-                        Self::key(i),
-                        &bytes,
-                        server_now,
-                        &mut self.ports,
-                        &mut out,
-                    ),
-                    Packet::ToAgent(i, bytes) => {
-                        self.agents[i].handle_tunnel_message(now, TUNNEL, &bytes)
+                    Packet::ToServer(i, bytes) => {
+                        self.server.handle_client(Self::key(i), &bytes, server_now, &mut self.ports, &mut out)
                     }
-                    Packet::Candidate(i, c) => {
-                        self.agents[i].add_remote_candidate(now, &c).unwrap()
-                    }
+                    Packet::ToAgent(i, bytes) => self.agents[i].handle_tunnel_message(now, TUNNEL, &bytes),
+                    Packet::Candidate(i, c) => self.agents[i].add_remote_candidate(now, &c).unwrap(),
                     Packet::EndOfCandidates(i) => self.agents[i].end_of_remote_candidates(),
                 }
                 self.server_outputs(out);
@@ -229,13 +210,7 @@ impl Sim {
             while let Some(datagram) = self.udp.poll(now) {
                 let mut out = vec![];
                 if !self.udp_cut {
-                    self.server.handle_peer(
-                        datagram.to,
-                        datagram.from,
-                        &datagram.data,
-                        server_now,
-                        &mut out,
-                    );
+                    self.server.handle_peer(datagram.to, datagram.from, &datagram.data, server_now, &mut out);
                 }
                 self.server_outputs(out);
                 self.drain();
@@ -260,10 +235,7 @@ impl Sim {
     }
 
     fn connected(&self, i: usize) -> bool {
-        matches!(
-            self.state(i),
-            IceConnectionState::Connected | IceConnectionState::Completed
-        )
+        matches!(self.state(i), IceConnectionState::Connected | IceConnectionState::Completed)
     }
 
     fn both_connected(&self) -> bool {
@@ -272,41 +244,21 @@ impl Sim {
 
     /// When agent `i` last entered `state`, in µs.
     fn entered(&self, i: usize, state: IceConnectionState) -> Option<u64> {
-        self.events[i]
-            .iter()
-            .rev()
-            .find(|(_, e)| *e == IceEvent::ConnectionStateChange(state))
-            .map(|(t, _)| *t)
+        self.events[i].iter().rev().find(|(_, e)| *e == IceEvent::ConnectionStateChange(state)).map(|(t, _)| *t)
     }
 
     fn data_received(&self, i: usize) -> Vec<Vec<u8>> {
         self.events[i]
             .iter()
-            .filter_map(|(_, e)| {
-                if let IceEvent::Data(d) = e {
-                    Some(d.clone())
-                } else {
-                    None
-                }
-            })
+            .filter_map(|(_, e)| if let IceEvent::Data(d) = e { Some(d.clone()) } else { None })
             .collect()
     }
 
     fn assert_same_pair(&self) {
-        let (a_local, a_remote) = self.agents[0]
-            .selected_pair()
-            .expect("A has a selected pair");
-        let (b_local, b_remote) = self.agents[1]
-            .selected_pair()
-            .expect("B has a selected pair");
-        assert_eq!(
-            (a_local.address.clone(), a_local.port),
-            (b_remote.address.clone(), b_remote.port)
-        );
-        assert_eq!(
-            (a_remote.address.clone(), a_remote.port),
-            (b_local.address.clone(), b_local.port)
-        );
+        let (a_local, a_remote) = self.agents[0].selected_pair().expect("A has a selected pair");
+        let (b_local, b_remote) = self.agents[1].selected_pair().expect("B has a selected pair");
+        assert_eq!((a_local.address.clone(), a_local.port), (b_remote.address.clone(), b_remote.port));
+        assert_eq!((a_remote.address.clone(), a_remote.port), (b_local.address.clone(), b_local.port));
         assert_eq!(a_local.typ, "relay");
     }
 
@@ -356,42 +308,23 @@ fn connect_through_loss_and_reordering() {
         }
         sim.run_until(sim.now + SECOND, |_| false);
         let (to_b, to_a) = (sim.data_received(1).len(), sim.data_received(0).len());
-        assert!(
-            to_b >= 10 && to_a >= 10,
-            "seed {seed}: {to_b} and {to_a} of 20 arrived at 10% loss"
-        );
+        assert!(to_b >= 10 && to_a >= 10, "seed {seed}: {to_b} and {to_a} of 20 arrived at 10% loss");
         assert_eq!(sim.role_conflicts, 0);
     }
-    println!(
-        "10 seeds, 10% loss, 10-50 ms reordering delay: both connected within {} ms",
-        worst / 1000
-    );
+    println!("10 seeds, 10% loss, 10-50 ms reordering delay: both connected within {} ms", worst / 1000);
 }
 
 fn role_conflict(controlling: bool) {
     let mut sim = Sim::new(7, [controlling, controlling]);
     sim.udp.set_default(Impairments::lossy(0.0, 0.0, (10, 30)));
-    assert!(
-        sim.run_until(20 * SECOND, |s| s.both_connected()),
-        "{:?} {:?}",
-        sim.state(0),
-        sim.state(1)
-    );
+    assert!(sim.run_until(20 * SECOND, |s| s.both_connected()), "{:?} {:?}", sim.state(0), sim.state(1));
     sim.run_until(sim.now + SECOND, |_| false);
     assert!(sim.role_conflicts >= 1, "a 487 was sent");
-    assert_ne!(
-        sim.agents[0].controlling(),
-        sim.agents[1].controlling(),
-        "exactly one agent controls"
-    );
+    assert_ne!(sim.agents[0].controlling(), sim.agents[1].controlling(), "exactly one agent controls");
     sim.assert_same_pair();
     println!(
         "both {}: resolved with {} x 487 in {} ms",
-        if controlling {
-            "controlling"
-        } else {
-            "controlled"
-        },
+        if controlling { "controlling" } else { "controlled" },
         sim.role_conflicts,
         sim.now / 1000
     );
@@ -412,43 +345,22 @@ fn consent_loss_disconnects_then_fails_and_restart_reconnects() {
     let mut sim = Sim::new(3, [true, false]);
     assert!(sim.run_until(10 * SECOND, |s| s.both_connected()));
     sim.run_until(sim.now + 10 * SECOND, |_| false);
-    assert!(
-        sim.both_connected(),
-        "consent keeps the pair alive: {:?}",
-        sim.state(0)
-    );
+    assert!(sim.both_connected(), "consent keeps the pair alive: {:?}", sim.state(0));
     let cut = sim.now;
     sim.udp_cut = true;
-    assert!(sim.run_until(cut + 60 * SECOND, |s| s.state(0)
-        == IceConnectionState::Failed
+    assert!(sim.run_until(cut + 60 * SECOND, |s| s.state(0) == IceConnectionState::Failed
         && s.state(1) == IceConnectionState::Failed));
     for i in 0..2 {
-        let disconnected = sim
-            .entered(i, IceConnectionState::Disconnected)
-            .expect("disconnected first")
-            - cut;
+        let disconnected = sim.entered(i, IceConnectionState::Disconnected).expect("disconnected first") - cut;
         let failed = sim.entered(i, IceConnectionState::Failed).unwrap() - cut;
-        println!(
-            "agent {i}: cut → disconnected {} ms, failed {} ms",
-            disconnected / 1000,
-            failed / 1000
-        );
+        println!("agent {i}: cut → disconnected {} ms, failed {} ms", disconnected / 1000, failed / 1000);
         // A check is due within 6 s of the cut and is unanswered 2.5 s later.
-        assert!(
-            (2_500_000..=8_500_000).contains(&disconnected),
-            "{disconnected}"
-        );
+        assert!((2_500_000..=8_500_000).contains(&disconnected), "{disconnected}");
         // Consent expires 30 s after the last response, which came ≤ 6 s before the cut.
-        assert!(
-            (24 * SECOND..=30 * SECOND + 100_000).contains(&failed),
-            "{failed}"
-        );
+        assert!((24 * SECOND..=30 * SECOND + 100_000).contains(&failed), "{failed}");
     }
     let now = sim.at();
-    assert!(
-        sim.agents[0].send(now, b"\x17x").is_err(),
-        "no sending without consent"
-    );
+    assert!(sim.agents[0].send(now, b"\x17x").is_err(), "no sending without consent");
 
     // The network comes back; an ICE restart reconnects.
     sim.udp_cut = false;
@@ -457,10 +369,7 @@ fn consent_loss_disconnects_then_fails_and_restart_reconnects() {
     assert!(sim.run_until(restart + 20 * SECOND, |s| s.both_connected()));
     sim.run_until(sim.now + SECOND, |_| false);
     sim.assert_same_pair();
-    println!(
-        "restart after failure: connected in {} ms",
-        (sim.now - restart) / 1000
-    );
+    println!("restart after failure: connected in {} ms", (sim.now - restart) / 1000);
 }
 
 #[test]
@@ -474,27 +383,15 @@ fn restart_while_connected_gathers_again_and_reconnects() {
     // A new generation: a fresh gathering with the same allocation, and a
     // new selected pair once the new checks succeed.
     assert!(sim.run_until(restart + 10 * SECOND, |s| {
-        s.events[0][before..]
-            .iter()
-            .any(|(_, e)| matches!(e, IceEvent::SelectedPairChange { .. }))
+        s.events[0][before..].iter().any(|(_, e)| matches!(e, IceEvent::SelectedPairChange { .. }))
     }));
     let new_events: Vec<&IceEvent> = sim.events[0][before..].iter().map(|(_, e)| e).collect();
-    assert!(matches!(
-        new_events[0],
-        IceEvent::GatheringStateChange(wasmrtc::ice::IceGatheringState::Gathering)
-    ));
-    let Some(IceEvent::LocalCandidate { candidate, .. }) = new_events.get(1) else {
-        panic!("{new_events:?}")
-    };
-    assert!(candidate
-        .extensions
-        .contains(&("ufrag".into(), "uf0g1".into())));
+    assert!(matches!(new_events[0], IceEvent::GatheringStateChange(wasmrtc::ice::IceGatheringState::Gathering)));
+    let Some(IceEvent::LocalCandidate { candidate, .. }) = new_events.get(1) else { panic!("{new_events:?}") };
+    assert!(candidate.extensions.contains(&("ufrag".into(), "uf0g1".into())));
     assert!(sim.both_connected());
     sim.assert_same_pair();
-    println!(
-        "restart while connected: new pair selected in {} ms",
-        (sim.now - restart) / 1000
-    );
+    println!("restart while connected: new pair selected in {} ms", (sim.now - restart) / 1000);
 }
 
 #[test]
@@ -506,20 +403,14 @@ fn tunnel_loss_disconnects_fails_and_reconnects_after_restart() {
     // The relay's WebSocket to agent 0 drops.
     sim.tunnel_up[0] = false;
     let mut out = vec![];
-    sim.server
-        .handle_disconnect(Transport::WebSocket, 1, &mut out);
+    sim.server.handle_disconnect(Transport::WebSocket, 1, &mut out);
     let now = sim.at();
     sim.agents[0].handle_tunnel_closed(now, TUNNEL);
     sim.drain();
-    assert!(sim.run_until(cut + 60 * SECOND, |s| s.state(0)
-        == IceConnectionState::Failed));
+    assert!(sim.run_until(cut + 60 * SECOND, |s| s.state(0) == IceConnectionState::Failed));
     let disconnected = sim.entered(0, IceConnectionState::Disconnected).unwrap() - cut;
     let failed = sim.entered(0, IceConnectionState::Failed).unwrap() - cut;
-    println!(
-        "tunnel cut → disconnected {} ms, failed {} ms",
-        disconnected / 1000,
-        failed / 1000
-    );
+    println!("tunnel cut → disconnected {} ms, failed {} ms", disconnected / 1000, failed / 1000);
     assert!(disconnected <= 8_500_000 && failed <= 30 * SECOND + 100_000);
 
     // The relay is back: the driver reopens the tunnel, the app restarts ICE.
@@ -528,18 +419,10 @@ fn tunnel_loss_disconnects_fails_and_reconnects_after_restart() {
     sim.agents[0].handle_tunnel_open(now, TUNNEL);
     sim.restart_both(1);
     let restart = sim.now;
-    assert!(
-        sim.run_until(restart + 20 * SECOND, |s| s.both_connected()),
-        "{:?} {:?}",
-        sim.state(0),
-        sim.state(1)
-    );
+    assert!(sim.run_until(restart + 20 * SECOND, |s| s.both_connected()), "{:?} {:?}", sim.state(0), sim.state(1));
     sim.run_until(sim.now + SECOND, |_| false);
     sim.assert_same_pair();
-    println!(
-        "reconnected {} ms after the restart",
-        (sim.now - restart) / 1000
-    );
+    println!("reconnected {} ms after the restart", (sim.now - restart) / 1000);
 }
 
 #[test]
@@ -551,11 +434,8 @@ fn trickled_candidates_after_checks_start() {
     // client has no permission for, so a relay candidate is never learned
     // as peer-reflexive alone.)
     sim.signal = vec![false, false];
-    let dead: Candidate =
-        Candidate::parse("candidate:1 1 udp 100 127.0.0.1 40000 typ relay").unwrap();
-    sim.agents[0]
-        .add_remote_candidate(Instant::ZERO, &dead)
-        .unwrap();
+    let dead: Candidate = Candidate::parse("candidate:1 1 udp 100 127.0.0.1 40000 typ relay").unwrap();
+    sim.agents[0].add_remote_candidate(Instant::ZERO, &dead).unwrap();
     sim.run_until(2 * SECOND, |_| false);
     assert_eq!(sim.state(0), IceConnectionState::Checking);
     for i in 0..2 {
@@ -565,27 +445,18 @@ fn trickled_candidates_after_checks_start() {
     }
     let t = sim.now;
     assert!(sim.run_until(t + 10 * SECOND, |s| s.both_connected()));
-    println!(
-        "connected {} ms after the trickled candidate",
-        (sim.now - t) / 1000
-    );
+    println!("connected {} ms after the trickled candidate", (sim.now - t) / 1000);
 }
 
 #[test]
 fn end_of_candidates_without_a_working_pair_fails() {
     let mut sim = Sim::new(8, [true, false]);
     sim.signal = vec![false, false];
-    let dead: Candidate =
-        Candidate::parse("candidate:1 1 udp 100 127.0.0.1 40000 typ relay").unwrap();
-    sim.agents[0]
-        .add_remote_candidate(Instant::ZERO, &dead)
-        .unwrap();
+    let dead: Candidate = Candidate::parse("candidate:1 1 udp 100 127.0.0.1 40000 typ relay").unwrap();
+    sim.agents[0].add_remote_candidate(Instant::ZERO, &dead).unwrap();
     sim.agents[0].end_of_remote_candidates();
     assert!(sim.run_until(60 * SECOND, |s| s.state(0) == IceConnectionState::Failed));
     let failed = sim.entered(0, IceConnectionState::Failed).unwrap();
-    println!(
-        "no working pair: failed at {} ms (RFC 8489 Rc=7 schedule, 39.5 s)",
-        failed / 1000
-    );
+    println!("no working pair: failed at {} ms (RFC 8489 Rc=7 schedule, 39.5 s)", failed / 1000);
     assert!((39 * SECOND..41 * SECOND).contains(&failed));
 }

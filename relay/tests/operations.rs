@@ -19,26 +19,15 @@ use tokio_tungstenite::tungstenite::Message as Ws;
 /// A plain HTTP/1.1 GET; returns (status, content-type, body).
 async fn get(http: SocketAddr, path: &str) -> (u16, String, Vec<u8>) {
     let mut s = tokio::net::TcpStream::connect(http).await.unwrap();
-    s.write_all(
-        format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes(),
-    )
-    .await
-    .unwrap();
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
     let mut buf = Vec::new();
-    tokio::time::timeout(WAIT, s.read_to_end(&mut buf))
-        .await
-        .unwrap()
-        .unwrap();
+    tokio::time::timeout(WAIT, s.read_to_end(&mut buf)).await.unwrap().unwrap();
     let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
     let head = String::from_utf8_lossy(&buf[..split]).to_string();
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
     let ctype = head
         .lines()
-        .find_map(|l| {
-            l.to_ascii_lowercase()
-                .strip_prefix("content-type: ")
-                .map(str::to_string)
-        })
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type: ").map(str::to_string))
         .unwrap_or_default();
     (status, ctype, buf[split + 4..].to_vec())
 }
@@ -71,10 +60,7 @@ async fn healthz_and_metrics() {
         "wasmrtc_relay_auth_failures_total 1",
         "# TYPE wasmrtc_relay_packets_total counter",
     ] {
-        assert!(
-            text.lines().any(|l| l == want),
-            "missing {want:?} in\n{text}"
-        );
+        assert!(text.lines().any(|l| l == want), "missing {want:?} in\n{text}");
     }
     r.shutdown().await;
 }
@@ -82,12 +68,7 @@ async fn healthz_and_metrics() {
 #[tokio::test]
 async fn static_files_and_no_path_escape() {
     let root = std::env::temp_dir().join(format!("wasmrtc-relay-www-{}", std::process::id()));
-    for (p, body) in [
-        ("www/index.html", "<h1>hi</h1>"),
-        ("js/index.js", "export {}"),
-        ("pkg/wasmrtc_bg.wasm", "\0asm"),
-        ("secret.txt", "no"),
-    ] {
+    for (p, body) in [("www/index.html", "<h1>hi</h1>"), ("js/index.js", "export {}"), ("pkg/wasmrtc_bg.wasm", "\0asm"), ("secret.txt", "no")] {
         let f = root.join(p);
         std::fs::create_dir_all(f.parent().unwrap()).unwrap();
         std::fs::write(f, body).unwrap();
@@ -102,14 +83,7 @@ async fn static_files_and_no_path_escape() {
     assert!(t.contains("javascript"), "{t}");
     let (s, t, _) = get(r.http, "/pkg/wasmrtc_bg.wasm").await;
     assert_eq!((s, t.as_str()), (200, "application/wasm"));
-    for escape in [
-        "/../secret.txt",
-        "/js/../secret.txt",
-        "/js/..%2fsecret.txt",
-        "/%2e%2e/secret.txt",
-        "/pkg/..%2f..%2fsecret.txt",
-        "/js/%2e%2e/%2e%2e/secret.txt",
-    ] {
+    for escape in ["/../secret.txt", "/js/../secret.txt", "/js/..%2fsecret.txt", "/%2e%2e/secret.txt", "/pkg/..%2f..%2fsecret.txt", "/js/%2e%2e/%2e%2e/secret.txt"] {
         let (s, _, b) = get(r.http, escape).await;
         assert!(s == 404 || s == 400, "{escape}: {s}");
         assert_ne!(b, b"no", "{escape} escaped");
@@ -121,13 +95,8 @@ async fn static_files_and_no_path_escape() {
 #[tokio::test]
 async fn websocket_origin_allow_list() {
     let r = relay(&["--allowed-origin", "http://good.example"]).await;
-    for (origin, ok) in [
-        ("http://good.example", true),
-        ("http://evil.example", false),
-    ] {
-        let mut req = format!("ws://{}/turn", r.http)
-            .into_client_request()
-            .unwrap();
+    for (origin, ok) in [("http://good.example", true), ("http://evil.example", false)] {
+        let mut req = format!("ws://{}/turn", r.http).into_client_request().unwrap();
         req.headers_mut().insert("Origin", origin.parse().unwrap());
         let res = tokio_tungstenite::connect_async(req).await;
         assert_eq!(res.is_ok(), ok, "{origin}");
@@ -139,37 +108,19 @@ async fn websocket_origin_allow_list() {
 async fn signal_rooms_forward_to_the_other_members() {
     let r = relay(&[]).await;
     let url = |room: &str| format!("ws://{}/signal/{room}", r.http);
-    let (mut a, _) = tokio_tungstenite::connect_async(url("room1"))
-        .await
-        .unwrap();
-    let (mut b, _) = tokio_tungstenite::connect_async(url("room1"))
-        .await
-        .unwrap();
-    let (mut c, _) = tokio_tungstenite::connect_async(url("room2"))
-        .await
-        .unwrap();
+    let (mut a, _) = tokio_tungstenite::connect_async(url("room1")).await.unwrap();
+    let (mut b, _) = tokio_tungstenite::connect_async(url("room1")).await.unwrap();
+    let (mut c, _) = tokio_tungstenite::connect_async(url("room2")).await.unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
     a.send(Ws::Text("offer".into())).await.unwrap();
-    let got = tokio::time::timeout(WAIT, b.next())
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    let got = tokio::time::timeout(WAIT, b.next()).await.unwrap().unwrap().unwrap();
     assert_eq!(got, Ws::Text("offer".into()));
     b.send(Ws::Binary(vec![1, 2, 3].into())).await.unwrap();
-    let got = tokio::time::timeout(WAIT, a.next())
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    let got = tokio::time::timeout(WAIT, a.next()).await.unwrap().unwrap().unwrap();
     assert_eq!(got, Ws::Binary(vec![1, 2, 3].into()));
     // Not to the sender, not to another room.
-    assert!(tokio::time::timeout(Duration::from_millis(300), c.next())
-        .await
-        .is_err());
-    assert!(tokio::time::timeout(Duration::from_millis(300), a.next())
-        .await
-        .is_err());
+    assert!(tokio::time::timeout(Duration::from_millis(300), c.next()).await.is_err());
+    assert!(tokio::time::timeout(Duration::from_millis(300), a.next()).await.is_err());
     r.shutdown().await;
 }
 
@@ -188,37 +139,16 @@ fn binary_reads_toml_config_and_stops_on_sigterm() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert!(
-        line.starts_with("wasmrtc-relay ready udp=127.0.0.1:"),
-        "{line}"
-    );
-    let udp: SocketAddr = line
-        .split("udp=")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert!(line.starts_with("wasmrtc-relay ready udp=127.0.0.1:"), "{line}");
+    let udp: SocketAddr = line.split("udp=").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
     // It serves: an Allocate with the file's user works.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let mut c = Client::new(Conn::udp(udp).await, "alice", "secret");
-        c.allocate()
-            .await
-            .expect("allocate with the config file's user");
+        c.allocate().await.expect("allocate with the config file's user");
     });
-    let kill = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(kill.success());
     let mut status = None;
     for _ in 0..50 {
@@ -233,18 +163,8 @@ fn binary_reads_toml_config_and_stops_on_sigterm() {
         panic!("relay did not stop within 5 s of SIGTERM")
     });
     let mut logs = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut logs)
-        .unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
     std::fs::remove_file(&cfg).ok();
     assert!(status.success(), "{status:?}\n{logs}");
-    assert!(
-        logs.contains("SIGTERM")
-            && logs.contains("allocation released")
-            && logs.contains("stopped"),
-        "{logs}"
-    );
+    assert!(logs.contains("SIGTERM") && logs.contains("allocation released") && logs.contains("stopped"), "{logs}");
 }

@@ -10,9 +10,7 @@ use wasmrtc::time::Instant;
 use wasmrtc::turn::{TurnClient, TurnConfig, TurnEvent, TurnState};
 use wasmrtc_relay::auth::{Credentials, Nonces};
 use wasmrtc_relay::filter::PeerFilter;
-use wasmrtc_relay::turn::{
-    ClientKey, Config, Output, PortRequest, RelayPorts, Transport, TurnServer, MAX_LIFETIME_S,
-};
+use wasmrtc_relay::turn::{ClientKey, Config, Output, PortRequest, RelayPorts, Transport, TurnServer, MAX_LIFETIME_S};
 
 const T0: u64 = 1_800_000_000_000;
 const PEER: &str = "127.0.0.1:7000";
@@ -30,16 +28,9 @@ fn server(nonce_lifetime_s: u64, user_quota: usize) -> TurnServer {
     users.insert("alice".to_string(), "secret".to_string());
     TurnServer::new(Config {
         realm: "wasmrtc".into(),
-        credentials: Credentials {
-            users,
-            auth_secrets: vec![],
-        },
+        credentials: Credentials { users, auth_secrets: vec![] },
         nonces: Nonces::new([2; 32], nonce_lifetime_s),
-        peers: PeerFilter {
-            allow_loopback: true,
-            allowed: vec![],
-            denied: vec!["127.0.0.99".parse().unwrap()],
-        },
+        peers: PeerFilter { allow_loopback: true, allowed: vec![], denied: vec!["127.0.0.99".parse().unwrap()] },
         user_quota,
         total_quota: 0,
         max_bps: 0,
@@ -59,35 +50,17 @@ struct Link {
 }
 
 fn key(conn: u64) -> ClientKey {
-    ClientKey {
-        transport: Transport::WebSocket,
-        conn,
-        addr: SocketAddr::from(([127, 0, 0, 1], 9000 + conn as u16)),
-    }
+    ClientKey { transport: Transport::WebSocket, conn, addr: SocketAddr::from(([127, 0, 0, 1], 9000 + conn as u16)) }
 }
 
 fn client(password: &str) -> TurnClient {
     let mut random = Random::from_seed([8; 32]);
-    TurnClient::new(
-        TurnConfig {
-            username: "alice".into(),
-            credential: password.into(),
-            reliable: true,
-        },
-        &mut random,
-    )
+    TurnClient::new(TurnConfig { username: "alice".into(), credential: password.into(), reliable: true }, &mut random)
 }
 
 impl Link {
     fn new(server: TurnServer) -> Link {
-        Link {
-            server,
-            ports: Ports(0),
-            now_ms: 0,
-            to_peer: vec![],
-            events: vec![],
-            sent: vec![],
-        }
+        Link { server, ports: Ports(0), now_ms: 0, to_peer: vec![], events: vec![], sent: vec![] }
     }
 
     fn now(&self) -> Instant {
@@ -99,19 +72,11 @@ impl Link {
         while let Some(bytes) = c.poll_transmit() {
             self.sent.push(bytes.clone());
             let mut out = vec![];
-            self.server.handle_client(
-                key(conn),
-                &bytes,
-                T0 + self.now_ms,
-                &mut self.ports,
-                &mut out,
-            );
+            self.server.handle_client(key(conn), &bytes, T0 + self.now_ms, &mut self.ports, &mut out);
             for o in out {
                 match o {
                     Output::ToClient { bytes, .. } => c.handle_message(self.now(), &bytes),
-                    Output::ToPeer { relay, peer, bytes } => {
-                        self.to_peer.push((relay, peer, bytes))
-                    }
+                    Output::ToPeer { relay, peer, bytes } => self.to_peer.push((relay, peer, bytes)),
                     Output::Release { .. } => {}
                 }
             }
@@ -124,11 +89,7 @@ impl Link {
         loop {
             let client_next = c.poll_timeout().map(|t| t.as_micros() / 1000);
             let server_next = self.server.next_timeout().map(|t| t - T0);
-            let next = client_next
-                .into_iter()
-                .chain(server_next)
-                .min()
-                .unwrap_or(u64::MAX);
+            let next = client_next.into_iter().chain(server_next).min().unwrap_or(u64::MAX);
             if next > until_ms {
                 self.now_ms = until_ms;
                 return;
@@ -146,38 +107,20 @@ impl Link {
     fn relayed(&self) -> SocketAddr {
         self.events
             .iter()
-            .find_map(|e| {
-                if let TurnEvent::Allocated { relayed, .. } = e {
-                    Some(*relayed)
-                } else {
-                    None
-                }
-            })
+            .find_map(|e| if let TurnEvent::Allocated { relayed, .. } = e { Some(*relayed) } else { None })
             .expect("allocated")
     }
 
     /// A datagram from the peer to the relayed address; what the client got.
     fn peer_sends(&mut self, c: &mut TurnClient, data: &[u8]) -> Option<Vec<u8>> {
         let mut out = vec![];
-        self.server.handle_peer(
-            self.relayed(),
-            PEER.parse().unwrap(),
-            data,
-            T0 + self.now_ms,
-            &mut out,
-        );
+        self.server.handle_peer(self.relayed(), PEER.parse().unwrap(), data, T0 + self.now_ms, &mut out);
         for o in out {
             if let Output::ToClient { bytes, .. } = o {
                 c.handle_message(self.now(), &bytes);
             }
         }
-        c.poll_event().and_then(|e| {
-            if let TurnEvent::Data { data, .. } = e {
-                Some(data)
-            } else {
-                None
-            }
-        })
+        c.poll_event().and_then(|e| if let TurnEvent::Data { data, .. } = e { Some(data) } else { None })
     }
 }
 
@@ -188,21 +131,12 @@ fn allocation_lives_for_an_hour_with_refreshes_and_data_flows_both_ways() {
     c.start(link.now());
     link.pump(&mut c, 1);
     assert_eq!(c.state(), TurnState::Allocated);
-    assert!(matches!(
-        link.events[0],
-        TurnEvent::Allocated {
-            mapped: Some(_),
-            ..
-        }
-    ));
+    assert!(matches!(link.events[0], TurnEvent::Allocated { mapped: Some(_), .. }));
     let peer: SocketAddr = PEER.parse().unwrap();
 
     c.send_to(link.now(), peer, b"hello").unwrap();
     link.pump(&mut c, 1);
-    assert_eq!(
-        link.to_peer.last().map(|(_, p, b)| (*p, b.clone())),
-        Some((peer, b"hello".to_vec()))
-    );
+    assert_eq!(link.to_peer.last().map(|(_, p, b)| (*p, b.clone())), Some((peer, b"hello".to_vec())));
     c.bind_channel(link.now(), peer);
     link.pump(&mut c, 1);
 
@@ -212,33 +146,18 @@ fn allocation_lives_for_an_hour_with_refreshes_and_data_flows_both_ways() {
         link.advance(&mut c, 1, minute * 10_000);
         c.send_to(link.now(), peer, b"ping").unwrap();
         link.pump(&mut c, 1);
-        assert_eq!(
-            link.to_peer.last().map(|(_, _, b)| b.clone()),
-            Some(b"ping".to_vec()),
-            "at {minute}0 s"
-        );
-        assert_eq!(
-            link.peer_sends(&mut c, b"pong"),
-            Some(b"pong".to_vec()),
-            "at {minute}0 s"
-        );
+        assert_eq!(link.to_peer.last().map(|(_, _, b)| b.clone()), Some(b"ping".to_vec()), "at {minute}0 s");
+        assert_eq!(link.peer_sends(&mut c, b"pong"), Some(b"pong".to_vec()), "at {minute}0 s");
     }
     assert_eq!(c.state(), TurnState::Allocated);
     assert_eq!(link.server.allocation_count(), 1);
-    assert!(!link.events.iter().any(|e| matches!(
-        e,
-        TurnEvent::Failed { .. } | TurnEvent::PermissionFailed { .. }
-    )));
+    assert!(!link.events.iter().any(|e| matches!(e, TurnEvent::Failed { .. } | TurnEvent::PermissionFailed { .. })));
     // Data went as ChannelData once the channel was bound.
     assert!(wasmrtc::stun::is_channel_data(link.sent.last().unwrap()));
 
     c.close();
     link.pump(&mut c, 1);
-    assert_eq!(
-        link.server.allocation_count(),
-        0,
-        "Refresh LIFETIME 0 deallocated"
-    );
+    assert_eq!(link.server.allocation_count(), 0, "Refresh LIFETIME 0 deallocated");
 }
 
 #[test]
@@ -257,10 +176,7 @@ fn stale_nonces_are_followed() {
         .filter_map(|b| wasmrtc::stun::Message::decode(b).ok())
         .filter(|m| m.method == wasmrtc::stun::Method::REFRESH)
         .count();
-    assert_eq!(
-        refreshes, 4,
-        "two refreshes (540 s, 1080 s), each sent again after its 438"
-    );
+    assert_eq!(refreshes, 4, "two refreshes (540 s, 1080 s), each sent again after its 438");
 }
 
 #[test]
@@ -270,11 +186,7 @@ fn wrong_password_and_quota_are_reported_with_the_servers_codes() {
     bad.start(link.now());
     link.pump(&mut bad, 1);
     assert_eq!(bad.state(), TurnState::Failed);
-    assert!(
-        matches!(&link.events[..], [TurnEvent::Failed { code: 401, .. }]),
-        "{:?}",
-        link.events
-    );
+    assert!(matches!(&link.events[..], [TurnEvent::Failed { code: 401, .. }]), "{:?}", link.events);
 
     link.events.clear();
     let mut first = client("secret");
@@ -284,13 +196,7 @@ fn wrong_password_and_quota_are_reported_with_the_servers_codes() {
     second.start(link.now());
     link.pump(&mut second, 3);
     assert!(
-        matches!(
-            &link.events[..],
-            [
-                TurnEvent::Allocated { .. },
-                TurnEvent::Failed { code: 486, .. }
-            ]
-        ),
+        matches!(&link.events[..], [TurnEvent::Allocated { .. }, TurnEvent::Failed { code: 486, .. }]),
         "{:?}",
         link.events
     );
@@ -300,13 +206,6 @@ fn wrong_password_and_quota_are_reported_with_the_servers_codes() {
     let denied: SocketAddr = "127.0.0.99:5000".parse().unwrap();
     first.send_to(link.now(), denied, b"x").unwrap();
     link.pump(&mut first, 2);
-    assert!(
-        matches!(
-            &link.events[..],
-            [TurnEvent::PermissionFailed { code: 403, .. }]
-        ),
-        "{:?}",
-        link.events
-    );
+    assert!(matches!(&link.events[..], [TurnEvent::PermissionFailed { code: 403, .. }]), "{:?}", link.events);
     assert!(first.send_to(link.now(), denied, b"y").is_err());
 }

@@ -20,20 +20,11 @@ impl Drop for Kill {
 }
 
 fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {tool}"))
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    Command::new("sh").arg("-c").arg(format!("command -v {tool}")).stdout(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
 fn free_udp_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// Starts the relay binary; returns it and its TURN port.
@@ -47,66 +38,24 @@ fn start_relay(extra: &[&str]) -> (Kill, u16) {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     // "wasmrtc-relay ready udp=127.0.0.1:P tcp=127.0.0.1:P http=..."
-    let port = line
-        .split("udp=127.0.0.1:")
-        .nth(1)
-        .and_then(|s| s.split(' ').next())
-        .and_then(|p| p.parse().ok());
-    (
-        Kill(child),
-        port.unwrap_or_else(|| panic!("no ready line: {line:?}")),
-    )
+    let port = line.split("udp=127.0.0.1:").nth(1).and_then(|s| s.split(' ').next()).and_then(|p| p.parse().ok());
+    (Kill(child), port.unwrap_or_else(|| panic!("no ready line: {line:?}")))
 }
 
 fn uclient(port: u16, peer_port: u16, extra: &[&str]) -> (f64, u64, String) {
     let port_s = port.to_string();
     let peer_s = peer_port.to_string();
-    let mut args = vec![
-        "-e",
-        "127.0.0.1",
-        "-r",
-        &peer_s,
-        "-n",
-        "200",
-        "-m",
-        "4",
-        "-l",
-        "160",
-        "-z",
-        "5",
-        "-p",
-        &port_s,
-    ];
+    let mut args = vec!["-e", "127.0.0.1", "-r", &peer_s, "-n", "200", "-m", "4", "-l", "160", "-z", "5", "-p", &port_s];
     args.extend_from_slice(extra);
     args.push("127.0.0.1");
-    let out = Command::new("timeout")
-        .arg("60")
-        .arg("turnutils_uclient")
-        .args(&args)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "turnutils_uclient {args:?} failed ({:?}):\n{text}",
-        out.status
-    );
+    let out = Command::new("timeout").arg("60").arg("turnutils_uclient").args(&args).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "turnutils_uclient {args:?} failed ({:?}):\n{text}", out.status);
     // "Total lost packets 0 (0.000000%), total send dropped 0 (0.000000%)"
-    let lost_line = text
-        .lines()
-        .find(|l| l.contains("Total lost packets"))
-        .unwrap_or_else(|| panic!("no summary:\n{text}"));
-    let lost: u64 = lost_line
-        .split("Total lost packets ")
-        .nth(1)
-        .and_then(|s| s.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap();
+    let lost_line = text.lines().find(|l| l.contains("Total lost packets")).unwrap_or_else(|| panic!("no summary:\n{text}"));
+    let lost: u64 = lost_line.split("Total lost packets ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse().ok()).unwrap();
     let recv: f64 = text
         .lines()
         .filter_map(|l| l.split("tot_recv_msgs=").nth(1))
@@ -119,21 +68,13 @@ fn uclient(port: u16, peer_port: u16, extra: &[&str]) -> (f64, u64, String) {
 #[test]
 fn turnutils_uclient_udp_tcp_long_term_and_rest() {
     if !have("turnutils_uclient") || !have("turnutils_peer") {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "coturn's turnutils are missing (scripts/setup.sh installs coturn)"
-        );
+        assert!(std::env::var_os("CI").is_none(), "coturn's turnutils are missing (scripts/setup.sh installs coturn)");
         eprintln!("skipped: turnutils_uclient not installed (apt-get install coturn)");
         return;
     }
     let peer_port = free_udp_port();
     let _peer = Kill(
-        Command::new("turnutils_peer")
-            .args(["-L", "127.0.0.1", "-p", &peer_port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+        Command::new("turnutils_peer").args(["-L", "127.0.0.1", "-p", &peer_port.to_string()]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap(),
     );
     let (_relay, port) = start_relay(&["--use-auth-secret", "--static-auth-secret", "northsecret"]);
     std::thread::sleep(Duration::from_millis(200));
@@ -142,10 +83,7 @@ fn turnutils_uclient_udp_tcp_long_term_and_rest() {
         ("tcp long-term", vec!["-t", "-u", "alice", "-w", "secret"]),
         ("udp rest", vec!["-u", "carol", "-W", "northsecret"]),
         ("tcp rest", vec!["-t", "-u", "carol", "-W", "northsecret"]),
-        (
-            "udp long-term send-indications",
-            vec!["-s", "-u", "alice", "-w", "secret"],
-        ),
+        ("udp long-term send-indications", vec!["-s", "-u", "alice", "-w", "secret"]),
     ] {
         let (recv, lost, line) = uclient(port, peer_port, &extra);
         eprintln!("turnutils_uclient {name}: received {recv} messages; {line}");

@@ -241,9 +241,7 @@ impl Channel {
         SendOptions {
             unordered: !self.ordered && !self.awaiting_ack,
             max_retransmissions: self.max_retransmits,
-            lifetime: self
-                .max_packet_life_time
-                .map(|ms| Duration::from_millis(u64::from(ms))),
+            lifetime: self.max_packet_life_time.map(|ms| Duration::from_millis(u64::from(ms))),
             lifecycle_id: None,
         }
     }
@@ -260,26 +258,16 @@ mod tests {
 
     #[test]
     fn channel_types_map_onto_send_options() {
-        let init = ChannelInit {
-            ordered: false,
-            max_retransmits: Some(0),
-            ..Default::default()
-        };
+        let init = ChannelInit { ordered: false, max_retransmits: Some(0), ..Default::default() };
         let mut channel = Channel::from_init(&init, 0);
         let options = channel.send_options();
         assert!(options.unordered);
         assert_eq!(options.max_retransmissions, Some(0));
         assert_eq!(options.lifetime, None);
         channel.awaiting_ack = true;
-        assert!(
-            !channel.send_options().unordered,
-            "ordered until DATA_CHANNEL_ACK"
-        );
+        assert!(!channel.send_options().unordered, "ordered until DATA_CHANNEL_ACK");
 
-        let init = ChannelInit {
-            max_packet_life_time: Some(150),
-            ..Default::default()
-        };
+        let init = ChannelInit { max_packet_life_time: Some(150), ..Default::default() };
         let options = Channel::from_init(&init, 0).send_options();
         assert!(!options.unordered);
         assert_eq!(options.lifetime, Some(Duration::from_millis(150)));
@@ -299,12 +287,7 @@ mod tests {
         assert_eq!(channel.max_packet_life_time, Some(u16::MAX));
         assert_eq!(channel.priority, Priority::Medium);
         assert_eq!(channel.state, DataChannelState::Open);
-        for p in [
-            Priority::VeryLow,
-            Priority::Low,
-            Priority::Medium,
-            Priority::High,
-        ] {
+        for p in [Priority::VeryLow, Priority::Low, Priority::Medium, Priority::High] {
             assert_eq!(Priority::from_wire(p.to_wire()), p);
         }
     }

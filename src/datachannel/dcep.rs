@@ -99,9 +99,7 @@ impl DataChannelOpen {
         };
         let rest = &bytes[OPEN_HEADER_LEN..];
         let label = rest.get(..label_len).ok_or(DcepError::Truncated)?;
-        let protocol = rest
-            .get(label_len..label_len + protocol_len)
-            .ok_or(DcepError::Truncated)?;
+        let protocol = rest.get(label_len..label_len + protocol_len).ok_or(DcepError::Truncated)?;
         Ok(DataChannelOpen {
             ordered: channel_type & UNORDERED_BIT == 0,
             reliability,
@@ -119,11 +117,7 @@ impl DataChannelOpen {
             Reliability::MaxRetransmits(n) => (0x01, n),
             Reliability::MaxPacketLifeTime(ms) => (0x02, ms),
         };
-        let channel_type = if self.ordered {
-            kind
-        } else {
-            kind | UNORDERED_BIT
-        };
+        let channel_type = if self.ordered { kind } else { kind | UNORDERED_BIT };
         let mut out = Vec::with_capacity(OPEN_HEADER_LEN + self.label.len() + self.protocol.len());
         out.push(DATA_CHANNEL_OPEN);
         out.push(channel_type);
@@ -151,10 +145,7 @@ mod tests {
             protocol: "x".into(),
         };
         let bytes = DcepMessage::Open(open.clone()).encode().unwrap();
-        assert_eq!(
-            bytes,
-            [3, 0x81, 1, 0, 0, 0, 0, 3, 0, 4, 0, 1, b'c', b'h', b'a', b't', b'x']
-        );
+        assert_eq!(bytes, [3, 0x81, 1, 0, 0, 0, 0, 3, 0, 4, 0, 1, b'c', b'h', b'a', b't', b'x']);
         assert_eq!(DcepMessage::decode(&bytes), Ok(DcepMessage::Open(open)));
         assert_eq!(DcepMessage::decode(&[2]), Ok(DcepMessage::Ack));
         assert_eq!(DcepMessage::Ack.encode().unwrap(), [2]);
@@ -163,43 +154,21 @@ mod tests {
     #[test]
     fn reliable_ignores_the_parameter_and_timed_keeps_it() {
         let reliable = [3, 0x00, 0, 128, 0, 0, 0, 9, 0, 0, 0, 0];
-        let Ok(DcepMessage::Open(open)) = DcepMessage::decode(&reliable) else {
-            panic!()
-        };
-        assert_eq!(
-            (open.ordered, open.reliability, open.priority),
-            (true, Reliability::Reliable, 128)
-        );
+        let Ok(DcepMessage::Open(open)) = DcepMessage::decode(&reliable) else { panic!() };
+        assert_eq!((open.ordered, open.reliability, open.priority), (true, Reliability::Reliable, 128));
         let timed = [3, 0x82, 4, 0, 0, 0, 1, 0, 0, 0, 0, 0];
-        let Ok(DcepMessage::Open(open)) = DcepMessage::decode(&timed) else {
-            panic!()
-        };
-        assert_eq!(
-            (open.ordered, open.reliability),
-            (false, Reliability::MaxPacketLifeTime(256))
-        );
+        let Ok(DcepMessage::Open(open)) = DcepMessage::decode(&timed) else { panic!() };
+        assert_eq!((open.ordered, open.reliability), (false, Reliability::MaxPacketLifeTime(256)));
     }
 
     #[test]
     fn malformed_messages_are_errors() {
         assert_eq!(DcepMessage::decode(&[]), Err(DcepError::Empty));
-        assert_eq!(
-            DcepMessage::decode(&[9]),
-            Err(DcepError::UnknownMessageType(9))
-        );
+        assert_eq!(DcepMessage::decode(&[9]), Err(DcepError::UnknownMessageType(9)));
         assert_eq!(DcepMessage::decode(&[3, 0, 0]), Err(DcepError::Truncated));
-        assert_eq!(
-            DcepMessage::decode(&[3, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-            Err(DcepError::UnknownChannelType(3))
-        );
-        assert_eq!(
-            DcepMessage::decode(&[3, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, b'a']),
-            Err(DcepError::Truncated)
-        );
-        assert_eq!(
-            DcepMessage::decode(&[3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
-            Err(DcepError::Truncated)
-        );
+        assert_eq!(DcepMessage::decode(&[3, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), Err(DcepError::UnknownChannelType(3)));
+        assert_eq!(DcepMessage::decode(&[3, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, b'a']), Err(DcepError::Truncated));
+        assert_eq!(DcepMessage::decode(&[3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]), Err(DcepError::Truncated));
         let long = DataChannelOpen {
             ordered: true,
             reliability: Reliability::Reliable,

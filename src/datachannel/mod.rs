@@ -52,14 +52,14 @@ use std::collections::{BTreeSet, VecDeque};
 
 use dcsctp::api::{ErrorKind, ResetStreamsError, SendError, SendOptions, SocketEvent, StreamId};
 
-use crate::dtls::DtlsRole;
 use crate::error::{RtcError, RtcErrorDetail};
+use crate::dtls::DtlsRole;
 use crate::jsep::SctpParameters;
 use crate::random::Random;
 use crate::time::Instant;
 
 use channel::Channel;
-use dcep::{DataChannelOpen, DcepMessage};
+use dcep::{DcepMessage, DataChannelOpen};
 use sctp::{Association, SocketOptions};
 
 pub use channel::{AnnouncedChannel, ChannelInit, DataChannelState, Priority};
@@ -90,12 +90,7 @@ pub struct SctpConfig {
 impl SctpConfig {
     /// Port 5000 both sides, no a=max-message-size from the peer.
     pub fn new(dtls_role: DtlsRole) -> SctpConfig {
-        SctpConfig {
-            dtls_role,
-            local_port: SCTP_PORT,
-            remote_port: SCTP_PORT,
-            remote_max_message_size: None,
-        }
+        SctpConfig { dtls_role, local_port: SCTP_PORT, remote_port: SCTP_PORT, remote_max_message_size: None }
     }
 
     /// From what JSEP negotiated (which already applied the 65536 default).
@@ -111,10 +106,7 @@ impl SctpConfig {
     /// webrtc-pc §6.1.1: the smaller of the peer's limit and what we can
     /// send, where 0 from the peer means it takes any size.
     fn max_message_size(&self) -> u64 {
-        match self
-            .remote_max_message_size
-            .unwrap_or(DEFAULT_REMOTE_MAX_MESSAGE_SIZE)
-        {
+        match self.remote_max_message_size.unwrap_or(DEFAULT_REMOTE_MAX_MESSAGE_SIZE) {
             0 => MAX_MESSAGE_SIZE,
             remote => remote.min(MAX_MESSAGE_SIZE),
         }
@@ -150,16 +142,9 @@ pub enum DataChannelEvent {
     ChannelOpen(ChannelId),
     /// The peer opened a channel in-band (the `datachannel` event); it is
     /// open already, and a `ChannelOpen` follows.
-    ChannelCreatedByPeer {
-        id: ChannelId,
-        channel: AnnouncedChannel,
-    },
+    ChannelCreatedByPeer { id: ChannelId, channel: AnnouncedChannel },
     /// A message (`binary` false: UTF-8 text as bytes).
-    Message {
-        id: ChannelId,
-        binary: bool,
-        data: Vec<u8>,
-    },
+    Message { id: ChannelId, binary: bool, data: Vec<u8> },
     BufferedAmountLow(ChannelId),
     /// The peer started closing the channel (the `closing` event). A
     /// channel closed by [`DataChannels::close_channel`] is closing from
@@ -191,11 +176,8 @@ impl DataChannels {
     /// verification tags and initial TSNs.
     pub fn new(config: SctpConfig, random: &mut Random, now: Instant) -> DataChannels {
         let max_message_size = usize::try_from(config.max_message_size()).unwrap_or(usize::MAX);
-        let options = SocketOptions {
-            local_port: config.local_port,
-            remote_port: config.remote_port,
-            max_message_size,
-        };
+        let options =
+            SocketOptions { local_port: config.local_port, remote_port: config.remote_port, max_message_size };
         DataChannels {
             config,
             sctp: Association::new(options, random, now),
@@ -244,17 +226,13 @@ impl DataChannels {
 
     /// The channel's `readyState`; `Closed` once it is forgotten.
     pub fn ready_state(&self, id: ChannelId) -> DataChannelState {
-        self.table
-            .get(id)
-            .map_or(DataChannelState::Closed, |c| c.state)
+        self.table.get(id).map_or(DataChannelState::Closed, |c| c.state)
     }
 
     /// The channel's `bufferedAmount`: bytes queued and not yet handed to
     /// the network. An empty message counts as the one byte it is sent as.
     pub fn buffered_amount(&self, id: ChannelId) -> u64 {
-        self.table
-            .get(id)
-            .map_or(0, |c| self.sctp.buffered_amount(c.stream_id) as u64)
+        self.table.get(id).map_or(0, |c| self.sctp.buffered_amount(c.stream_id) as u64)
     }
 
     // ---- handlers ----
@@ -288,20 +266,14 @@ impl DataChannels {
             return Err(RtcError::type_error("protocol is longer than 65535 bytes"));
         }
         if init.max_retransmits.is_some() && init.max_packet_life_time.is_some() {
-            return Err(RtcError::type_error(
-                "maxPacketLifeTime and maxRetransmits are both set",
-            ));
+            return Err(RtcError::type_error("maxPacketLifeTime and maxRetransmits are both set"));
         }
         if self.state == SctpTransportState::Closed {
             return Err(RtcError::invalid_state("the SCTP transport is closed"));
         }
-        let limit = self
-            .max_channels
-            .map_or(u32::from(MAX_STREAM_ID) + 1, u32::from);
+        let limit = self.max_channels.map_or(u32::from(MAX_STREAM_ID) + 1, u32::from);
         let stream_id = if init.negotiated {
-            let id = init
-                .id
-                .ok_or_else(|| RtcError::type_error("negotiated channels need an id"))?;
+            let id = init.id.ok_or_else(|| RtcError::type_error("negotiated channels need an id"))?;
             if id > MAX_STREAM_ID {
                 return Err(RtcError::type_error("id 65535 is reserved"));
             }
@@ -309,9 +281,7 @@ impl DataChannels {
                 return Err(RtcError::operation(format!("id {id} is in use")));
             }
             if u32::from(id) >= limit {
-                return Err(RtcError::operation(format!(
-                    "id {id} is not below maxChannels"
-                )));
+                return Err(RtcError::operation(format!("id {id} is not below maxChannels")));
             }
             id
         } else {
@@ -320,8 +290,7 @@ impl DataChannels {
                 .ok_or_else(|| RtcError::operation("no stream id is free"))?
         };
         let id = self.table.insert(Channel::from_init(&init, stream_id));
-        self.sctp
-            .set_stream_priority(stream_id, init.priority.to_wire());
+        self.sctp.set_stream_priority(stream_id, init.priority.to_wire());
         if self.state == SctpTransportState::Connected {
             self.open_channel(id);
         }
@@ -331,13 +300,7 @@ impl DataChannels {
 
     /// RTCDataChannel.send (webrtc-pc §6.2): `binary` for ArrayBuffer/Blob
     /// data, text as its UTF-8 bytes otherwise.
-    pub fn send(
-        &mut self,
-        now: Instant,
-        id: ChannelId,
-        binary: bool,
-        data: &[u8],
-    ) -> Result<(), RtcError> {
+    pub fn send(&mut self, now: Instant, id: ChannelId, binary: bool, data: &[u8]) -> Result<(), RtcError> {
         let channel = self
             .table
             .get(id)
@@ -366,9 +329,7 @@ impl DataChannels {
     /// (dcsctp would drop queued messages), and it is closed when the peer
     /// has reset its side too (RFC 8831 §6.7).
     pub fn close_channel(&mut self, now: Instant, id: ChannelId) {
-        let Some(channel) = self.table.get_mut(id) else {
-            return;
-        };
+        let Some(channel) = self.table.get_mut(id) else { return };
         match channel.state {
             DataChannelState::Connecting => {
                 // Nothing went on the wire for it yet.
@@ -389,8 +350,7 @@ impl DataChannels {
     pub fn set_buffered_amount_low_threshold(&mut self, id: ChannelId, threshold: u64) {
         if let Some(channel) = self.table.get(id) {
             let bytes = usize::try_from(threshold).unwrap_or(usize::MAX);
-            self.sctp
-                .set_buffered_amount_low_threshold(channel.stream_id, bytes);
+            self.sctp.set_buffered_amount_low_threshold(channel.stream_id, bytes);
         }
     }
 
@@ -444,9 +404,7 @@ impl DataChannels {
                 match event {
                     SocketEvent::SendPacket(packet) => self.transmits.push_back(packet),
                     SocketEvent::OnConnected() => self.on_connected(),
-                    SocketEvent::OnBufferedAmountLow(StreamId(stream_id)) => {
-                        self.on_buffered_amount_low(stream_id)
-                    }
+                    SocketEvent::OnBufferedAmountLow(StreamId(stream_id)) => self.on_buffered_amount_low(stream_id),
                     event @ (SocketEvent::OnStreamsResetPerformed(_)
                     | SocketEvent::OnStreamsResetFailed(_)
                     | SocketEvent::OnIncomingStreamReset(_)
@@ -471,14 +429,10 @@ impl DataChannels {
             }
             for event in late {
                 match event {
-                    SocketEvent::OnStreamsResetPerformed(streams) => {
-                        self.on_outgoing_reset(&streams)
-                    }
+                    SocketEvent::OnStreamsResetPerformed(streams) => self.on_outgoing_reset(&streams),
                     SocketEvent::OnStreamsResetFailed(streams) => self.on_reset_failed(&streams),
                     SocketEvent::OnIncomingStreamReset(streams) => self.on_incoming_reset(&streams),
-                    SocketEvent::OnAborted(kind, reason) => {
-                        self.on_transport_closed(Some((kind, reason)))
-                    }
+                    SocketEvent::OnAborted(kind, reason) => self.on_transport_closed(Some((kind, reason))),
                     _ => self.on_transport_closed(None),
                 }
             }
@@ -497,22 +451,13 @@ impl DataChannels {
         }
         self.state = SctpTransportState::Connected;
         self.max_channels = self.sctp.max_streams();
-        self.events
-            .push_back(DataChannelEvent::StateChange(SctpTransportState::Connected));
-        let limit = self
-            .max_channels
-            .map_or(u32::from(MAX_STREAM_ID) + 1, u32::from);
+        self.events.push_back(DataChannelEvent::StateChange(SctpTransportState::Connected));
+        let limit = self.max_channels.map_or(u32::from(MAX_STREAM_ID) + 1, u32::from);
         for id in self.table.ids() {
             match self.table.get(id) {
-                Some(c)
-                    if c.state == DataChannelState::Connecting
-                        && u32::from(c.stream_id) >= limit =>
-                {
-                    let error = RtcError::operation(format!(
-                        "stream id {} is not below maxChannels",
-                        c.stream_id
-                    ))
-                    .with_detail(RtcErrorDetail::DataChannelFailure);
+                Some(c) if c.state == DataChannelState::Connecting && u32::from(c.stream_id) >= limit => {
+                    let error = RtcError::operation(format!("stream id {} is not below maxChannels", c.stream_id))
+                        .with_detail(RtcErrorDetail::DataChannelFailure);
                     self.fail_channel(id, error);
                 }
                 Some(c) if c.state == DataChannelState::Connecting => self.open_channel(id),
@@ -524,9 +469,7 @@ impl DataChannels {
     /// Announces a channel of ours as open: in-band ones send
     /// DATA_CHANNEL_OPEN first (RFC 8832 §6) and may send at once.
     fn open_channel(&mut self, id: ChannelId) {
-        let Some(channel) = self.table.get_mut(id) else {
-            return;
-        };
+        let Some(channel) = self.table.get_mut(id) else { return };
         if !channel.negotiated {
             let (stream_id, open) = (channel.stream_id, channel.open_message());
             channel.awaiting_ack = true;
@@ -543,12 +486,10 @@ impl DataChannels {
 
     /// DCEP goes ordered and reliable (RFC 8832 §6).
     fn send_dcep(&mut self, stream_id: u16, message: &DcepMessage) -> Result<(), RtcError> {
-        let bytes = message.encode().map_err(|e| {
-            RtcError::operation(e.to_string()).with_detail(RtcErrorDetail::DataChannelFailure)
-        })?;
-        self.sctp
-            .send(stream_id, ppid::DCEP, bytes, &SendOptions::default())
-            .map_err(send_error)
+        let bytes = message
+            .encode()
+            .map_err(|e| RtcError::operation(e.to_string()).with_detail(RtcErrorDetail::DataChannelFailure))?;
+        self.sctp.send(stream_id, ppid::DCEP, bytes, &SendOptions::default()).map_err(send_error)
     }
 
     fn on_message(&mut self, stream_id: u16, ppid: u32, payload: Vec<u8>) {
@@ -556,12 +497,8 @@ impl DataChannels {
             self.on_dcep(stream_id, &payload);
             return;
         }
-        let Some(id) = self.table.by_stream(stream_id) else {
-            return;
-        };
-        let Some(channel) = self.table.get_mut(id) else {
-            return;
-        };
+        let Some(id) = self.table.by_stream(stream_id) else { return };
+        let Some(channel) = self.table.get_mut(id) else { return };
         // A message on the stream shows the peer has the channel: it counts
         // as the DATA_CHANNEL_ACK (RFC 8832 §6).
         channel.awaiting_ack = false;
@@ -569,27 +506,18 @@ impl DataChannels {
         if channel.state != DataChannelState::Open {
             return;
         }
-        let Some((binary, empty)) = ppid::decode(ppid) else {
-            return;
-        };
+        let Some((binary, empty)) = ppid::decode(ppid) else { return };
         let data = if empty { Vec::new() } else { payload };
-        self.events
-            .push_back(DataChannelEvent::Message { id, binary, data });
+        self.events.push_back(DataChannelEvent::Message { id, binary, data });
     }
 
     /// A malformed DCEP message, or one for a stream in use, is ignored: a
     /// peer's mistake must not close channels that work.
     fn on_dcep(&mut self, stream_id: u16, payload: &[u8]) {
         match DcepMessage::decode(payload) {
-            Ok(DcepMessage::Open(open)) if !self.table.stream_in_use(stream_id) => {
-                self.on_open(stream_id, open)
-            }
+            Ok(DcepMessage::Open(open)) if !self.table.stream_in_use(stream_id) => self.on_open(stream_id, open),
             Ok(DcepMessage::Ack) => {
-                if let Some(channel) = self
-                    .table
-                    .by_stream(stream_id)
-                    .and_then(|id| self.table.get_mut(id))
-                {
+                if let Some(channel) = self.table.by_stream(stream_id).and_then(|id| self.table.get_mut(id)) {
                     channel.awaiting_ack = false;
                 }
             }
@@ -601,14 +529,9 @@ impl DataChannels {
     /// channel created by the peer"): it is open, and we acknowledge it.
     fn on_open(&mut self, stream_id: u16, open: DataChannelOpen) {
         let channel = Channel::from_open(open, stream_id);
-        self.sctp
-            .set_stream_priority(stream_id, channel.priority.to_wire());
+        self.sctp.set_stream_priority(stream_id, channel.priority.to_wire());
         let id = self.table.next_id();
-        self.events
-            .push_back(DataChannelEvent::ChannelCreatedByPeer {
-                id,
-                channel: channel.announced(),
-            });
+        self.events.push_back(DataChannelEvent::ChannelCreatedByPeer { id, channel: channel.announced() });
         self.events.push_back(DataChannelEvent::ChannelOpen(id));
         self.table.insert(channel);
         if let Err(error) = self.send_dcep(stream_id, &DcepMessage::Ack) {
@@ -617,18 +540,10 @@ impl DataChannels {
     }
 
     fn on_buffered_amount_low(&mut self, stream_id: u16) {
-        let Some(id) = self.table.by_stream(stream_id) else {
-            return;
-        };
-        let live =
-            |c: &Channel| matches!(c.state, DataChannelState::Open | DataChannelState::Closing);
-        if self
-            .table
-            .get(id)
-            .is_some_and(|c| c.sent_user_data && live(c))
-        {
-            self.events
-                .push_back(DataChannelEvent::BufferedAmountLow(id));
+        let Some(id) = self.table.by_stream(stream_id) else { return };
+        let live = |c: &Channel| matches!(c.state, DataChannelState::Open | DataChannelState::Closing);
+        if self.table.get(id).is_some_and(|c| c.sent_user_data && live(c)) {
+            self.events.push_back(DataChannelEvent::BufferedAmountLow(id));
         }
     }
 
@@ -648,11 +563,7 @@ impl DataChannels {
             .pending_resets
             .iter()
             .copied()
-            .filter(|&id| {
-                self.table
-                    .get(id)
-                    .is_none_or(|c| self.sctp.buffered_amount(c.stream_id) == 0)
-            })
+            .filter(|&id| self.table.get(id).is_none_or(|c| self.sctp.buffered_amount(c.stream_id) == 0))
             .collect();
         if ready.is_empty() {
             return false;
@@ -684,9 +595,7 @@ impl DataChannels {
 
     fn on_outgoing_reset(&mut self, streams: &[StreamId]) {
         for &StreamId(stream_id) in streams {
-            let Some(id) = self.table.by_stream(stream_id) else {
-                continue;
-            };
+            let Some(id) = self.table.by_stream(stream_id) else { continue };
             if let Some(channel) = self.table.get_mut(id) {
                 channel.close.outgoing_reset = true;
             }
@@ -698,12 +607,9 @@ impl DataChannels {
     /// cleanly, so it closes with an error.
     fn on_reset_failed(&mut self, streams: &[StreamId]) {
         for &StreamId(stream_id) in streams {
-            let Some(id) = self.table.by_stream(stream_id) else {
-                continue;
-            };
-            let error =
-                RtcError::operation(format!("the peer refused to reset stream {stream_id}"))
-                    .with_detail(RtcErrorDetail::DataChannelFailure);
+            let Some(id) = self.table.by_stream(stream_id) else { continue };
+            let error = RtcError::operation(format!("the peer refused to reset stream {stream_id}"))
+                .with_detail(RtcErrorDetail::DataChannelFailure);
             self.fail_channel(id, error);
         }
     }
@@ -714,20 +620,12 @@ impl DataChannels {
         let ids: Vec<ChannelId> = if streams.is_empty() {
             self.table.ids()
         } else {
-            streams
-                .iter()
-                .filter_map(|s| self.table.by_stream(s.0))
-                .collect()
+            streams.iter().filter_map(|s| self.table.by_stream(s.0)).collect()
         };
         for id in ids {
-            let Some(channel) = self.table.get_mut(id) else {
-                continue;
-            };
+            let Some(channel) = self.table.get_mut(id) else { continue };
             channel.close.incoming_reset = true;
-            if matches!(
-                channel.state,
-                DataChannelState::Connecting | DataChannelState::Open
-            ) {
+            if matches!(channel.state, DataChannelState::Connecting | DataChannelState::Open) {
                 channel.state = DataChannelState::Closing;
                 self.events.push_back(DataChannelEvent::ChannelClosing(id));
             }
@@ -748,8 +646,7 @@ impl DataChannels {
     fn fail_channel(&mut self, id: ChannelId, error: RtcError) {
         if self.table.remove(id).is_some() {
             self.pending_resets.remove(&id);
-            self.events
-                .push_back(DataChannelEvent::ChannelError(id, error));
+            self.events.push_back(DataChannelEvent::ChannelError(id, error));
             self.events.push_back(DataChannelEvent::ChannelClosed(id));
         }
     }
@@ -764,17 +661,14 @@ impl DataChannels {
         for id in self.table.ids() {
             self.table.remove(id);
             if let Some((kind, reason)) = &abort {
-                let error =
-                    RtcError::operation(format!("SCTP association aborted ({kind:?}): {reason}"))
-                        .with_detail(RtcErrorDetail::SctpFailure);
-                self.events
-                    .push_back(DataChannelEvent::ChannelError(id, error));
+                let error = RtcError::operation(format!("SCTP association aborted ({kind:?}): {reason}"))
+                    .with_detail(RtcErrorDetail::SctpFailure);
+                self.events.push_back(DataChannelEvent::ChannelError(id, error));
             }
             self.events.push_back(DataChannelEvent::ChannelClosed(id));
         }
         self.pending_resets.clear();
-        self.events
-            .push_back(DataChannelEvent::StateChange(SctpTransportState::Closed));
+        self.events.push_back(DataChannelEvent::StateChange(SctpTransportState::Closed));
     }
 }
 

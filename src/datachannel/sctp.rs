@@ -61,11 +61,7 @@ impl Association {
             max_send_buffer_size: usize::MAX,
             ..Options::default()
         };
-        Association {
-            socket: Socket::new("wasmrtc", &options),
-            epoch: now,
-            random: Random::from_seed(seed),
-        }
+        Association { socket: Socket::new("wasmrtc", &options), epoch: now, random: Random::from_seed(seed) }
     }
 
     fn socket_time(&self, now: Instant) -> SocketTime {
@@ -114,17 +110,8 @@ impl Association {
         self.socket.get_next_message()
     }
 
-    pub fn send(
-        &mut self,
-        stream_id: u16,
-        ppid: u32,
-        payload: Vec<u8>,
-        options: &SendOptions,
-    ) -> Result<(), SendError> {
-        self.socket.send(
-            Message::new(StreamId(stream_id), dcsctp::api::PpId(ppid), payload),
-            options,
-        )
+    pub fn send(&mut self, stream_id: u16, ppid: u32, payload: Vec<u8>, options: &SendOptions) -> Result<(), SendError> {
+        self.socket.send(Message::new(StreamId(stream_id), dcsctp::api::PpId(ppid), payload), options)
     }
 
     pub fn reset_streams(&mut self, stream_ids: &[u16]) -> Result<(), ResetStreamsError> {
@@ -137,13 +124,11 @@ impl Association {
     }
 
     pub fn set_buffered_amount_low_threshold(&mut self, stream_id: u16, bytes: usize) {
-        self.socket
-            .set_buffered_amount_low_threshold(StreamId(stream_id), bytes);
+        self.socket.set_buffered_amount_low_threshold(StreamId(stream_id), bytes);
     }
 
     pub fn set_stream_priority(&mut self, stream_id: u16, priority: u16) {
-        self.socket
-            .set_stream_priority(StreamId(stream_id), priority);
+        self.socket.set_stream_priority(StreamId(stream_id), priority);
     }
 
     /// The congestion window in bytes and the smoothed RTT (RFC 6458
@@ -155,18 +140,12 @@ impl Association {
     /// min(incoming, outgoing) streams, once the association is up.
     pub fn max_streams(&self) -> Option<u16> {
         let metrics = self.socket.get_metrics()?;
-        Some(
-            metrics
-                .negotiated_maximum_incoming_streams
-                .min(metrics.negotiated_maximum_outgoing_streams),
-        )
+        Some(metrics.negotiated_maximum_incoming_streams.min(metrics.negotiated_maximum_outgoing_streams))
     }
 
     /// Whether RFC 9653 zero checksum was negotiated (both sides accepted it).
     pub fn uses_zero_checksum(&self) -> bool {
-        self.socket
-            .get_metrics()
-            .is_some_and(|m| m.uses_zero_checksum)
+        self.socket.get_metrics().is_some_and(|m| m.uses_zero_checksum)
     }
 
     /// Ends the association at once: ABORT (RFC 9260 §9.1).

@@ -98,13 +98,7 @@ mod tests {
         assert_eq!(table.allocate_stream_id(DtlsRole::Server, 3), None);
         table.remove(a);
         assert_eq!(table.allocate_stream_id(DtlsRole::Client, 65535), Some(0));
-        assert_eq!(
-            table.allocate_stream_id(DtlsRole::Server, u32::MAX),
-            Some(3)
-        );
-        assert!(
-            table.insert(Channel::from_init(&ChannelInit::default(), 0)) > a,
-            "handles are not reused"
-        );
+        assert_eq!(table.allocate_stream_id(DtlsRole::Server, u32::MAX), Some(3));
+        assert!(table.insert(Channel::from_init(&ChannelInit::default(), 0)) > a, "handles are not reused");
     }
 }

@@ -44,8 +44,8 @@ use x509_cert::{TbsCertificate, Version};
 
 /// The TLS signature scheme code points [`Certificate::sign`] takes.
 pub use super::signature::{
-    ECDSA_SECP256R1_SHA256, RSA_PKCS1_SHA256, RSA_PKCS1_SHA384, RSA_PKCS1_SHA512,
-    RSA_PSS_RSAE_SHA256, RSA_PSS_RSAE_SHA384, RSA_PSS_RSAE_SHA512,
+    ECDSA_SECP256R1_SHA256, RSA_PKCS1_SHA256, RSA_PKCS1_SHA384, RSA_PKCS1_SHA512, RSA_PSS_RSAE_SHA256,
+    RSA_PSS_RSAE_SHA384, RSA_PSS_RSAE_SHA512,
 };
 use crate::error::{ErrorName, RtcError};
 use crate::random::Random;
@@ -65,8 +65,7 @@ const COMMON_NAME: &str = "CN=WebRTC";
 const ECDSA_WITH_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
 
 /// sha256WithRSAEncryption (RFC 4055 §5).
-const SHA256_WITH_RSA_ENCRYPTION: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+const SHA256_WITH_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
 
 /// The RSA modulus sizes Chromium generates (`kRsaMinModSize`,
 /// `kRsaMaxModSize` in rtc_base/ssl_identity.h), measured with native
@@ -166,9 +165,8 @@ impl Certificate {
         check_rsa_parameters(modulus_bits, public_exponent)?;
         // The exact exponent and size are what Chromium asked BoringSSL for;
         // the crate's checks match (odd exponent ≥ 3, two primes).
-        let key =
-            RsaPrivateKey::new_with_exp(random, modulus_bits, &BigUint::from(public_exponent))
-                .map_err(|e| RtcError::operation(format!("RSA key generation failed: {e}")))?;
+        let key = RsaPrivateKey::new_with_exp(random, modulus_bits, &BigUint::from(public_exponent))
+            .map_err(|e| RtcError::operation(format!("RSA key generation failed: {e}")))?;
         Certificate::self_signed(Key::Rsa(Box::new(key)), random, now_ms, expires_ms)
     }
 
@@ -270,18 +268,16 @@ impl Certificate {
             .map_err(der_error)?;
         let mismatch = || RtcError::invalid_access("private key does not match the certificate");
         let key = if let Ok(cert_key) = VerifyingKey::from_public_key_der(&spki_der) {
-            let key = SigningKey::from_pkcs8_der(pkcs8_key_der).map_err(|_| {
-                RtcError::invalid_access("malformed or non-P-256 PKCS #8 private key")
-            })?;
+            let key = SigningKey::from_pkcs8_der(pkcs8_key_der)
+                .map_err(|_| RtcError::invalid_access("malformed or non-P-256 PKCS #8 private key"))?;
             if *key.verifying_key() != cert_key {
                 return Err(mismatch());
             }
             Key::EcdsaP256(key)
         } else if let Some(cert_key) = rsa_public_key(&spki_der) {
             // The crate validates the key (primes multiply to n, d inverts e).
-            let key = RsaPrivateKey::from_pkcs8_der(pkcs8_key_der).map_err(|_| {
-                RtcError::invalid_access("malformed or non-RSA PKCS #8 private key")
-            })?;
+            let key = RsaPrivateKey::from_pkcs8_der(pkcs8_key_der)
+                .map_err(|_| RtcError::invalid_access("malformed or non-RSA PKCS #8 private key"))?;
             if key.to_public_key() != cert_key {
                 return Err(mismatch());
             }
@@ -408,9 +404,7 @@ where
     D: Digest + rsa::pkcs8::AssociatedOid,
 {
     let key = rsa::pkcs1v15::SigningKey::<D>::new(key.clone());
-    key.try_sign_with_rng(random, message)
-        .ok()
-        .map(|s| s.to_vec())
+    key.try_sign_with_rng(random, message).ok().map(|s| s.to_vec())
 }
 
 fn pss_sign<D>(key: &RsaPrivateKey, message: &[u8], random: &mut Random) -> Option<Vec<u8>>
@@ -418,9 +412,7 @@ where
     D: Digest + sha2::digest::FixedOutputReset,
 {
     let key = rsa::pss::BlindedSigningKey::<D>::new(key.clone());
-    key.try_sign_with_rng(random, message)
-        .ok()
-        .map(|s| s.to_vec())
+    key.try_sign_with_rng(random, message).ok().map(|s| s.to_vec())
 }
 
 /// Chromium's rule for RSA keygen parameters (see
@@ -428,9 +420,7 @@ where
 fn check_rsa_parameters(modulus_bits: usize, public_exponent: u64) -> Result<(), RtcError> {
     let unsupported = |why: &str| RtcError::new(ErrorName::NotSupportedError, why.to_string());
     if !(RSA_MIN_MODULUS_BITS..=RSA_MAX_MODULUS_BITS).contains(&modulus_bits) {
-        return Err(unsupported(
-            "RSA modulusLength must be between 1024 and 8192 bits",
-        ));
+        return Err(unsupported("RSA modulusLength must be between 1024 and 8192 bits"));
     }
     if public_exponent <= modulus_bits as u64 || public_exponent > RSA_MAX_PUBLIC_EXPONENT {
         return Err(unsupported(
@@ -728,9 +718,7 @@ mod tests {
         let cert = generate(12);
         let mut random = Random::from_seed([12; 32]);
         let message = b"client random || server random || params";
-        let signature = cert
-            .sign(ECDSA_SECP256R1_SHA256, message, &mut random)
-            .unwrap();
+        let signature = cert.sign(ECDSA_SECP256R1_SHA256, message, &mut random).unwrap();
         assert_eq!(
             Some(signature.clone()),
             cert.sign(ECDSA_SECP256R1_SHA256, message, &mut random)
@@ -798,25 +786,18 @@ mod tests {
     /// 1024-bit but for the one that checks 2048.
     fn rsa(seed: u8) -> Certificate {
         let mut random = Random::from_seed([seed; 32]);
-        Certificate::generate_rsa(&mut random, 1024, 65537, NOW_MS, NOW_MS + THIRTY_DAYS_MS)
-            .unwrap()
+        Certificate::generate_rsa(&mut random, 1024, 65537, NOW_MS, NOW_MS + THIRTY_DAYS_MS).unwrap()
     }
 
     fn rsa_public(cert: &Certificate) -> RsaPublicKey {
-        let spki = parsed(cert)
-            .tbs_certificate
-            .subject_public_key_info
-            .to_der()
-            .unwrap();
+        let spki = parsed(cert).tbs_certificate.subject_public_key_info.to_der().unwrap();
         rsa_public_key(&spki).unwrap()
     }
 
     #[test]
     fn rsa_contents_are_chromiums() {
         let mut random = Random::from_seed([40; 32]);
-        let cert =
-            Certificate::generate_rsa(&mut random, 2048, 65537, NOW_MS, NOW_MS + THIRTY_DAYS_MS)
-                .unwrap();
+        let cert = Certificate::generate_rsa(&mut random, 2048, 65537, NOW_MS, NOW_MS + THIRTY_DAYS_MS).unwrap();
         assert_eq!(cert.key_type(), KeyType::Rsa);
         let x509 = parsed(&cert);
         let tbs = &x509.tbs_certificate;
@@ -827,10 +808,7 @@ mod tests {
         assert_eq!(tbs.signature.oid, SHA256_WITH_RSA_ENCRYPTION);
         assert_eq!(tbs.signature.parameters, Some(Any::null()));
         assert_eq!(x509.signature_algorithm, tbs.signature);
-        assert_eq!(
-            tbs.subject_public_key_info.algorithm.oid,
-            rsa::pkcs1::ALGORITHM_OID
-        );
+        assert_eq!(tbs.subject_public_key_info.algorithm.oid, rsa::pkcs1::ALGORITHM_OID);
         let key = rsa_public(&cert);
         assert_eq!(key.n().bits(), 2048);
         assert_eq!(key.e(), &BigUint::from(65537u32));
@@ -851,20 +829,9 @@ mod tests {
     fn rsa_parameters_follow_chromium() {
         let mut random = Random::from_seed([41; 32]);
         let mut try_make = |bits, exponent| {
-            Certificate::generate_rsa(&mut random, bits, exponent, NOW_MS, NOW_MS + 1000)
-                .map(|c| c.key_type())
+            Certificate::generate_rsa(&mut random, bits, exponent, NOW_MS, NOW_MS + 1000).map(|c| c.key_type())
         };
-        for (bits, exponent) in [
-            (1023, 65537),
-            (8193, 65537),
-            (16384, 65537),
-            (1024, 3),
-            (1024, 17),
-            (2048, 2048),
-            (1024, 0),
-            (1024, 65538),
-            (1024, 1 << 31),
-        ] {
+        for (bits, exponent) in [(1023, 65537), (8193, 65537), (16384, 65537), (1024, 3), (1024, 17), (2048, 2048), (1024, 0), (1024, 65538), (1024, 1 << 31)] {
             let err = try_make(bits, exponent).unwrap_err();
             assert_eq!(err.name, ErrorName::NotSupportedError, "{bits} {exponent}");
         }
@@ -888,23 +855,15 @@ mod tests {
         let public = rsa_public(&cert);
         let mut random = Random::from_seed([42; 32]);
         // PKCS #1 v1.5 is deterministic, blinding or not.
-        let pkcs1 = back
-            .sign(RSA_PKCS1_SHA256, b"transcript", &mut random)
-            .unwrap();
-        assert_eq!(
-            Some(pkcs1.clone()),
-            cert.sign(RSA_PKCS1_SHA256, b"transcript", &mut random)
-        );
+        let pkcs1 = back.sign(RSA_PKCS1_SHA256, b"transcript", &mut random).unwrap();
+        assert_eq!(Some(pkcs1.clone()), cert.sign(RSA_PKCS1_SHA256, b"transcript", &mut random));
         let verifier = rsa::pkcs1v15::VerifyingKey::<Sha256>::new(public.clone());
         let signature = rsa::pkcs1v15::Signature::try_from(pkcs1.as_slice()).unwrap();
         verifier.verify(b"transcript", &signature).unwrap();
         assert!(verifier.verify(b"transcripT", &signature).is_err());
         // Every scheme we list signs; the peer's view verifies it.
         let peer = super::super::signature::PeerKey::from_certificate(cert.der()).unwrap();
-        assert!(
-            !cert.signature_schemes().contains(&RSA_PSS_RSAE_SHA512),
-            "too long for 1024 bits"
-        );
+        assert!(!cert.signature_schemes().contains(&RSA_PSS_RSAE_SHA512), "too long for 1024 bits");
         assert_eq!(cert.signature_schemes().len(), 5);
         for scheme in cert.signature_schemes() {
             let signature = back.sign(scheme, b"m", &mut random).unwrap();

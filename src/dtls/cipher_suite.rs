@@ -77,18 +77,19 @@ impl CipherSuite {
 
     pub fn authentication(self) -> Authentication {
         match self {
-            CipherSuite::EcdheRsaWithChacha20Poly1305Sha256
-            | CipherSuite::EcdheRsaWithAes128GcmSha256 => Authentication::Rsa,
+            CipherSuite::EcdheRsaWithChacha20Poly1305Sha256 | CipherSuite::EcdheRsaWithAes128GcmSha256 => {
+                Authentication::Rsa
+            }
             _ => Authentication::Ecdsa,
         }
     }
 
     fn aead(self) -> AeadKind {
         match self {
-            CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256
-            | CipherSuite::EcdheRsaWithChacha20Poly1305Sha256 => AeadKind::ChaCha20Poly1305,
-            CipherSuite::EcdheEcdsaWithAes128GcmSha256
-            | CipherSuite::EcdheRsaWithAes128GcmSha256 => AeadKind::Aes128Gcm,
+            CipherSuite::EcdheEcdsaWithChacha20Poly1305Sha256 | CipherSuite::EcdheRsaWithChacha20Poly1305Sha256 => {
+                AeadKind::ChaCha20Poly1305
+            }
+            CipherSuite::EcdheEcdsaWithAes128GcmSha256 | CipherSuite::EcdheRsaWithAes128GcmSha256 => AeadKind::Aes128Gcm,
             CipherSuite::EcdheEcdsaWithAes256GcmSha384 => AeadKind::Aes256Gcm,
         }
     }
@@ -105,9 +106,7 @@ impl CipherSuite {
             }
             CipherSuite::EcdheEcdsaWithAes128GcmSha256 => "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
             CipherSuite::EcdheEcdsaWithAes256GcmSha384 => "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-            CipherSuite::EcdheRsaWithChacha20Poly1305Sha256 => {
-                "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"
-            }
+            CipherSuite::EcdheRsaWithChacha20Poly1305Sha256 => "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
             CipherSuite::EcdheRsaWithAes128GcmSha256 => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
         }
     }
@@ -185,9 +184,7 @@ impl RecordCipher {
             AeadKind::ChaCha20Poly1305 => {
                 Algorithm::ChaCha20Poly1305(Box::new(ChaCha20Poly1305::new_from_slice(key).ok()?))
             }
-            AeadKind::Aes128Gcm => {
-                Algorithm::Aes128Gcm(Box::new(Aes128Gcm::new_from_slice(key).ok()?))
-            }
+            AeadKind::Aes128Gcm => Algorithm::Aes128Gcm(Box::new(Aes128Gcm::new_from_slice(key).ok()?)),
             AeadKind::Aes256Gcm => {
                 Algorithm::Aes256Gcm(Box::new(Aes256Gcm::new_from_slice(key).ok()?))
             }
@@ -298,14 +295,8 @@ mod tests {
             assert_eq!(sealed.len(), 5 + suite.overhead());
             assert_eq!(client.open(1 << 48 | 5, 23, &sealed).unwrap(), b"hello");
             assert!(server.open(1 << 48 | 5, 23, &sealed).is_none(), "other key");
-            assert!(
-                client.open(1 << 48 | 6, 23, &sealed).is_none(),
-                "other sequence"
-            );
-            assert!(
-                client.open(1 << 48 | 5, 22, &sealed).is_none(),
-                "other type"
-            );
+            assert!(client.open(1 << 48 | 6, 23, &sealed).is_none(), "other sequence");
+            assert!(client.open(1 << 48 | 5, 22, &sealed).is_none(), "other type");
             let mut bad = sealed.clone();
             *bad.last_mut().unwrap() ^= 1;
             assert!(client.open(1 << 48 | 5, 23, &bad).is_none());

@@ -164,11 +164,7 @@ impl DtlsConfig {
     /// A config with both SRTP profiles (GCM first, as Chromium), every
     /// cipher suite (ChaCha20 first) and group (X25519 first), and the
     /// default MTU.
-    pub fn new(
-        role: DtlsRole,
-        certificate: Certificate,
-        remote_fingerprints: Vec<(String, Vec<u8>)>,
-    ) -> Self {
+    pub fn new(role: DtlsRole, certificate: Certificate, remote_fingerprints: Vec<(String, Vec<u8>)>) -> Self {
         DtlsConfig {
             role,
             certificate,
@@ -442,8 +438,7 @@ impl Dtls {
             Some(Expiry::Retransmit) => self.send_flight(),
             Some(Expiry::GiveUp) => self.fail(
                 None,
-                RtcError::operation("DTLS handshake timed out")
-                    .with_detail(RtcErrorDetail::DtlsFailure),
+                RtcError::operation("DTLS handshake timed out").with_detail(RtcErrorDetail::DtlsFailure),
             ),
             None => {}
         }
@@ -454,23 +449,17 @@ impl Dtls {
     /// caller (SCTP) sizes its packets to the MTU.
     pub fn send_application_data(&mut self, data: &[u8]) -> Result<(), RtcError> {
         if self.state != DtlsState::Connected {
-            return Err(RtcError::invalid_state(
-                "the DTLS transport is not connected",
-            ));
+            return Err(RtcError::invalid_state("the DTLS transport is not connected"));
         }
         if data.len() > MAX_PLAINTEXT {
-            return Err(RtcError::operation(
-                "application data exceeds the DTLS record limit",
-            ));
+            return Err(RtcError::operation("application data exceeds the DTLS record limit"));
         }
         match self.protect(1, record::CONTENT_APPLICATION_DATA, data) {
             Some(datagram) => {
                 self.transmits.push_back(datagram);
                 Ok(())
             }
-            None => Err(RtcError::operation(
-                "DTLS record sequence numbers exhausted",
-            )),
+            None => Err(RtcError::operation("DTLS record sequence numbers exhausted")),
         }
     }
 
@@ -500,12 +489,7 @@ impl Dtls {
     }
 
     /// RFC 5705 keying-material export, once connected.
-    pub fn export_keying_material(
-        &self,
-        label: &str,
-        context: Option<&[u8]>,
-        len: usize,
-    ) -> Result<Vec<u8>, RtcError> {
+    pub fn export_keying_material(&self, label: &str, context: Option<&[u8]>, len: usize) -> Result<Vec<u8>, RtcError> {
         let session = self
             .session
             .as_ref()
@@ -523,12 +507,7 @@ impl Dtls {
 
     // ---- records -------------------------------------------------------
 
-    fn handle_record(
-        &mut self,
-        now: Instant,
-        record: &Record<'_>,
-        peer_retransmitted: &mut bool,
-    ) -> Step2 {
+    fn handle_record(&mut self, now: Instant, record: &Record<'_>, peer_retransmitted: &mut bool) -> Step2 {
         let plaintext = match record.epoch {
             0 => {
                 // Once the peer protects its records, plaintext ones can only
@@ -546,11 +525,7 @@ impl Dtls {
                 if !self.replay.is_fresh(record.sequence) {
                     return Ok(());
                 }
-                let Some(plaintext) = cipher.open(
-                    record.epoch_sequence(),
-                    record.content_type,
-                    record.fragment,
-                ) else {
+                let Some(plaintext) = cipher.open(record.epoch_sequence(), record.content_type, record.fragment) else {
                     // RFC 6347 §4.1.2.7: drop silently.
                     return Ok(());
                 };
@@ -561,16 +536,10 @@ impl Dtls {
         };
         self.hs.last_record_seq = record.sequence;
         match record.content_type {
-            record::CONTENT_HANDSHAKE => {
-                self.handle_handshake(now, record.epoch, &plaintext, peer_retransmitted)
-            }
+            record::CONTENT_HANDSHAKE => self.handle_handshake(now, record.epoch, &plaintext, peer_retransmitted),
             record::CONTENT_CHANGE_CIPHER_SPEC => {
                 // RFC 5246 §7.1: a single byte of value 1, before Finished.
-                if plaintext == [1]
-                    && record.epoch == 0
-                    && self.read_cipher.is_some()
-                    && self.read_epoch == 0
-                {
+                if plaintext == [1] && record.epoch == 0 && self.read_cipher.is_some() && self.read_epoch == 0 {
                     self.read_epoch = 1;
                     self.process_messages(now)?;
                 }
@@ -658,11 +627,7 @@ impl Dtls {
                 } => {
                     let overhead = record::HEADER_LEN
                         + hs::HEADER_LEN
-                        + if *epoch == 0 {
-                            0
-                        } else {
-                            self.hs.suite.map_or(0, CipherSuite::overhead)
-                        };
+                        + if *epoch == 0 { 0 } else { self.hs.suite.map_or(0, CipherSuite::overhead) };
                     let room = self.mtu.saturating_sub(overhead).max(MIN_FRAGMENT);
                     for piece in fragment::fragment(*msg_type, *seq, body, room) {
                         records.extend(self.protect(*epoch, record::CONTENT_HANDSHAKE, &piece));
@@ -685,20 +650,9 @@ impl Dtls {
 
     // ---- handshake plumbing ---------------------------------------------
 
-    fn handle_handshake(
-        &mut self,
-        now: Instant,
-        epoch: u16,
-        plaintext: &[u8],
-        peer_retransmitted: &mut bool,
-    ) -> Step2 {
+    fn handle_handshake(&mut self, now: Instant, epoch: u16, plaintext: &[u8], peer_retransmitted: &mut bool) -> Step2 {
         for fragment in hs::parse_fragments(plaintext) {
-            if self
-                .hs
-                .reassembler
-                .insert(&fragment, epoch, self.hs.next_recv_seq)
-                == Insert::Old
-            {
+            if self.hs.reassembler.insert(&fragment, epoch, self.hs.next_recv_seq) == Insert::Old {
                 *peer_retransmitted = true;
             }
         }
@@ -715,19 +669,17 @@ impl Dtls {
                     return Ok(());
                 }
                 if (msg_type == hs::FINISHED) != (epoch == 1) {
-                    return Err(failure(
-                        UNEXPECTED_MESSAGE,
-                        "handshake message in the wrong epoch",
-                    ));
+                    return Err(failure(UNEXPECTED_MESSAGE, "handshake message in the wrong epoch"));
                 }
             }
             let Some(message) = self.hs.reassembler.pop(self.hs.next_recv_seq) else {
                 return Ok(());
             };
-            self.hs.next_recv_seq =
-                self.hs.next_recv_seq.checked_add(1).ok_or_else(|| {
-                    failure(INTERNAL_ERROR, "handshake message sequence exhausted")
-                })?;
+            self.hs.next_recv_seq = self
+                .hs
+                .next_recv_seq
+                .checked_add(1)
+                .ok_or_else(|| failure(INTERNAL_ERROR, "handshake message sequence exhausted"))?;
             self.handle_message(now, message)?;
             if matches!(self.state, DtlsState::Closed | DtlsState::Failed) {
                 return Ok(());
@@ -739,14 +691,10 @@ impl Dtls {
     fn handle_message(&mut self, now: Instant, message: Message) -> Step2 {
         let body = message.body.as_slice();
         match (self.hs.step, message.msg_type) {
-            (Step::ServerHello, hs::HELLO_VERIFY_REQUEST) => {
-                self.on_hello_verify_request(now, body)
-            }
+            (Step::ServerHello, hs::HELLO_VERIFY_REQUEST) => self.on_hello_verify_request(now, body),
             (Step::ServerHello, hs::SERVER_HELLO) => self.on_server_hello(&message),
             (Step::ServerCertificate, hs::CERTIFICATE) => self.on_certificate(&message),
-            (Step::ServerKeyExchange, hs::SERVER_KEY_EXCHANGE) => {
-                self.on_server_key_exchange(&message)
-            }
+            (Step::ServerKeyExchange, hs::SERVER_KEY_EXCHANGE) => self.on_server_key_exchange(&message),
             (Step::CertificateRequestOrDone, hs::CERTIFICATE_REQUEST) => {
                 let request = CertificateRequest::parse(body)
                     .ok_or_else(|| failure(DECODE_ERROR, "malformed CertificateRequest"))?;
@@ -776,20 +724,13 @@ impl Dtls {
                 self.timer.stop();
                 self.on_certificate(&message)
             }
-            (Step::ClientKeyExchange, hs::CLIENT_KEY_EXCHANGE) => {
-                self.on_client_key_exchange(&message)
-            }
-            (Step::CertificateVerify, hs::CERTIFICATE_VERIFY) => {
-                self.on_certificate_verify(&message)
-            }
+            (Step::ClientKeyExchange, hs::CLIENT_KEY_EXCHANGE) => self.on_client_key_exchange(&message),
+            (Step::CertificateVerify, hs::CERTIFICATE_VERIFY) => self.on_certificate_verify(&message),
             (Step::ClientFinished, hs::FINISHED) => {
                 self.check_finished(b"client finished", body)?;
                 self.hs.transcript.extend_from_slice(&message.whole());
                 let verify_data = self.finished_data(b"server finished");
-                self.flight = vec![
-                    Outgoing::ChangeCipherSpec,
-                    self.handshake_message(1, hs::FINISHED, verify_data),
-                ];
+                self.flight = vec![Outgoing::ChangeCipherSpec, self.handshake_message(1, hs::FINISHED, verify_data)];
                 self.send_flight();
                 // The last flight has no timer: it is resent when the
                 // client's last flight arrives again (§4.2.4).
@@ -810,10 +751,7 @@ impl Dtls {
                     self.send_alert(WARNING, NO_RENEGOTIATION);
                     Ok(())
                 } else {
-                    Err(failure(
-                        UNEXPECTED_MESSAGE,
-                        "unexpected handshake message after the handshake",
-                    ))
+                    Err(failure(UNEXPECTED_MESSAGE, "unexpected handshake message after the handshake"))
                 }
             }
             (_, msg_type) => Err(failure(
@@ -828,9 +766,7 @@ impl Dtls {
     fn handshake_message(&mut self, epoch: u16, msg_type: u8, body: Vec<u8>) -> Outgoing {
         let seq = self.hs.next_send_seq;
         self.hs.next_send_seq = seq.wrapping_add(1);
-        self.hs
-            .transcript
-            .extend_from_slice(&hs::whole_message(msg_type, seq, &body));
+        self.hs.transcript.extend_from_slice(&hs::whole_message(msg_type, seq, &body));
         Outgoing::Handshake {
             epoch,
             msg_type,
@@ -840,9 +776,7 @@ impl Dtls {
     }
 
     fn suite(&self) -> Result<CipherSuite, Failure> {
-        self.hs
-            .suite
-            .ok_or_else(|| failure(INTERNAL_ERROR, "no cipher suite negotiated"))
+        self.hs.suite.ok_or_else(|| failure(INTERNAL_ERROR, "no cipher suite negotiated"))
     }
 
     /// Derives the master secret (RFC 7627: over the transcript through
@@ -880,12 +814,7 @@ impl Dtls {
 
     fn finished_data(&self, label: &[u8]) -> Vec<u8> {
         match &self.session {
-            Some(s) => prf::verify_data(
-                s.suite.prf_hash(),
-                &s.master_secret,
-                label,
-                &self.hs.transcript,
-            ),
+            Some(s) => prf::verify_data(s.suite.prf_hash(), &s.master_secret, label, &self.hs.transcript),
             None => Vec::new(),
         }
     }
@@ -901,22 +830,18 @@ impl Dtls {
     /// The peer's Certificate: the chain, its fingerprint against the SDP's,
     /// and its key.
     fn on_certificate(&mut self, message: &Message) -> Step2 {
-        let chain = hs::certificate::parse(&message.body)
-            .ok_or_else(|| failure(DECODE_ERROR, "malformed Certificate"))?;
+        let chain = hs::certificate::parse(&message.body).ok_or_else(|| failure(DECODE_ERROR, "malformed Certificate"))?;
         let Some(leaf) = chain.first() else {
             return Err(failure(HANDSHAKE_FAILURE, "peer sent no certificate"));
         };
         let matches = self.remote_fingerprints.iter().any(|(algorithm, value)| {
-            fingerprint_of(leaf, algorithm)
-                .is_some_and(|fingerprint| constant_time_eq(&fingerprint, value))
+            fingerprint_of(leaf, algorithm).is_some_and(|fingerprint| constant_time_eq(&fingerprint, value))
         });
         if !matches {
             return Err(Failure {
                 alert: BAD_CERTIFICATE,
-                error: RtcError::operation(
-                    "the peer's certificate does not match its SDP fingerprint",
-                )
-                .with_detail(RtcErrorDetail::FingerprintFailure),
+                error: RtcError::operation("the peer's certificate does not match its SDP fingerprint")
+                    .with_detail(RtcErrorDetail::FingerprintFailure),
             });
         }
         let key = PeerKey::from_certificate(leaf)
@@ -1006,8 +931,7 @@ impl Dtls {
     }
 
     fn on_hello_verify_request(&mut self, now: Instant, body: &[u8]) -> Step2 {
-        let hvr = HelloVerifyRequest::parse(body)
-            .ok_or_else(|| failure(DECODE_ERROR, "malformed HelloVerifyRequest"))?;
+        let hvr = HelloVerifyRequest::parse(body).ok_or_else(|| failure(DECODE_ERROR, "malformed HelloVerifyRequest"))?;
         let Some(mut hello) = self.hs.client_hello.take() else {
             return Err(failure(INTERNAL_ERROR, "no ClientHello to repeat"));
         };
@@ -1023,27 +947,18 @@ impl Dtls {
     }
 
     fn on_server_hello(&mut self, message: &Message) -> Step2 {
-        let hello = ServerHello::parse(&message.body)
-            .ok_or_else(|| failure(DECODE_ERROR, "malformed ServerHello"))?;
+        let hello = ServerHello::parse(&message.body).ok_or_else(|| failure(DECODE_ERROR, "malformed ServerHello"))?;
         if hello.version != record::DTLS_1_2 {
             return Err(failure(PROTOCOL_VERSION, "server did not choose DTLS 1.2"));
         }
         let suite = CipherSuite::from_id(hello.cipher_suite)
             .filter(|s| self.cipher_suites.contains(s))
-            .ok_or_else(|| {
-                failure(
-                    ILLEGAL_PARAMETER,
-                    "server chose a cipher suite we did not offer",
-                )
-            })?;
+            .ok_or_else(|| failure(ILLEGAL_PARAMETER, "server chose a cipher suite we did not offer"))?;
         if hello.compression_method != 0 {
             return Err(failure(ILLEGAL_PARAMETER, "server chose compression"));
         }
         if extension::find(&hello.extensions, extension::EXTENDED_MASTER_SECRET).is_none() {
-            return Err(failure(
-                HANDSHAKE_FAILURE,
-                "server does not support the extended master secret",
-            ));
+            return Err(failure(HANDSHAKE_FAILURE, "server does not support the extended master secret"));
         }
         if let Some(info) = extension::find(&hello.extensions, extension::RENEGOTIATION_INFO) {
             if !extension::is_initial_renegotiation_info(info) {
@@ -1057,12 +972,7 @@ impl Dtls {
                     _ => None,
                 })
                 .filter(|p| self.srtp_profiles.contains(p))
-                .ok_or_else(|| {
-                    failure(
-                        ILLEGAL_PARAMETER,
-                        "server chose an SRTP profile we did not offer",
-                    )
-                })?;
+                .ok_or_else(|| failure(ILLEGAL_PARAMETER, "server chose an SRTP profile we did not offer"))?;
             self.hs.srtp = Some(chosen);
         }
         self.hs.suite = Some(suite);
@@ -1076,16 +986,10 @@ impl Dtls {
         let ske = ServerKeyExchange::parse(&message.body)
             .ok_or_else(|| failure(DECODE_ERROR, "malformed ServerKeyExchange"))?;
         if !self.groups.contains(&ske.group) {
-            return Err(failure(
-                ILLEGAL_PARAMETER,
-                "server chose a group we did not offer",
-            ));
+            return Err(failure(ILLEGAL_PARAMETER, "server chose a group we did not offer"));
         }
         if !ACCEPTED.contains(&ske.signature_scheme) {
-            return Err(failure(
-                ILLEGAL_PARAMETER,
-                "server used a signature scheme we did not offer",
-            ));
+            return Err(failure(ILLEGAL_PARAMETER, "server used a signature scheme we did not offer"));
         }
         // An ECDHE_RSA suite needs an RSA server key, ECDHE_ECDSA an ECDSA
         // one (RFC 8422 §2); the signature check alone would also let an
@@ -1097,27 +1001,16 @@ impl Dtls {
             None => false,
         };
         if !key_fits {
-            return Err(failure(
-                UNSUPPORTED_CERTIFICATE,
-                "server certificate key does not fit the cipher suite",
-            ));
+            return Err(failure(UNSUPPORTED_CERTIFICATE, "server certificate key does not fit the cipher suite"));
         }
-        let signed = ServerKeyExchange::signed_data(
-            &self.hs.client_random,
-            &self.hs.server_random,
-            ske.group,
-            &ske.public,
-        );
+        let signed = ServerKeyExchange::signed_data(&self.hs.client_random, &self.hs.server_random, ske.group, &ske.public);
         let verified = self
             .hs
             .peer_key
             .as_ref()
             .is_some_and(|key| key.verify(ske.signature_scheme, &signed, &ske.signature));
         if !verified {
-            return Err(failure(
-                DECRYPT_ERROR,
-                "ServerKeyExchange signature does not verify",
-            ));
+            return Err(failure(DECRYPT_ERROR, "ServerKeyExchange signature does not verify"));
         }
         let share = KeyShare::generate(ske.group, &mut self.random)
             .ok_or_else(|| failure(INTERNAL_ERROR, "key generation failed"))?;
@@ -1139,20 +1032,13 @@ impl Dtls {
             flight.push(self.handshake_message(0, hs::CERTIFICATE, body));
         }
         let public = std::mem::take(&mut self.hs.client_public);
-        flight.push(self.handshake_message(
-            0,
-            hs::CLIENT_KEY_EXCHANGE,
-            client_key_exchange::encode(&public),
-        ));
+        flight.push(self.handshake_message(0, hs::CLIENT_KEY_EXCHANGE, client_key_exchange::encode(&public)));
         self.derive_keys()?;
         if self.hs.certificate_requested {
             let requested = std::mem::take(&mut self.hs.requested_schemes);
-            let scheme = self.signature_scheme(Some(&requested)).ok_or_else(|| {
-                failure(
-                    HANDSHAKE_FAILURE,
-                    "server accepts no signature our key can make",
-                )
-            })?;
+            let scheme = self
+                .signature_scheme(Some(&requested))
+                .ok_or_else(|| failure(HANDSHAKE_FAILURE, "server accepts no signature our key can make"))?;
             let signature = self
                 .certificate
                 .sign(scheme, &self.hs.transcript, &mut self.random)
@@ -1189,13 +1075,7 @@ impl Dtls {
     /// so the server needs no state until the client proves it can receive
     /// (RFC 6347 §4.2.1).
     fn cookie(&self, client_random: &[u8; 32]) -> Vec<u8> {
-        prf::prf(
-            prf::PrfHash::Sha256,
-            &self.hs.cookie_secret,
-            b"cookie",
-            client_random,
-            32,
-        )
+        prf::prf(prf::PrfHash::Sha256, &self.hs.cookie_secret, b"cookie", client_random, 32)
     }
 
     fn on_client_hello(&mut self, now: Instant, message: &Message) -> Step2 {
@@ -1243,24 +1123,18 @@ impl Dtls {
             .find(|s| hello.cipher_suites.contains(&s.id()))
             .ok_or_else(|| failure(HANDSHAKE_FAILURE, "no cipher suite in common"))?;
         if !hello.compression_methods.contains(&0) {
-            return Err(failure(
-                ILLEGAL_PARAMETER,
-                "client does not offer null compression",
-            ));
+            return Err(failure(ILLEGAL_PARAMETER, "client does not offer null compression"));
         }
         let ext = &hello.extensions;
         if extension::find(ext, extension::EXTENDED_MASTER_SECRET).is_none() {
-            return Err(failure(
-                HANDSHAKE_FAILURE,
-                "client does not offer the extended master secret",
-            ));
+            return Err(failure(HANDSHAKE_FAILURE, "client does not offer the extended master secret"));
         }
         let renegotiation_info = extension::find(ext, extension::RENEGOTIATION_INFO);
         if renegotiation_info.is_some_and(|info| !extension::is_initial_renegotiation_info(info)) {
             return Err(failure(HANDSHAKE_FAILURE, "bad renegotiation_info"));
         }
-        let secure_renegotiation = renegotiation_info.is_some()
-            || hello.cipher_suites.contains(&EMPTY_RENEGOTIATION_INFO_SCSV);
+        let secure_renegotiation =
+            renegotiation_info.is_some() || hello.cipher_suites.contains(&EMPTY_RENEGOTIATION_INFO_SCSV);
         // RFC 8422 §4: without supported_groups, any curve the server likes.
         let group = match extension::find(ext, extension::SUPPORTED_GROUPS) {
             Some(data) => {
@@ -1277,27 +1151,16 @@ impl Dtls {
         };
         let offered_schemes = match extension::find(ext, extension::SIGNATURE_ALGORITHMS) {
             Some(data) => Some(
-                extension::parse_u16_list(data)
-                    .ok_or_else(|| failure(DECODE_ERROR, "malformed signature_algorithms"))?,
+                extension::parse_u16_list(data).ok_or_else(|| failure(DECODE_ERROR, "malformed signature_algorithms"))?,
             ),
             None => None,
         };
         let scheme = self
             .signature_scheme(offered_schemes.as_deref())
-            .ok_or_else(|| {
-                failure(
-                    HANDSHAKE_FAILURE,
-                    "client cannot verify any signature our key can make",
-                )
-            })?;
+            .ok_or_else(|| failure(HANDSHAKE_FAILURE, "client cannot verify any signature our key can make"))?;
         if let Some(data) = extension::find(ext, extension::USE_SRTP) {
-            let offered = extension::parse_use_srtp(data)
-                .ok_or_else(|| failure(DECODE_ERROR, "malformed use_srtp"))?;
-            self.hs.srtp = self
-                .srtp_profiles
-                .iter()
-                .copied()
-                .find(|p| offered.contains(&p.id()));
+            let offered = extension::parse_use_srtp(data).ok_or_else(|| failure(DECODE_ERROR, "malformed use_srtp"))?;
+            self.hs.srtp = self.srtp_profiles.iter().copied().find(|p| offered.contains(&p.id()));
         }
 
         self.random.fill(&mut self.hs.server_random);
@@ -1323,12 +1186,7 @@ impl Dtls {
         };
         let share = KeyShare::generate(group, &mut self.random)
             .ok_or_else(|| failure(INTERNAL_ERROR, "key generation failed"))?;
-        let signed = ServerKeyExchange::signed_data(
-            &self.hs.client_random,
-            &self.hs.server_random,
-            group,
-            &share.public,
-        );
+        let signed = ServerKeyExchange::signed_data(&self.hs.client_random, &self.hs.server_random, group, &share.public);
         let signature = self
             .certificate
             .sign(scheme, &signed, &mut self.random)
@@ -1379,10 +1237,7 @@ impl Dtls {
         let (scheme, signature) = certificate_verify::parse(&message.body)
             .ok_or_else(|| failure(DECODE_ERROR, "malformed CertificateVerify"))?;
         if !ACCEPTED.contains(&scheme) {
-            return Err(failure(
-                ILLEGAL_PARAMETER,
-                "client used a signature scheme we did not offer",
-            ));
+            return Err(failure(ILLEGAL_PARAMETER, "client used a signature scheme we did not offer"));
         }
         let verified = self
             .hs
@@ -1390,10 +1245,7 @@ impl Dtls {
             .as_ref()
             .is_some_and(|key| key.verify(scheme, &self.hs.transcript, &signature));
         if !verified {
-            return Err(failure(
-                DECRYPT_ERROR,
-                "CertificateVerify signature does not verify",
-            ));
+            return Err(failure(DECRYPT_ERROR, "CertificateVerify signature does not verify"));
         }
         self.hs.transcript.extend_from_slice(&message.whole());
         self.hs.step = Step::ClientFinished;

@@ -11,12 +11,7 @@ use crate::dtls::extension::Extension;
 const NOW_MS: u64 = 1_735_689_600_000;
 
 fn certificate(seed: u8) -> Certificate {
-    Certificate::generate_ecdsa_p256(
-        &mut Random::from_seed([seed; 32]),
-        NOW_MS,
-        NOW_MS + 86_400_000,
-    )
-    .unwrap()
+    Certificate::generate_ecdsa_p256(&mut Random::from_seed([seed; 32]), NOW_MS, NOW_MS + 86_400_000).unwrap()
 }
 
 fn server_for(client_cert: &Certificate) -> Dtls {
@@ -31,11 +26,7 @@ fn server_for(client_cert: &Certificate) -> Dtls {
 fn pair() -> (Dtls, Dtls) {
     let (a, b) = (certificate(1), certificate(2));
     let client = Dtls::new(
-        DtlsConfig::new(
-            DtlsRole::Client,
-            a.clone(),
-            vec![("sha-256".into(), b.fingerprint_sha256())],
-        ),
+        DtlsConfig::new(DtlsRole::Client, a.clone(), vec![("sha-256".into(), b.fingerprint_sha256())]),
         Random::from_seed([6; 32]),
         Instant::ZERO,
     );
@@ -92,38 +83,18 @@ fn chromium_client_hello(cookie: &[u8], with_ems: bool) -> Vec<u8> {
     let mut versions = Vec::new();
     put_vec8(&mut versions, &u16_list_bytes(&[0xfefc, 0xfefd]));
     let mut extensions = vec![
-        Extension {
-            kind: 0x0a0a,
-            data: vec![],
-        }, // GREASE
-        Extension {
-            kind: extension::RENEGOTIATION_INFO,
-            data: vec![0],
-        },
+        Extension { kind: 0x0a0a, data: vec![] }, // GREASE
+        Extension { kind: extension::RENEGOTIATION_INFO, data: vec![0] },
         extension::u16_list(extension::SUPPORTED_GROUPS, &[0x2a2a, 0x11ec, 29, 23, 24]),
-        Extension {
-            kind: extension::EC_POINT_FORMATS,
-            data: vec![1, 0],
-        },
+        Extension { kind: extension::EC_POINT_FORMATS, data: vec![1, 0] },
         extension::u16_list(
             extension::SIGNATURE_ALGORITHMS,
-            &[
-                0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601,
-            ],
+            &[0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601],
         ),
         extension::use_srtp(&[0x0007, 0x0008, 0x0001]),
-        Extension {
-            kind: 43,
-            data: versions,
-        },
-        Extension {
-            kind: 51,
-            data: key_share_ext,
-        },
-        Extension {
-            kind: 45,
-            data: vec![1, 1],
-        },
+        Extension { kind: 43, data: versions },
+        Extension { kind: 51, data: key_share_ext },
+        Extension { kind: 45, data: vec![1, 1] },
     ];
     if with_ems {
         extensions.push(extension::extended_master_secret());
@@ -134,8 +105,8 @@ fn chromium_client_hello(cookie: &[u8], with_ems: bool) -> Vec<u8> {
         session_id: vec![3; 32],
         cookie: cookie.to_vec(),
         cipher_suites: vec![
-            0x0a0a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xcca9, 0xcca8, 0xc009, 0xc013, 0xc00a,
-            0xc014, 0x009c, 0x009d, 0x002f, 0x0035,
+            0x0a0a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xcca9, 0xcca8, 0xc009, 0xc013, 0xc00a, 0xc014, 0x009c,
+            0x009d, 0x002f, 0x0035,
         ],
         compression_methods: vec![0],
         extensions,
@@ -150,13 +121,7 @@ fn send_fragmented(server: &mut Dtls, seq: u16, body: &[u8], record_seq: u64) {
     assert_eq!(pieces.len(), 2);
     for (i, piece) in pieces.iter().enumerate().rev() {
         let mut datagram = Vec::new();
-        record::write_header(
-            &mut datagram,
-            record::CONTENT_HANDSHAKE,
-            0,
-            record_seq + i as u64,
-            piece.len(),
-        );
+        record::write_header(&mut datagram, record::CONTENT_HANDSHAKE, 0, record_seq + i as u64, piece.len());
         datagram.extend_from_slice(piece);
         server.handle_datagram(Instant::ZERO, &datagram);
     }
@@ -182,13 +147,7 @@ fn chromium_shaped_client_hello_gets_dtls_1_2() {
     let types: Vec<u8> = messages.iter().map(|m| m.0).collect();
     assert_eq!(
         types,
-        [
-            hs::SERVER_HELLO,
-            hs::CERTIFICATE,
-            hs::SERVER_KEY_EXCHANGE,
-            hs::CERTIFICATE_REQUEST,
-            hs::SERVER_HELLO_DONE
-        ]
+        [hs::SERVER_HELLO, hs::CERTIFICATE, hs::SERVER_KEY_EXCHANGE, hs::CERTIFICATE_REQUEST, hs::SERVER_HELLO_DONE]
     );
     let hello = ServerHello::parse(&messages[0].1).unwrap();
     assert_eq!(hello.version, record::DTLS_1_2);
@@ -199,10 +158,7 @@ fn chromium_shaped_client_hello_gets_dtls_1_2() {
     );
     assert!(extension::find(&hello.extensions, extension::EXTENDED_MASTER_SECRET).is_some());
     assert!(extension::find(&hello.extensions, extension::RENEGOTIATION_INFO).is_some());
-    assert!(
-        extension::find(&hello.extensions, 51).is_none(),
-        "no key_share in a 1.2 ServerHello"
-    );
+    assert!(extension::find(&hello.extensions, 51).is_none(), "no key_share in a 1.2 ServerHello");
     let ske = ServerKeyExchange::parse(&messages[2].1).unwrap();
     assert_eq!(ske.group, 29, "X25519, not the hybrid group");
     assert!(server.poll_event().is_none());
@@ -213,20 +169,13 @@ fn extended_master_secret_is_required() {
     let mut server = server_for(&certificate(1));
     send_fragmented(&mut server, 0, &chromium_client_hello(&[], false), 0);
     let hvr = HelloVerifyRequest::parse(&handshake_messages(&drain(&mut server))[0].1).unwrap();
-    send_fragmented(
-        &mut server,
-        1,
-        &chromium_client_hello(&hvr.cookie, false),
-        2,
-    );
+    send_fragmented(&mut server, 1, &chromium_client_hello(&hvr.cookie, false), 2);
     assert_eq!(server.state(), DtlsState::Failed);
     let alert = drain(&mut server).pop().unwrap();
     let records = record::parse_datagram(&alert);
     assert_eq!(records[0].content_type, record::CONTENT_ALERT);
     assert_eq!(records[0].fragment, [FATAL, HANDSHAKE_FAILURE]);
-    assert!(
-        matches!(server.poll_event(), Some(DtlsEvent::Failed(e)) if e.detail == Some(RtcErrorDetail::DtlsFailure))
-    );
+    assert!(matches!(server.poll_event(), Some(DtlsEvent::Failed(e)) if e.detail == Some(RtcErrorDetail::DtlsFailure)));
 }
 
 #[test]
@@ -235,42 +184,26 @@ fn renegotiation_is_refused_and_the_connection_goes_on() {
     while client.poll_event().is_some() {}
     while server.poll_event().is_some() {}
     // The client starts a renegotiation: a ClientHello under epoch 1.
-    let hello = hs::whole_message(
-        hs::CLIENT_HELLO,
-        client.hs.next_send_seq,
-        &chromium_client_hello(&[], true),
-    );
-    let datagram = client
-        .protect(1, record::CONTENT_HANDSHAKE, &hello)
-        .unwrap();
+    let hello = hs::whole_message(hs::CLIENT_HELLO, client.hs.next_send_seq, &chromium_client_hello(&[], true));
+    let datagram = client.protect(1, record::CONTENT_HANDSHAKE, &hello).unwrap();
     server.handle_datagram(Instant::ZERO, &datagram);
     let answer = drain(&mut server);
     assert_eq!(answer.len(), 1);
     let r = record::parse_datagram(&answer[0])[0];
     assert_eq!((r.content_type, r.epoch), (record::CONTENT_ALERT, 1));
-    let plain =
-        client
-            .read_cipher
-            .as_ref()
-            .unwrap()
-            .open(r.epoch_sequence(), r.content_type, r.fragment);
+    let plain = client.read_cipher.as_ref().unwrap().open(r.epoch_sequence(), r.content_type, r.fragment);
     assert_eq!(plain.unwrap(), [WARNING, NO_RENEGOTIATION]);
     client.handle_datagram(Instant::ZERO, &answer[0]);
     // A HelloRequest from the server is refused the same way.
     let request = hs::whole_message(hs::HELLO_REQUEST, server.hs.next_send_seq, &[]);
-    let datagram = server
-        .protect(1, record::CONTENT_HANDSHAKE, &request)
-        .unwrap();
+    let datagram = server.protect(1, record::CONTENT_HANDSHAKE, &request).unwrap();
     client.handle_datagram(Instant::ZERO, &datagram);
     assert_eq!(drain(&mut client).len(), 1);
     assert_eq!(client.state(), DtlsState::Connected);
     assert_eq!(server.state(), DtlsState::Connected);
     client.send_application_data(b"still here").unwrap();
     deliver(&mut client, &mut server);
-    assert_eq!(
-        server.poll_event(),
-        Some(DtlsEvent::ApplicationData(b"still here".to_vec()))
-    );
+    assert_eq!(server.poll_event(), Some(DtlsEvent::ApplicationData(b"still here".to_vec())));
 }
 
 #[test]
@@ -282,14 +215,10 @@ fn fatal_alert_fails_and_plaintext_alerts_after_the_handshake_are_ignored() {
     plain.extend_from_slice(&[FATAL, HANDSHAKE_FAILURE]);
     server.handle_datagram(Instant::ZERO, &plain);
     assert_eq!(server.state(), DtlsState::Connected, "unauthenticated");
-    let sealed = client
-        .protect(1, record::CONTENT_ALERT, &[FATAL, INTERNAL_ERROR])
-        .unwrap();
+    let sealed = client.protect(1, record::CONTENT_ALERT, &[FATAL, INTERNAL_ERROR]).unwrap();
     server.handle_datagram(Instant::ZERO, &sealed);
     assert_eq!(server.state(), DtlsState::Failed);
-    assert!(
-        matches!(server.poll_event(), Some(DtlsEvent::Failed(e)) if e.detail == Some(RtcErrorDetail::DtlsFailure))
-    );
+    assert!(matches!(server.poll_event(), Some(DtlsEvent::Failed(e)) if e.detail == Some(RtcErrorDetail::DtlsFailure)));
 }
 
 #[test]
@@ -329,11 +258,7 @@ mod properties {
             }
             to_server = !to_server;
         }
-        let flight = if to_server {
-            drain(&mut client)
-        } else {
-            drain(&mut server)
-        };
+        let flight = if to_server { drain(&mut client) } else { drain(&mut server) };
         (client, server, to_server, flight)
     }
 

@@ -55,10 +55,7 @@ pub fn write(out: &mut Vec<u8>, extensions: &[Extension]) {
 }
 
 pub fn find(extensions: &[Extension], kind: u16) -> Option<&[u8]> {
-    extensions
-        .iter()
-        .find(|e| e.kind == kind)
-        .map(|e| e.data.as_slice())
+    extensions.iter().find(|e| e.kind == kind).map(|e| e.data.as_slice())
 }
 
 /// A 2-byte-length list of 16-bit values: supported_groups and
@@ -131,28 +128,15 @@ mod tests {
 
     #[test]
     fn round_trip_and_duplicates() {
-        let list = vec![
-            u16_list(SUPPORTED_GROUPS, &[29, 23]),
-            use_srtp(&[7, 1]),
-            extended_master_secret(),
-        ];
+        let list = vec![u16_list(SUPPORTED_GROUPS, &[29, 23]), use_srtp(&[7, 1]), extended_master_secret()];
         let mut out = Vec::new();
         write(&mut out, &list);
         let parsed = parse(&out[2..]).unwrap();
         assert_eq!(parsed, list);
-        assert_eq!(
-            parse_u16_list(find(&parsed, SUPPORTED_GROUPS).unwrap()),
-            Some(vec![29, 23])
-        );
-        assert_eq!(
-            parse_use_srtp(find(&parsed, USE_SRTP).unwrap()),
-            Some(vec![7, 1])
-        );
+        assert_eq!(parse_u16_list(find(&parsed, SUPPORTED_GROUPS).unwrap()), Some(vec![29, 23]));
+        assert_eq!(parse_use_srtp(find(&parsed, USE_SRTP).unwrap()), Some(vec![7, 1]));
         let mut twice = Vec::new();
-        write(
-            &mut twice,
-            &[extended_master_secret(), extended_master_secret()],
-        );
+        write(&mut twice, &[extended_master_secret(), extended_master_secret()]);
         assert!(parse(&twice[2..]).is_none());
         assert!(parse(&[0, 1, 0]).is_none());
     }

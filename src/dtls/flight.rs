@@ -21,12 +21,7 @@ pub const MAX_RETRANSMISSIONS: u32 = 8;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outgoing {
     /// A handshake message, whole (header + body), sent in `epoch`.
-    Handshake {
-        epoch: u16,
-        msg_type: u8,
-        seq: u16,
-        body: Vec<u8>,
-    },
+    Handshake { epoch: u16, msg_type: u8, seq: u16, body: Vec<u8> },
     /// ChangeCipherSpec; what follows it goes out in epoch 1.
     ChangeCipherSpec,
 }

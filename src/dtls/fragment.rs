@@ -63,32 +63,23 @@ impl Reassembler {
         let Ok(length) = usize::try_from(fragment.length) else {
             return Insert::Dropped;
         };
-        let partial = self
-            .partial
-            .entry(fragment.message_seq)
-            .or_insert_with(|| Partial {
-                msg_type: fragment.msg_type,
-                epoch,
-                body: vec![0; length],
-                have: vec![false; length],
-                missing: length,
-            });
+        let partial = self.partial.entry(fragment.message_seq).or_insert_with(|| Partial {
+            msg_type: fragment.msg_type,
+            epoch,
+            body: vec![0; length],
+            have: vec![false; length],
+            missing: length,
+        });
         // A fragment that disagrees with earlier ones about the message is
         // forged or broken; keep what we had.
-        if partial.msg_type != fragment.msg_type
-            || partial.body.len() != length
-            || partial.epoch != epoch
-        {
+        if partial.msg_type != fragment.msg_type || partial.body.len() != length || partial.epoch != epoch {
             return Insert::Dropped;
         }
         let Ok(offset) = usize::try_from(fragment.offset) else {
             return Insert::Dropped;
         };
         let range = offset..offset + fragment.body.len();
-        if let (Some(body), Some(have)) = (
-            partial.body.get_mut(range.clone()),
-            partial.have.get_mut(range),
-        ) {
+        if let (Some(body), Some(have)) = (partial.body.get_mut(range.clone()), partial.have.get_mut(range)) {
             for ((dst, seen), src) in body.iter_mut().zip(have.iter_mut()).zip(fragment.body) {
                 if !*seen {
                     *dst = *src;
@@ -138,14 +129,7 @@ pub fn fragment(msg_type: u8, seq: u16, body: &[u8], max_fragment: usize) -> Vec
         .enumerate()
         .map(|(i, chunk)| {
             let mut out = Vec::with_capacity(super::handshake::HEADER_LEN + chunk.len());
-            super::handshake::write_header(
-                &mut out,
-                msg_type,
-                body.len(),
-                seq,
-                i * max_fragment,
-                chunk.len(),
-            );
+            super::handshake::write_header(&mut out, msg_type, body.len(), seq, i * max_fragment, chunk.len());
             out.extend_from_slice(chunk);
             out
         })
@@ -183,16 +167,9 @@ mod tests {
         let b = fragment(2, 0, &[1; 10], 5);
         assert_eq!(r.insert(&parse_fragments(&a[0])[0], 0, 0), Insert::Buffered);
         assert_eq!(r.insert(&parse_fragments(&b[1])[0], 0, 0), Insert::Dropped);
-        assert_eq!(
-            r.insert(&parse_fragments(&a[1])[0], 1, 0),
-            Insert::Dropped,
-            "other epoch"
-        );
+        assert_eq!(r.insert(&parse_fragments(&a[1])[0], 1, 0), Insert::Dropped, "other epoch");
         let far = fragment(1, 100, &[1], 5);
-        assert_eq!(
-            r.insert(&parse_fragments(&far[0])[0], 0, 0),
-            Insert::Dropped
-        );
+        assert_eq!(r.insert(&parse_fragments(&far[0])[0], 0, 0), Insert::Dropped);
         assert!(r.pop(0).is_none());
         assert_eq!(fragment(14, 3, &[], 100), vec![whole_message(14, 3, &[])]);
     }

@@ -9,6 +9,7 @@ use crate::random::Random;
 pub const X25519: u16 = 29;
 pub const SECP256R1: u16 = 23;
 
+
 enum Secret {
     X25519(x25519_dalek::EphemeralSecret),
     Secp256r1(p256::ecdh::EphemeralSecret),
@@ -33,11 +34,7 @@ impl KeyShare {
             }
             SECP256R1 => {
                 let secret = p256::ecdh::EphemeralSecret::random(&mut *random);
-                let public = secret
-                    .public_key()
-                    .to_encoded_point(false)
-                    .as_bytes()
-                    .to_vec();
+                let public = secret.public_key().to_encoded_point(false).as_bytes().to_vec();
                 Some(KeyShare {
                     public,
                     secret: Secret::Secp256r1(secret),
@@ -56,9 +53,7 @@ impl KeyShare {
                 let shared = secret.diffie_hellman(&x25519_dalek::PublicKey::from(bytes));
                 // RFC 7748 §6.1 / RFC 8422 §5.11: an all-zero result means a
                 // small-order point; abort.
-                shared
-                    .was_contributory()
-                    .then(|| shared.as_bytes().to_vec())
+                shared.was_contributory().then(|| shared.as_bytes().to_vec())
             }
             Secret::Secp256r1(secret) => {
                 // RFC 8422 §5.4.1: uncompressed points only.

@@ -65,13 +65,7 @@ pub fn prf(hash: PrfHash, secret: &[u8], label: &[u8], seed: &[u8], len: usize) 
 /// secret", session_hash)[0..47], where session_hash is the transcript hash
 /// through ClientKeyExchange.
 pub fn extended_master_secret(hash: PrfHash, pre_master: &[u8], session_hash: &[u8]) -> Vec<u8> {
-    prf(
-        hash,
-        pre_master,
-        b"extended master secret",
-        session_hash,
-        48,
-    )
+    prf(hash, pre_master, b"extended master secret", session_hash, 48)
 }
 
 /// RFC 5246 §6.3: key_block = PRF(master, "key expansion", server_random + client_random).
@@ -104,11 +98,7 @@ pub fn export(
 ) -> Vec<u8> {
     let mut seed = [&client_random[..], &server_random[..]].concat();
     if let Some(context) = context {
-        seed.extend_from_slice(
-            &u16::try_from(context.len())
-                .unwrap_or(u16::MAX)
-                .to_be_bytes(),
-        );
+        seed.extend_from_slice(&u16::try_from(context.len()).unwrap_or(u16::MAX).to_be_bytes());
         seed.extend_from_slice(context);
     }
     prf(hash, master, label, &seed, len)

@@ -61,8 +61,7 @@ fn parse_one<'a>(r: &mut Reader<'a>) -> Option<Record<'a>> {
     let epoch = r.u16()?;
     let sequence = r.u48()?;
     let fragment = r.vec16()?;
-    let known_type =
-        (CONTENT_CHANGE_CIPHER_SPEC..=CONTENT_APPLICATION_DATA).contains(&content_type);
+    let known_type = (CONTENT_CHANGE_CIPHER_SPEC..=CONTENT_APPLICATION_DATA).contains(&content_type);
     // Any DTLS version is framed alike; the handshake decides which one is
     // spoken, so only the major byte (254) is checked here.
     if !known_type || version >> 8 != 0xfe || fragment.len() > MAX_FRAGMENT {

@@ -37,11 +37,7 @@ impl ReplayWindow {
             }
             Some(highest) => {
                 let shift = sequence - highest;
-                self.bitmap = if shift >= WINDOW {
-                    0
-                } else {
-                    self.bitmap << shift
-                };
+                self.bitmap = if shift >= WINDOW { 0 } else { self.bitmap << shift };
                 self.bitmap |= 1;
                 self.highest = Some(sequence);
             }

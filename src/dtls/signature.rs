@@ -39,11 +39,7 @@ impl PeerKey {
     /// a key type we cannot verify with.
     pub fn from_certificate(der: &[u8]) -> Option<PeerKey> {
         let certificate = x509_cert::Certificate::from_der(der).ok()?;
-        let spki = certificate
-            .tbs_certificate
-            .subject_public_key_info
-            .to_der()
-            .ok()?;
+        let spki = certificate.tbs_certificate.subject_public_key_info.to_der().ok()?;
         if let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(&spki) {
             return Some(PeerKey::EcdsaP256(key));
         }
@@ -93,13 +89,9 @@ mod tests {
     #[test]
     fn our_signatures_verify_with_our_certificate() {
         let mut random = Random::from_seed([4; 32]);
-        let cert =
-            Certificate::generate_ecdsa_p256(&mut random, 1_735_689_600_000, 1_800_000_000_000)
-                .unwrap();
+        let cert = Certificate::generate_ecdsa_p256(&mut random, 1_735_689_600_000, 1_800_000_000_000).unwrap();
         let key = PeerKey::from_certificate(cert.der()).unwrap();
-        let sig = cert
-            .sign(ECDSA_SECP256R1_SHA256, b"transcript", &mut random)
-            .unwrap();
+        let sig = cert.sign(ECDSA_SECP256R1_SHA256, b"transcript", &mut random).unwrap();
         assert!(key.verify(ECDSA_SECP256R1_SHA256, b"transcript", &sig));
         assert!(!key.verify(ECDSA_SECP256R1_SHA256, b"transcripT", &sig));
         assert!(!key.verify(RSA_PKCS1_SHA256, b"transcript", &sig));

@@ -77,36 +77,25 @@ pub struct Arena<I, T> {
 
 impl<I: ArenaId, T> Default for Arena<I, T> {
     fn default() -> Self {
-        Arena {
-            generation: 0,
-            items: Vec::new(),
-            id: PhantomData,
-        }
+        Arena { generation: 0, items: Vec::new(), id: PhantomData }
     }
 }
 
 impl<I: ArenaId, T> Arena<I, T> {
     pub fn push(&mut self, item: T) -> I {
         self.items.push(item);
-        I::from_key(Key {
-            generation: self.generation,
-            index: self.items.len() - 1,
-        })
+        I::from_key(Key { generation: self.generation, index: self.items.len() - 1 })
     }
 
     /// The element, if `id` is of this generation.
     pub fn get(&self, id: I) -> Option<&T> {
         let key = id.key();
-        self.items
-            .get(key.index)
-            .filter(|_| key.generation == self.generation)
+        self.items.get(key.index).filter(|_| key.generation == self.generation)
     }
 
     pub fn get_mut(&mut self, id: I) -> Option<&mut T> {
         let key = id.key();
-        self.items
-            .get_mut(key.index)
-            .filter(|_| key.generation == self.generation)
+        self.items.get_mut(key.index).filter(|_| key.generation == self.generation)
     }
 
     /// Forgets every element; ids issued so far no longer find anything.
@@ -121,10 +110,7 @@ impl<I: ArenaId, T> Arena<I, T> {
 
     pub fn iter(&self) -> impl Iterator<Item = (I, &T)> + '_ {
         let generation = self.generation;
-        self.items
-            .iter()
-            .enumerate()
-            .map(move |(index, item)| (I::from_key(Key { generation, index }), item))
+        self.items.iter().enumerate().map(move |(index, item)| (I::from_key(Key { generation, index }), item))
     }
 
     pub fn values(&self) -> impl Iterator<Item = &T> + '_ {
@@ -155,17 +141,10 @@ mod tests {
         assert_eq!(a.get(old), None);
         let new = a.push("new");
         assert_ne!(old, new, "same slot, another generation");
-        assert_eq!(
-            a.get(old),
-            None,
-            "a stale id does not find the element now in its slot"
-        );
+        assert_eq!(a.get(old), None, "a stale id does not find the element now in its slot");
         assert!(a.get_mut(old).is_none());
         assert_eq!(a.get(new), Some(&"new"));
-        assert_eq!(
-            a.iter().map(|(id, v)| (id, *v)).collect::<Vec<_>>(),
-            vec![(new, "new")]
-        );
+        assert_eq!(a.iter().map(|(id, v)| (id, *v)).collect::<Vec<_>>(), vec![(new, "new")]);
     }
 
     #[test]
@@ -173,10 +152,7 @@ mod tests {
         let mut a: Arena<RemoteId, u32> = Arena::default();
         let ids: Vec<RemoteId> = (0..5).map(|v| a.push(v * 10)).collect();
         assert_eq!(a.ids(), ids);
-        assert_eq!(
-            a.values().copied().collect::<Vec<_>>(),
-            vec![0, 10, 20, 30, 40]
-        );
+        assert_eq!(a.values().copied().collect::<Vec<_>>(), vec![0, 10, 20, 30, 40]);
         assert_eq!(a.find(|v| *v > 15), Some(ids[2]));
         assert_eq!(a.len(), 5);
         if let Some(v) = a.get_mut(ids[4]) {

@@ -14,9 +14,7 @@ pub const COMPONENT: u16 = 1;
 
 /// RFC 8445 §5.1.2.1: (2^24)·type + (2^8)·local + (256 − component).
 pub fn priority(type_preference: u32, local_preference: u16, component: u16) -> u32 {
-    (type_preference << 24)
-        | (u32::from(local_preference) << 8)
-        | (256 - u32::from(component.clamp(1, 256)))
+    (type_preference << 24) | (u32::from(local_preference) << 8) | (256 - u32::from(component.clamp(1, 256)))
 }
 
 /// The local preference of the relay at `index` in iceServers: earlier
@@ -31,9 +29,7 @@ pub fn pair_priority(controlling: u32, controlled: u32) -> u64 {
     let (g, d) = (u64::from(controlling), u64::from(controlled));
     // Saturating: priorities are meant to stay below 2^31, but a peer's
     // PRIORITY or candidate may carry any 32-bit value.
-    (g.min(d) << 32)
-        .saturating_add(2 * g.max(d))
-        .saturating_add(u64::from(g > d))
+    (g.min(d) << 32).saturating_add(2 * g.max(d)).saturating_add(u64::from(g > d))
 }
 
 /// A relay candidate's foundation (RFC 8445 §5.1.1.3): the same for the same
@@ -99,10 +95,7 @@ pub fn relay_candidate(
         rel_addr: Some(related.ip().to_string()),
         rel_port: Some(related.port()),
         tcp_type: None,
-        extensions: vec![
-            ("generation".into(), "0".into()),
-            ("ufrag".into(), ufrag.to_string()),
-        ],
+        extensions: vec![("generation".into(), "0".into()), ("ufrag".into(), ufrag.to_string())],
     }
 }
 

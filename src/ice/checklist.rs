@@ -112,39 +112,23 @@ impl IceAgent {
     /// The pair and both its candidates, if `p` is of this generation.
     pub(super) fn pair_ends(&self, p: PairId) -> Option<(&Pair, &Local, &Remote)> {
         let pair = self.pairs.get(p)?;
-        Some((
-            pair,
-            self.locals.get(pair.local)?,
-            self.remotes.get(pair.remote)?,
-        ))
+        Some((pair, self.locals.get(pair.local)?, self.remotes.get(pair.remote)?))
     }
 
     /// The pair of `local` with the remote candidate at `peer`.
     pub(super) fn pair_of(&self, local: LocalId, peer: SocketAddr) -> Option<PairId> {
-        self.pairs.find(|p| {
-            p.local == local
-                && self
-                    .remotes
-                    .get(p.remote)
-                    .is_some_and(|r| r.address == peer)
-        })
+        self.pairs.find(|p| p.local == local && self.remotes.get(p.remote).is_some_and(|r| r.address == peer))
     }
 
     /// RFC 8445 §6.1.2.2 (pairing by address family), §6.1.2.5 (bounded);
     /// an existing pair is returned as it is.
-    pub(super) fn add_pair(
-        &mut self,
-        now: Instant,
-        local: LocalId,
-        remote: RemoteId,
-    ) -> Option<PairId> {
+    pub(super) fn add_pair(&mut self, now: Instant, local: LocalId, remote: RemoteId) -> Option<PairId> {
         let (l, rem) = (self.locals.get(local)?, self.remotes.get(remote)?);
         if let Some(p) = self.pairs.find(|p| p.local == local && p.remote == remote) {
             return Some(p);
         }
         // The limit bounds new pairs only: a full check list still answers for its own.
-        if !l.alive || l.address.is_ipv4() != rem.address.is_ipv4() || self.pairs.len() >= MAX_PAIRS
-        {
+        if !l.alive || l.address.is_ipv4() != rem.address.is_ipv4() || self.pairs.len() >= MAX_PAIRS {
             return None;
         }
         let (peer, tunnel) = (rem.address, l.tunnel);
@@ -155,11 +139,7 @@ impl IceAgent {
             matches!(p.state, PairState::Waiting | PairState::InProgress)
                 && self.pair_foundation(p.local, p.remote).as_ref() == Some(&foundation)
         });
-        let state = if busy {
-            PairState::Frozen
-        } else {
-            PairState::Waiting
-        };
+        let state = if busy { PairState::Frozen } else { PairState::Waiting };
         let priority = self.compute_pair_priority(local, remote)?;
         let p = self.pairs.push(Pair {
             local,
@@ -181,16 +161,9 @@ impl IceAgent {
     }
 
     /// RFC 8445 §6.1.2.6: a pair's foundation is its candidates' foundations.
-    pub(super) fn pair_foundation(
-        &self,
-        local: LocalId,
-        remote: RemoteId,
-    ) -> Option<(String, String)> {
+    pub(super) fn pair_foundation(&self, local: LocalId, remote: RemoteId) -> Option<(String, String)> {
         let (l, r) = (self.locals.get(local)?, self.remotes.get(remote)?);
-        Some((
-            l.candidate.foundation.clone(),
-            r.candidate.foundation.clone(),
-        ))
+        Some((l.candidate.foundation.clone(), r.candidate.foundation.clone()))
     }
 
     /// The Frozen pairs of `foundation`, in the order they were formed.
@@ -199,8 +172,7 @@ impl IceAgent {
         self.pairs
             .iter()
             .filter(move |(_, q)| {
-                q.state == PairState::Frozen
-                    && self.pair_foundation(q.local, q.remote).as_ref() == Some(&foundation)
+                q.state == PairState::Frozen && self.pair_foundation(q.local, q.remote).as_ref() == Some(&foundation)
             })
             .map(|(q, _)| q)
     }
@@ -208,11 +180,7 @@ impl IceAgent {
     /// RFC 8445 §7.2.5.3.3: a pair succeeded; the Frozen pairs of its
     /// foundation become Waiting.
     pub(super) fn unfreeze_foundation(&mut self, p: PairId) {
-        let Some(foundation) = self
-            .pairs
-            .get(p)
-            .and_then(|pair| self.pair_foundation(pair.local, pair.remote))
-        else {
+        let Some(foundation) = self.pairs.get(p).and_then(|pair| self.pair_foundation(pair.local, pair.remote)) else {
             return;
         };
         for q in self.frozen_of(&foundation).collect::<Vec<_>>() {
@@ -223,24 +191,14 @@ impl IceAgent {
     }
 
     fn compute_pair_priority(&self, local: LocalId, remote: RemoteId) -> Option<u64> {
-        let (ours, theirs) = (
-            self.locals.get(local)?.candidate.priority,
-            self.remotes.get(remote)?.candidate.priority,
-        );
-        Some(if self.controlling {
-            pair_priority(ours, theirs)
-        } else {
-            pair_priority(theirs, ours)
-        })
+        let (ours, theirs) = (self.locals.get(local)?.candidate.priority, self.remotes.get(remote)?.candidate.priority);
+        Some(if self.controlling { pair_priority(ours, theirs) } else { pair_priority(theirs, ours) })
     }
 
     /// After a role switch or a changed remote candidate priority.
     pub(super) fn recompute_priorities(&mut self) {
         for p in self.pairs.ids() {
-            let priority = self
-                .pairs
-                .get(p)
-                .and_then(|pair| self.compute_pair_priority(pair.local, pair.remote));
+            let priority = self.pairs.get(p).and_then(|pair| self.compute_pair_priority(pair.local, pair.remote));
             if let (Some(priority), Some(pair)) = (priority, self.pairs.get_mut(p)) {
                 pair.priority = priority;
             }
@@ -268,31 +226,19 @@ impl IceAgent {
     pub(super) fn has_check_to_send(&self) -> bool {
         self.remote_credentials.is_some()
             && (!self.triggered.is_empty()
-                || self
-                    .pairs
-                    .values()
-                    .any(|p| matches!(p.state, PairState::Waiting | PairState::Frozen)))
+                || self.pairs.values().any(|p| matches!(p.state, PairState::Waiting | PairState::Frozen)))
     }
 
     /// RFC 8445 §6.1.4.2: a triggered check first, else the highest-priority
     /// Waiting pair, else the highest-priority Frozen one.
     pub(super) fn next_pair_to_check(&mut self) -> Option<PairId> {
         while let Some(p) = self.triggered.pop_front() {
-            if self
-                .pairs
-                .get(p)
-                .is_some_and(|pair| pair.state == PairState::Waiting)
-            {
+            if self.pairs.get(p).is_some_and(|pair| pair.state == PairState::Waiting) {
                 return Some(p);
             }
         }
-        let best = |state| {
-            self.pairs
-                .iter()
-                .filter(|(_, p)| p.state == state)
-                .max_by_key(|(_, p)| p.priority)
-                .map(|(p, _)| p)
-        };
+        let best =
+            |state| self.pairs.iter().filter(|(_, p)| p.state == state).max_by_key(|(_, p)| p.priority).map(|(p, _)| p);
         best(PairState::Waiting).or_else(|| best(PairState::Frozen))
     }
 
@@ -300,9 +246,7 @@ impl IceAgent {
     pub(super) fn best_valid(&self) -> Option<PairId> {
         self.pairs
             .iter()
-            .filter(|(_, p)| {
-                p.state == PairState::Succeeded && self.locals.get(p.local).is_some_and(|l| l.alive)
-            })
+            .filter(|(_, p)| p.state == PairState::Succeeded && self.locals.get(p.local).is_some_and(|l| l.alive))
             .max_by_key(|(_, p)| p.priority)
             .map(|(p, _)| p)
     }
@@ -314,8 +258,7 @@ impl IceAgent {
         pair.state = PairState::Failed;
         pair.nominate_on_success = false;
         let (local, remote) = (pair.local, pair.remote);
-        self.checks
-            .retain(|_, c| c.pair != p || c.kind == CheckKind::Consent);
+        self.checks.retain(|_, c| c.pair != p || c.kind == CheckKind::Consent);
         // A frozen pair of the same foundation is no longer behind anything.
         let Some(foundation) = self.pair_foundation(local, remote) else {
             return;
@@ -329,9 +272,7 @@ impl IceAgent {
     }
 
     pub(super) fn count_sent(&mut self, now: Instant, p: PairId, len: usize, sent: bool) {
-        let Some(stats) = self.pairs.get_mut(p).map(|pair| &mut pair.stats) else {
-            return;
-        };
+        let Some(stats) = self.pairs.get_mut(p).map(|pair| &mut pair.stats) else { return };
         if sent {
             stats.packets_sent += 1;
             stats.bytes_sent += len as u64;
@@ -342,16 +283,8 @@ impl IceAgent {
         }
     }
 
-    pub(super) fn count_received(
-        &mut self,
-        now: Instant,
-        local: LocalId,
-        peer: SocketAddr,
-        len: usize,
-    ) {
-        let Some(p) = self.pair_of(local, peer) else {
-            return;
-        };
+    pub(super) fn count_received(&mut self, now: Instant, local: LocalId, peer: SocketAddr, len: usize) {
+        let Some(p) = self.pair_of(local, peer) else { return };
         if let Some(pair) = self.pairs.get_mut(p) {
             pair.stats.packets_received += 1;
             pair.stats.bytes_received += len as u64;

@@ -80,58 +80,36 @@ impl IceAgent {
         if !self.controlling || self.selected.is_some() || self.remote_credentials.is_none() {
             return None;
         }
-        let nominating = self
-            .checks
-            .values()
-            .any(|c| matches!(c.kind, CheckKind::Connectivity { nominating: true }));
+        let nominating = self.checks.values().any(|c| matches!(c.kind, CheckKind::Connectivity { nominating: true }));
         if nominating {
             return None;
         }
         let best = self.pairs.get(self.best_valid()?)?.priority;
         let first = self.first_valid_at?;
         let better_pending = self.pairs.values().any(|p| {
-            matches!(
-                p.state,
-                PairState::Frozen | PairState::Waiting | PairState::InProgress
-            ) && p.priority > best
+            matches!(p.state, PairState::Frozen | PairState::Waiting | PairState::InProgress) && p.priority > best
         });
-        Some(if better_pending {
-            first + NOMINATION_WAIT
-        } else {
-            first
-        })
+        Some(if better_pending { first + NOMINATION_WAIT } else { first })
     }
 
     /// RFC 8445 §7.2.2, §7.2.4 (and RFC 7675 §5.1 for consent): a Binding
     /// request for pair `p` with the remote password's MESSAGE-INTEGRITY,
     /// USE-CANDIDATE if `nominating`; its transaction id and bytes. None
     /// without remote credentials or a stale pair.
-    pub(super) fn binding_request(
-        &mut self,
-        p: PairId,
-        nominating: bool,
-    ) -> Option<([u8; 12], Vec<u8>)> {
+    pub(super) fn binding_request(&mut self, p: PairId, nominating: bool) -> Option<([u8; 12], Vec<u8>)> {
         let (remote_ufrag, remote_pwd) = self.remote_credentials.clone()?;
         let (_, local, _) = self.pair_ends(p)?;
         let prflx_priority = local.prflx_priority;
         let mut id = [0u8; 12];
         self.random.fill(&mut id);
         let mut request = Message::new(Method::BINDING, Class::Request, id)
-            .with(Attribute::Username(format!(
-                "{remote_ufrag}:{}",
-                self.ufrag
-            )))
+            .with(Attribute::Username(format!("{remote_ufrag}:{}", self.ufrag)))
             .with(ice_attributes::priority(prflx_priority))
             .with(ice_attributes::ice_role(self.role()));
         if nominating {
             request = request.with(ice_attributes::use_candidate());
         }
-        let bytes = request
-            .encode_with(
-                Some((IntegrityAlgorithm::Sha1, remote_pwd.as_bytes())),
-                true,
-            )
-            .ok()?;
+        let bytes = request.encode_with(Some((IntegrityAlgorithm::Sha1, remote_pwd.as_bytes())), true).ok()?;
         Some((id, bytes))
     }
 
@@ -142,10 +120,7 @@ impl IceAgent {
             return;
         };
         // RFC 8445 §14.3: RTO = max(500 ms, Ta × pairs being checked).
-        let active = self
-            .pairs
-            .values()
-            .filter(|p| matches!(p.state, PairState::Waiting | PairState::InProgress));
+        let active = self.pairs.values().filter(|p| matches!(p.state, PairState::Waiting | PairState::InProgress));
         let rto = INITIAL_RTO.max(TA * u32::try_from(active.count()).unwrap_or(u32::MAX));
         let Some(pair) = self.pairs.get_mut(p) else {
             return;
@@ -158,9 +133,7 @@ impl IceAgent {
             id,
             Check {
                 pair: p,
-                kind: CheckKind::Connectivity {
-                    nominating: nominating && self.controlling,
-                },
+                kind: CheckKind::Connectivity { nominating: nominating && self.controlling },
                 claimed_controlling: self.controlling,
                 bytes: bytes.clone(),
                 retransmit: Retransmit::new(now, false, rto),
@@ -171,13 +144,7 @@ impl IceAgent {
     }
 
     /// A STUN message from `peer` on the allocation of `local`.
-    pub(super) fn handle_stun(
-        &mut self,
-        now: Instant,
-        local: LocalId,
-        peer: SocketAddr,
-        bytes: &[u8],
-    ) {
+    pub(super) fn handle_stun(&mut self, now: Instant, local: LocalId, peer: SocketAddr, bytes: &[u8]) {
         // Every ICE check carries FINGERPRINT (RFC 8445 §7.2.2, §7.3).
         if integrity::check_fingerprint(bytes) != Some(true) {
             return;
@@ -190,22 +157,13 @@ impl IceAgent {
         }
         match message.class {
             Class::Request => self.handle_request(now, local, peer, &message, bytes),
-            Class::SuccessResponse | Class::ErrorResponse => {
-                self.handle_response(now, peer, &message, bytes)
-            }
+            Class::SuccessResponse | Class::ErrorResponse => self.handle_response(now, peer, &message, bytes),
             // Binding indications are keepalives (RFC 8445 §11): nothing to do.
             Class::Indication => {}
         }
     }
 
-    fn respond(
-        &mut self,
-        now: Instant,
-        local: LocalId,
-        peer: SocketAddr,
-        response: Message,
-        sign: bool,
-    ) {
+    fn respond(&mut self, now: Instant, local: LocalId, peer: SocketAddr, response: Message, sign: bool) {
         let key = self.pwd.clone();
         let integrity = sign.then_some((IntegrityAlgorithm::Sha1, key.as_bytes()));
         let Ok(bytes) = response.encode_with(integrity, true) else {
@@ -229,19 +187,8 @@ impl IceAgent {
 
     /// RFC 8445 §7.3: answer a check, learn peer-reflexive candidates,
     /// trigger our own check, accept nomination.
-    fn handle_request(
-        &mut self,
-        now: Instant,
-        local: LocalId,
-        peer: SocketAddr,
-        message: &Message,
-        bytes: &[u8],
-    ) {
-        let error = |code| {
-            message
-                .response(Class::ErrorResponse)
-                .with(Attribute::ErrorCode(ErrorCode::new(code)))
-        };
+    fn handle_request(&mut self, now: Instant, local: LocalId, peer: SocketAddr, message: &Message, bytes: &[u8]) {
+        let error = |code| message.response(Class::ErrorResponse).with(Attribute::ErrorCode(ErrorCode::new(code)));
         // RFC 8489 §9.1.3: no USERNAME or integrity → 400; wrong → 401.
         let (Some(username), Some(priority)) = (message.username(), message.priority()) else {
             self.respond(now, local, peer, error(ErrorCode::BAD_REQUEST), false);
@@ -276,9 +223,7 @@ impl IceAgent {
             }
             _ => {}
         }
-        let success = message
-            .response(Class::SuccessResponse)
-            .with(Attribute::XorMappedAddress(peer));
+        let success = message.response(Class::SuccessResponse).with(Attribute::XorMappedAddress(peer));
         self.respond(now, local, peer, success, true);
 
         // RFC 8445 §7.3.1.3: an unknown source is a peer-reflexive candidate.
@@ -289,10 +234,7 @@ impl IceAgent {
                     return;
                 }
                 let foundation = self.random.next_u32().to_string();
-                self.remotes.push(Remote {
-                    address: peer,
-                    candidate: peer_reflexive(peer, priority, foundation),
-                })
+                self.remotes.push(Remote { address: peer, candidate: peer_reflexive(peer, priority, foundation) })
             }
         };
         let Some(p) = self.add_pair(now, local, remote) else {
@@ -314,11 +256,7 @@ impl IceAgent {
         }
         // RFC 8445 §7.3.1.5: the controlled agent accepts a nomination.
         if message.use_candidate() && !self.controlling {
-            if self
-                .pairs
-                .get(p)
-                .is_some_and(|pair| pair.state == PairState::Succeeded)
-            {
+            if self.pairs.get(p).is_some_and(|pair| pair.state == PairState::Succeeded) {
                 self.nominate(now, p);
             } else if let Some(pair) = self.pairs.get_mut(p) {
                 pair.nominate_on_success = true;
@@ -362,11 +300,7 @@ impl IceAgent {
             if code == Some(ErrorCode::ROLE_CONFLICT) {
                 // RFC 8445 §7.2.5.1: take the other role, check again.
                 self.switch_role(!check.claimed_controlling);
-                if let Some(pair) = self
-                    .pairs
-                    .get_mut(p)
-                    .filter(|pair| pair.state != PairState::Succeeded)
-                {
+                if let Some(pair) = self.pairs.get_mut(p).filter(|pair| pair.state != PairState::Succeeded) {
                     pair.state = PairState::Waiting;
                 }
                 self.triggered.push_back(p);
@@ -420,19 +354,11 @@ impl IceAgent {
             return;
         };
         let (tunnel, peer) = (local.tunnel, remote.address);
-        let event = IceEvent::SelectedPairChange {
-            local: local.candidate.clone(),
-            remote: remote.candidate.clone(),
-        };
+        let event = IceEvent::SelectedPairChange { local: local.candidate.clone(), remote: remote.candidate.clone() };
         self.selected = Some(p);
         self.route = Some((tunnel, peer));
         let next_check = now + self.consent_interval();
-        self.consent = Some(Consent {
-            last_response: now,
-            next_check,
-            unanswered_since: None,
-            failed: false,
-        });
+        self.consent = Some(Consent { last_response: now, next_check, unanswered_since: None, failed: false });
         // Application data on the selected pair goes as ChannelData.
         if let Some(r) = self.relay_of(tunnel) {
             if let Some(client) = self.relays.get_mut(r).and_then(|r| r.client.as_mut()) {

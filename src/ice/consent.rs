@@ -38,14 +38,9 @@ impl Consent {
         if self.failed {
             return None;
         }
-        let disconnect = self
-            .unanswered_since
-            .map(|t| t + DISCONNECTED_TIMEOUT)
-            .filter(|_| !disconnected);
+        let disconnect = self.unanswered_since.map(|t| t + DISCONNECTED_TIMEOUT).filter(|_| !disconnected);
         let expiry = self.last_response + CONSENT_TIMEOUT;
-        Some(disconnect.map_or(self.next_check.min(expiry), |d| {
-            d.min(self.next_check).min(expiry)
-        }))
+        Some(disconnect.map_or(self.next_check.min(expiry), |d| d.min(self.next_check).min(expiry)))
     }
 }
 
@@ -94,11 +89,7 @@ impl IceAgent {
             pair.stats.requests_sent += 1;
             pair.stats.consent_requests_sent += 1;
         }
-        let interval = if self
-            .consent
-            .as_ref()
-            .is_some_and(|c| c.unanswered_since.is_some())
-        {
+        let interval = if self.consent.as_ref().is_some_and(|c| c.unanswered_since.is_some()) {
             CONSENT_RETRY_INTERVAL
         } else {
             self.consent_interval()

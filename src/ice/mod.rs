@@ -73,9 +73,7 @@ use relays::Relay;
 pub use checklist::{PairReport, PairStats};
 pub use checks::{NOMINATION_WAIT, TA};
 pub use config::{IceConfig, RelayConfig, TunnelId};
-pub use consent::{
-    CONSENT_INTERVAL, CONSENT_RETRY_INTERVAL, CONSENT_TIMEOUT, DISCONNECTED_TIMEOUT,
-};
+pub use consent::{CONSENT_INTERVAL, CONSENT_RETRY_INTERVAL, CONSENT_TIMEOUT, DISCONNECTED_TIMEOUT};
 pub use state::{IceConnectionState, IceEvent, IceGatheringState};
 
 /// The agent. See the module docs.
@@ -120,14 +118,7 @@ impl IceAgent {
         let mut relays = Arena::default();
         for (i, config) in config.relays.into_iter().enumerate() {
             let preference = local_preference(i);
-            relays.push(Relay {
-                config,
-                preference,
-                client: None,
-                local: None,
-                gathering: true,
-                open: false,
-            });
+            relays.push(Relay { config, preference, client: None, local: None, gathering: true, open: false });
         }
         let mut agent = IceAgent {
             random,
@@ -176,11 +167,7 @@ impl IceAgent {
 
     /// The local candidates of live allocations (getLocalCandidates).
     pub fn local_candidates(&self) -> Vec<Candidate> {
-        self.locals
-            .values()
-            .filter(|l| l.alive)
-            .map(|l| l.candidate.clone())
-            .collect()
+        self.locals.values().filter(|l| l.alive).map(|l| l.candidate.clone()).collect()
     }
 
     /// The remote candidates of this generation, peer-reflexive included
@@ -204,11 +191,7 @@ impl IceAgent {
         if self.closed {
             return;
         }
-        if self
-            .remote_credentials
-            .as_ref()
-            .is_some_and(|(u, _)| *u != ufrag)
-        {
+        if self.remote_credentials.as_ref().is_some_and(|(u, _)| *u != ufrag) {
             self.clear_generation();
         }
         self.remote_credentials = Some((ufrag, pwd));
@@ -218,24 +201,14 @@ impl IceAgent {
     /// cannot use (TCP, component 2, mDNS names, IPv6 where no relay has an
     /// IPv6 address) are accepted and ignored. A candidate whose `ufrag`
     /// names another generation is an OperationError (webrtc-pc §4.4.1.6).
-    pub fn add_remote_candidate(
-        &mut self,
-        now: Instant,
-        candidate: &Candidate,
-    ) -> Result<(), RtcError> {
+    pub fn add_remote_candidate(&mut self, now: Instant, candidate: &Candidate) -> Result<(), RtcError> {
         if self.closed {
             return Err(RtcError::invalid_state("the ICE agent is closed"));
         }
-        let ufrag = candidate
-            .extensions
-            .iter()
-            .find(|(n, _)| n == "ufrag")
-            .map(|(_, v)| v.as_str());
+        let ufrag = candidate.extensions.iter().find(|(n, _)| n == "ufrag").map(|(_, v)| v.as_str());
         if let (Some(ufrag), Some((remote, _))) = (ufrag, &self.remote_credentials) {
             if ufrag != remote {
-                return Err(RtcError::operation(
-                    "the candidate's ufrag matches no remote description",
-                ));
+                return Err(RtcError::operation("the candidate's ufrag matches no remote description"));
             }
         }
         let Ok(address) = usable_address(candidate) else {
@@ -244,11 +217,7 @@ impl IceAgent {
         if let Some(known) = self.remotes.find(|r| r.address == address) {
             // A signaled candidate replaces the peer-reflexive one a check
             // revealed first (RFC 8445 §7.3.1.3); pairs keep their state.
-            if let Some(remote) = self
-                .remotes
-                .get_mut(known)
-                .filter(|r| r.candidate.typ == "prflx")
-            {
+            if let Some(remote) = self.remotes.get_mut(known).filter(|r| r.candidate.typ == "prflx") {
                 remote.candidate = candidate.clone();
                 self.recompute_priorities();
             }
@@ -257,10 +226,7 @@ impl IceAgent {
         if self.remotes.len() >= MAX_REMOTE_CANDIDATES {
             return Ok(());
         }
-        let remote = self.remotes.push(Remote {
-            address,
-            candidate: candidate.clone(),
-        });
+        let remote = self.remotes.push(Remote { address, candidate: candidate.clone() });
         for local in self.locals.ids() {
             self.add_pair(now, local, remote);
         }
@@ -291,17 +257,11 @@ impl IceAgent {
             let Some(relay) = self.relays.get(r) else {
                 continue;
             };
-            let allocated = relay
-                .client
-                .as_ref()
-                .is_some_and(|c| c.state() == TurnState::Allocated);
+            let allocated = relay.client.as_ref().is_some_and(|c| c.state() == TurnState::Allocated);
             let (local, open) = (relay.local, relay.open);
             if allocated {
                 if let Some(local) = local.and_then(|l| self.locals.get_mut(l)) {
-                    let extensions = vec![
-                        ("generation".into(), "0".into()),
-                        ("ufrag".into(), self.ufrag.clone()),
-                    ];
+                    let extensions = vec![("generation".into(), "0".into()), ("ufrag".into(), self.ufrag.clone())];
                     local.candidate.extensions = extensions;
                     self.events.push_back(IceEvent::LocalCandidate {
                         candidate: local.candidate.clone(),
@@ -336,9 +296,7 @@ impl IceAgent {
         let relay = self.relays.get_mut(r).ok_or_else(no_pair)?;
         let local = relay.local;
         let result = match relay.client.as_mut() {
-            Some(client) => client
-                .send_to(now, peer, data)
-                .map_err(|e| RtcError::operation(e.to_string())),
+            Some(client) => client.send_to(now, peer, data).map_err(|e| RtcError::operation(e.to_string())),
             None => Err(no_pair()),
         };
         if let Some(p) = local.and_then(|l| self.pair_of(l, peer)) {
@@ -382,10 +340,8 @@ impl IceAgent {
             return;
         };
         relay.open = true;
-        let usable = relay
-            .client
-            .as_ref()
-            .is_some_and(|c| matches!(c.state(), TurnState::Allocating | TurnState::Allocated));
+        let usable =
+            relay.client.as_ref().is_some_and(|c| matches!(c.state(), TurnState::Allocating | TurnState::Allocated));
         if !usable {
             self.allocate(now, r);
             self.update_gathering();
@@ -447,12 +403,8 @@ impl IceAgent {
             }
             self.drain_turn(now, r);
         }
-        let due: Vec<TransactionId> = self
-            .checks
-            .iter()
-            .filter(|(_, c)| c.retransmit.deadline() <= now)
-            .map(|(id, _)| *id)
-            .collect();
+        let due: Vec<TransactionId> =
+            self.checks.iter().filter(|(_, c)| c.retransmit.deadline() <= now).map(|(id, _)| *id).collect();
         for id in due {
             let Some(check) = self.checks.get_mut(&id) else {
                 continue;
@@ -485,20 +437,13 @@ impl IceAgent {
         if self.closed {
             return None;
         }
-        let turn = self
-            .relays
-            .values()
-            .filter_map(|r| r.client.as_ref()?.poll_timeout());
+        let turn = self.relays.values().filter_map(|r| r.client.as_ref()?.poll_timeout());
         let checks = self.checks.values().map(|c| c.retransmit.deadline());
         let pacing = self.has_check_to_send().then_some(self.next_check_at);
         let nomination = self.nomination_deadline();
         let disconnected = self.state == IceConnectionState::Disconnected;
         let consent = self.consent.as_ref().and_then(|c| c.deadline(disconnected));
-        turn.chain(checks)
-            .chain(pacing)
-            .chain(nomination)
-            .chain(consent)
-            .min()
+        turn.chain(checks).chain(pacing).chain(nomination).chain(consent).min()
     }
 }
 

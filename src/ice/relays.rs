@@ -7,8 +7,7 @@ use std::net::SocketAddr;
 
 use super::arena::{LocalId, PairId, RelayId};
 use super::candidate::{
-    priority, relay_candidate, relay_foundation, COMPONENT, TYPE_PREFERENCE_PRFLX,
-    TYPE_PREFERENCE_RELAY,
+    priority, relay_candidate, relay_foundation, COMPONENT, TYPE_PREFERENCE_PRFLX, TYPE_PREFERENCE_RELAY,
 };
 use super::checklist::{Local, PairState};
 use super::config::{RelayConfig, TunnelId};
@@ -43,11 +42,8 @@ impl IceAgent {
             return;
         };
         let c = &relay.config;
-        let config = TurnConfig {
-            username: c.username.clone(),
-            credential: c.credential.clone(),
-            reliable: c.reliable,
-        };
+        let config =
+            TurnConfig { username: c.username.clone(), credential: c.credential.clone(), reliable: c.reliable };
         let mut client = TurnClient::new(config, &mut self.random);
         client.start(now);
         relay.client = Some(client);
@@ -97,10 +93,7 @@ impl IceAgent {
                         .iter()
                         .filter(|(_, pair)| {
                             pair.local == l
-                                && self
-                                    .remotes
-                                    .get(pair.remote)
-                                    .is_some_and(|r| r.address.ip() == peer)
+                                && self.remotes.get(pair.remote).is_some_and(|r| r.address.ip() == peer)
                                 && pair.state != PairState::Succeeded
                         })
                         .map(|(p, _)| p)
@@ -109,44 +102,32 @@ impl IceAgent {
                         self.pair_failed(p);
                     }
                 }
-                TurnEvent::Failed { code, reason } => {
-                    match self.relays.get_mut(r).and_then(|r| r.local.take()) {
-                        Some(l) => self.local_lost(l),
-                        None => {
-                            if let Some(relay) = self.relays.get_mut(r) {
-                                relay.gathering = false;
-                                let url = relay.config.url.clone();
-                                self.events.push_back(IceEvent::CandidateError {
-                                    url,
-                                    error_code: code,
-                                    error_text: reason,
-                                });
-                            }
-                            self.update_gathering();
+                TurnEvent::Failed { code, reason } => match self.relays.get_mut(r).and_then(|r| r.local.take()) {
+                    Some(l) => self.local_lost(l),
+                    None => {
+                        if let Some(relay) = self.relays.get_mut(r) {
+                            relay.gathering = false;
+                            let url = relay.config.url.clone();
+                            self.events.push_back(IceEvent::CandidateError {
+                                url,
+                                error_code: code,
+                                error_text: reason,
+                            });
                         }
+                        self.update_gathering();
                     }
-                }
+                },
             }
         }
     }
 
     /// The allocation exists: its relayed address is a new local candidate,
     /// paired with every remote one.
-    fn allocated(
-        &mut self,
-        now: Instant,
-        r: RelayId,
-        relayed: SocketAddr,
-        mapped: Option<SocketAddr>,
-    ) {
+    fn allocated(&mut self, now: Instant, r: RelayId, relayed: SocketAddr, mapped: Option<SocketAddr>) {
         let Some(relay) = self.relays.get(r) else {
             return;
         };
-        let (url, preference, tunnel) = (
-            relay.config.url.clone(),
-            relay.preference,
-            relay.config.tunnel,
-        );
+        let (url, preference, tunnel) = (relay.config.url.clone(), relay.preference, relay.config.tunnel);
         let foundation = relay_foundation(&url, relayed.ip());
         let candidate = relay_candidate(
             &foundation,
@@ -167,8 +148,7 @@ impl IceAgent {
             relay.local = Some(l);
             relay.gathering = false;
         }
-        self.events
-            .push_back(IceEvent::LocalCandidate { candidate, url });
+        self.events.push_back(IceEvent::LocalCandidate { candidate, url });
         for remote in self.remotes.ids() {
             self.add_pair(now, l, remote);
         }
@@ -181,18 +161,9 @@ impl IceAgent {
         if let Some(local) = self.locals.get_mut(l) {
             local.alive = false;
         }
-        let doomed: Vec<PairId> = self
-            .pairs
-            .iter()
-            .filter(|(_, p)| p.local == l)
-            .map(|(p, _)| p)
-            .collect();
+        let doomed: Vec<PairId> = self.pairs.iter().filter(|(_, p)| p.local == l).map(|(p, _)| p).collect();
         for p in doomed {
-            if self
-                .pairs
-                .get(p)
-                .is_some_and(|pair| pair.state != PairState::Succeeded)
-            {
+            if self.pairs.get(p).is_some_and(|pair| pair.state != PairState::Succeeded) {
                 self.pair_failed(p);
             }
         }
@@ -214,12 +185,7 @@ impl IceAgent {
         };
         self.count_sent(now, p, bytes.len(), sent);
         self.drain_turn(now, r);
-        if !sent
-            && self
-                .pairs
-                .get(p)
-                .is_some_and(|pair| pair.state == PairState::InProgress)
-        {
+        if !sent && self.pairs.get(p).is_some_and(|pair| pair.state == PairState::InProgress) {
             self.pair_failed(p);
         }
     }

@@ -110,16 +110,11 @@ impl IceAgent {
         let state = match (&self.consent, self.selected) {
             (Some(c), _) if c.failed => IceConnectionState::Failed,
             (Some(c), Some(_)) => {
-                if c.unanswered_since
-                    .is_some_and(|t| now >= t + super::consent::DISCONNECTED_TIMEOUT)
-                {
+                if c.unanswered_since.is_some_and(|t| now >= t + super::consent::DISCONNECTED_TIMEOUT) {
                     IceConnectionState::Disconnected
                 } else if self.end_of_remote_candidates
                     && self.gathering_state == IceGatheringState::Complete
-                    && self
-                        .pairs
-                        .values()
-                        .all(|p| matches!(p.state, PairState::Succeeded | PairState::Failed))
+                    && self.pairs.values().all(|p| matches!(p.state, PairState::Succeeded | PairState::Failed))
                 {
                     IceConnectionState::Completed
                 } else {
@@ -130,16 +125,9 @@ impl IceAgent {
             _ => {
                 let all_failed = self.pairs.values().all(|p| p.state == PairState::Failed);
                 let gathered = self.gathering_state == IceGatheringState::Complete;
-                if all_failed
-                    && self.end_of_remote_candidates
-                    && gathered
-                    && self.remote_credentials.is_some()
-                {
+                if all_failed && self.end_of_remote_candidates && gathered && self.remote_credentials.is_some() {
                     IceConnectionState::Failed
-                } else if self
-                    .pairs
-                    .values()
-                    .any(|p| p.state != PairState::Frozen && p.state != PairState::Waiting)
+                } else if self.pairs.values().any(|p| p.state != PairState::Frozen && p.state != PairState::Waiting)
                     || !self.checks.is_empty()
                 {
                     IceConnectionState::Checking
@@ -154,8 +142,7 @@ impl IceAgent {
         };
         if state != self.state {
             self.state = state;
-            self.events
-                .push_back(IceEvent::ConnectionStateChange(state));
+            self.events.push_back(IceEvent::ConnectionStateChange(state));
         }
     }
 }

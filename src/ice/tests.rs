@@ -9,12 +9,7 @@ use crate::stun::{Attribute, Class, ErrorCode, IntegrityAlgorithm, Message, Meth
 
 fn agent(relays: Vec<RelayConfig>) -> IceAgent {
     let mut random = Random::from_seed([9; 32]);
-    let config = IceConfig {
-        relays,
-        controlling: true,
-        ufrag: "abcd".into(),
-        pwd: "p".repeat(22),
-    };
+    let config = IceConfig { relays, controlling: true, ufrag: "abcd".into(), pwd: "p".repeat(22) };
     IceAgent::new(config, &mut random, Instant::ZERO)
 }
 
@@ -43,21 +38,11 @@ fn priorities_follow_rfc_8445() {
     // §6.1.2.3: symmetric but for the last bit, which favours the controlling side.
     assert_eq!(pair_priority(10, 20), (10u64 << 32) + 40);
     assert_eq!(pair_priority(20, 10), (10u64 << 32) + 41);
-    assert_eq!(
-        pair_priority(u32::MAX, u32::MAX),
-        u64::MAX,
-        "hostile priorities saturate"
-    );
+    assert_eq!(pair_priority(u32::MAX, u32::MAX), u64::MAX, "hostile priorities saturate");
     // Foundations: the same relay and base give the same one.
     let ip = "198.51.100.1".parse().unwrap();
-    assert_eq!(
-        relay_foundation("ws://a/turn", ip),
-        relay_foundation("ws://a/turn", ip)
-    );
-    assert_ne!(
-        relay_foundation("ws://a/turn", ip),
-        relay_foundation("ws://b/turn", ip)
-    );
+    assert_eq!(relay_foundation("ws://a/turn", ip), relay_foundation("ws://a/turn", ip));
+    assert_ne!(relay_foundation("ws://a/turn", ip), relay_foundation("ws://b/turn", ip));
 }
 
 #[test]
@@ -89,15 +74,9 @@ fn a_candidate_of_another_generation_is_an_operation_error() {
     let mut a = agent(vec![]);
     a.set_remote_credentials("theirs".into(), "x".repeat(22));
     let c = Candidate::parse("candidate:1 1 udp 1 192.0.2.1 5 typ host ufrag old").unwrap();
-    assert_eq!(
-        a.add_remote_candidate(Instant::ZERO, &c).unwrap_err().name,
-        crate::error::ErrorName::OperationError
-    );
+    assert_eq!(a.add_remote_candidate(Instant::ZERO, &c).unwrap_err().name, crate::error::ErrorName::OperationError);
     a.close(Instant::ZERO);
-    assert_eq!(
-        a.add_remote_candidate(Instant::ZERO, &c).unwrap_err().name,
-        crate::error::ErrorName::InvalidStateError
-    );
+    assert_eq!(a.add_remote_candidate(Instant::ZERO, &c).unwrap_err().name, crate::error::ErrorName::InvalidStateError);
 }
 
 #[test]
@@ -116,10 +95,7 @@ fn no_relays_means_gathering_completes_at_once_and_end_of_candidates_fails() {
     a.add_remote_candidate(Instant::ZERO, &c).unwrap();
     a.end_of_remote_candidates();
     a.handle_timeout(Instant::ZERO);
-    assert_eq!(
-        events(&mut a),
-        vec![IceEvent::ConnectionStateChange(IceConnectionState::Failed)]
-    );
+    assert_eq!(events(&mut a), vec![IceEvent::ConnectionStateChange(IceConnectionState::Failed)]);
     assert!(a.send(Instant::ZERO, b"x").is_err());
 }
 
@@ -142,11 +118,8 @@ fn a_relay_that_cannot_be_reached_is_a_candidate_error() {
     assert_eq!(tunnel, TunnelId(2));
     let allocate = Message::decode(&allocate).unwrap();
     assert_eq!(allocate.method, Method::ALLOCATE);
-    let refused = allocate
-        .response(Class::ErrorResponse)
-        .with(Attribute::ErrorCode(ErrorCode::new(403)))
-        .encode()
-        .unwrap();
+    let refused =
+        allocate.response(Class::ErrorResponse).with(Attribute::ErrorCode(ErrorCode::new(403))).encode().unwrap();
     a.handle_tunnel_message(Instant::ZERO, TunnelId(2), &refused);
     assert_eq!(
         events(&mut a),
@@ -175,13 +148,7 @@ fn garbage_from_a_tunnel_never_panics() {
     }
     // The allocation timed out (no valid answer came): a candidate error.
     a.handle_timeout(Instant::from_micros(40_000_000));
-    assert!(events(&mut a).iter().any(|e| matches!(
-        e,
-        IceEvent::CandidateError {
-            error_code: 701,
-            ..
-        }
-    )));
+    assert!(events(&mut a).iter().any(|e| matches!(e, IceEvent::CandidateError { error_code: 701, .. })));
 }
 
 // ----- a relay answering the agent, and a peer behind it -----
@@ -200,14 +167,9 @@ fn relay_answers(a: &mut IceAgent, now: Instant) -> Vec<(SocketAddr, Vec<u8>)> {
     let key = crate::stun::long_term_key("u", "r", "c");
     let mut to_peers = Vec::new();
     while let Some((tunnel, bytes)) = a.poll_transmit() {
-        let Ok(m) = Message::decode(&bytes) else {
-            continue;
-        };
+        let Ok(m) = Message::decode(&bytes) else { continue };
         if m.class == Class::Indication && m.method == Method::SEND {
-            to_peers.push((
-                m.xor_peer_addresses().next().unwrap(),
-                m.data().unwrap().to_vec(),
-            ));
+            to_peers.push((m.xor_peer_addresses().next().unwrap(), m.data().unwrap().to_vec()));
             continue;
         }
         let answer = if m.username().is_none() {
@@ -220,12 +182,9 @@ fn relay_answers(a: &mut IceAgent, now: Instant) -> Vec<(SocketAddr, Vec<u8>)> {
         } else {
             let mut ok = m.response(Class::SuccessResponse);
             if m.method == Method::ALLOCATE {
-                ok = ok
-                    .with(Attribute::XorRelayedAddress(RELAYED.parse().unwrap()))
-                    .with(Attribute::Lifetime(600));
+                ok = ok.with(Attribute::XorRelayedAddress(RELAYED.parse().unwrap())).with(Attribute::Lifetime(600));
             }
-            ok.encode_with(Some((IntegrityAlgorithm::Sha1, &key)), false)
-                .unwrap()
+            ok.encode_with(Some((IntegrityAlgorithm::Sha1, &key)), false).unwrap()
         };
         a.handle_tunnel_message(now, tunnel, &answer);
     }
@@ -252,10 +211,7 @@ fn allocated_agent() -> IceAgent {
 
 fn host(address: &str) -> Candidate {
     let (ip, port) = address.rsplit_once(':').unwrap();
-    Candidate::parse(&format!(
-        "candidate:7 1 udp 2122260223 {ip} {port} typ host"
-    ))
-    .unwrap()
+    Candidate::parse(&format!("candidate:7 1 udp 2122260223 {ip} {port} typ host")).unwrap()
 }
 
 #[test]
@@ -263,14 +219,10 @@ fn ids_from_before_a_restart_find_nothing() {
     let mut a = allocated_agent();
     let old_peer: SocketAddr = "192.0.2.1:5000".parse().unwrap();
     a.set_remote_credentials("theirs".into(), THEIR_PWD.into());
-    a.add_remote_candidate(at(0), &host("192.0.2.1:5000"))
-        .unwrap();
+    a.add_remote_candidate(at(0), &host("192.0.2.1:5000")).unwrap();
     a.handle_timeout(at(0));
     let sent = relay_answers(&mut a, at(0));
-    let (peer, old_check) = sent
-        .into_iter()
-        .find(|(_, b)| crate::stun::is_stun(b))
-        .expect("a check went out");
+    let (peer, old_check) = sent.into_iter().find(|(_, b)| crate::stun::is_stun(b)).expect("a check went out");
     assert_eq!(peer, old_peer);
     let old_check = Message::decode(&old_check).unwrap();
     let old = a.pairs.ids()[0];
@@ -279,8 +231,7 @@ fn ids_from_before_a_restart_find_nothing() {
     // the old one had.
     a.restart(at(10), "efgh".into(), "q".repeat(22));
     a.set_remote_credentials("theirs2".into(), THEIR_PWD.into());
-    a.add_remote_candidate(at(10), &host("192.0.2.9:6000"))
-        .unwrap();
+    a.add_remote_candidate(at(10), &host("192.0.2.9:6000")).unwrap();
     relay_answers(&mut a, at(10));
     events(&mut a);
     let new = a.pairs.ids()[0];
@@ -297,11 +248,7 @@ fn ids_from_before_a_restart_find_nothing() {
         kind: CheckKind::Connectivity { nominating: true },
         claimed_controlling: true,
         bytes: old_check.encode().unwrap(),
-        retransmit: crate::turn::transaction::Retransmit::new(
-            at(10),
-            true,
-            Duration::from_millis(500),
-        ),
+        retransmit: crate::turn::transaction::Retransmit::new(at(10), true, Duration::from_millis(500)),
         sent_at: at(10),
     };
     a.checks.insert(old_check.transaction_id, leftover);
@@ -318,11 +265,7 @@ fn ids_from_before_a_restart_find_nothing() {
     a.count_sent(at(11), old, 1, true);
     a.unfreeze_foundation(old);
     a.triggered.push_back(old);
-    assert_eq!(
-        a.next_pair_to_check(),
-        Some(new),
-        "a stale triggered check is skipped"
-    );
+    assert_eq!(a.next_pair_to_check(), Some(new), "a stale triggered check is skipped");
     assert_eq!(a.pair_reports(), before);
     assert_eq!(a.selected_pair(), None);
     assert!(a.poll_transmit().is_none());
@@ -330,12 +273,7 @@ fn ids_from_before_a_restart_find_nothing() {
     // The leftover times out (39.5 s): its pair is gone, so nothing fails.
     a.checks.retain(|_, c| c.pair == old);
     a.handle_timeout(at(40_000));
-    assert_ne!(
-        a.pair_reports()[0].state,
-        "failed",
-        "{:?}",
-        a.pair_reports()
-    );
+    assert_ne!(a.pair_reports()[0].state, "failed", "{:?}", a.pair_reports());
 }
 
 #[test]
@@ -343,19 +281,14 @@ fn a_response_to_a_check_of_the_old_generation_is_ignored() {
     let mut a = allocated_agent();
     let peer: SocketAddr = "192.0.2.1:5000".parse().unwrap();
     a.set_remote_credentials("theirs".into(), THEIR_PWD.into());
-    a.add_remote_candidate(at(0), &host("192.0.2.1:5000"))
-        .unwrap();
+    a.add_remote_candidate(at(0), &host("192.0.2.1:5000")).unwrap();
     a.handle_timeout(at(0));
-    let (_, check) = relay_answers(&mut a, at(0))
-        .into_iter()
-        .find(|(_, b)| crate::stun::is_stun(b))
-        .unwrap();
+    let (_, check) = relay_answers(&mut a, at(0)).into_iter().find(|(_, b)| crate::stun::is_stun(b)).unwrap();
     let check = Message::decode(&check).unwrap();
     // The peer restarts (a new ufrag) but keeps its address: the same
     // candidate comes back as a new pair in the same slot.
     a.set_remote_credentials("theirs2".into(), THEIR_PWD.into());
-    a.add_remote_candidate(at(5), &host("192.0.2.1:5000"))
-        .unwrap();
+    a.add_remote_candidate(at(5), &host("192.0.2.1:5000")).unwrap();
     relay_answers(&mut a, at(5));
     let success = check
         .response(Class::SuccessResponse)
@@ -365,17 +298,11 @@ fn a_response_to_a_check_of_the_old_generation_is_ignored() {
     from_peer(&mut a, at(6), peer, &success);
     let reports = a.pair_reports();
     assert_eq!(reports.len(), 1);
-    assert_eq!(
-        reports[0].state, "waiting",
-        "the new pair did not succeed on the old check's answer"
-    );
+    assert_eq!(reports[0].state, "waiting", "the new pair did not succeed on the old check's answer");
     assert_eq!(reports[0].stats.responses_received, 0);
     // Its own check does make it succeed.
     a.handle_timeout(at(100));
-    let (_, check) = relay_answers(&mut a, at(100))
-        .into_iter()
-        .find(|(_, b)| crate::stun::is_stun(b))
-        .unwrap();
+    let (_, check) = relay_answers(&mut a, at(100)).into_iter().find(|(_, b)| crate::stun::is_stun(b)).unwrap();
     let check = Message::decode(&check).unwrap();
     let success = check
         .response(Class::SuccessResponse)
@@ -389,9 +316,7 @@ fn a_response_to_a_check_of_the_old_generation_is_ignored() {
 /// Answers the agent's Binding requests from `peer` with success.
 fn peer_answers(a: &mut IceAgent, now: Instant, sent: Vec<(SocketAddr, Vec<u8>)>) {
     for (peer, bytes) in sent {
-        let Ok(check) = Message::decode(&bytes) else {
-            continue;
-        };
+        let Ok(check) = Message::decode(&bytes) else { continue };
         let success = check
             .response(Class::SuccessResponse)
             .with(Attribute::XorMappedAddress(RELAYED.parse().unwrap()))
@@ -405,8 +330,7 @@ fn peer_answers(a: &mut IceAgent, now: Instant, sent: Vec<(SocketAddr, Vec<u8>)>
 fn connected_agent() -> IceAgent {
     let mut a = allocated_agent();
     a.set_remote_credentials("theirs".into(), THEIR_PWD.into());
-    a.add_remote_candidate(at(0), &host("192.0.2.1:5000"))
-        .unwrap();
+    a.add_remote_candidate(at(0), &host("192.0.2.1:5000")).unwrap();
     a.handle_timeout(at(0));
     for ms in [0, 10, 20] {
         let sent = relay_answers(&mut a, at(ms));
@@ -426,20 +350,12 @@ fn the_peer_restarting_leaves_no_consent_deadline_in_the_past() {
     let mut a = connected_agent();
     a.handle_timeout(at(7_000));
     relay_answers(&mut a, at(7_000));
-    assert_eq!(
-        a.pair_reports()[0].stats.consent_requests_sent,
-        1,
-        "a consent check is unanswered"
-    );
+    assert_eq!(a.pair_reports()[0].stats.consent_requests_sent, 1, "a consent check is unanswered");
     a.set_remote_credentials("theirs-restarted".into(), THEIR_PWD.into());
     for ms in [10_000, 20_000, 60_000] {
         a.handle_timeout(at(ms));
         relay_answers(&mut a, at(ms));
-        assert!(
-            a.poll_timeout().is_none_or(|t| t > at(ms)),
-            "{:?} at {ms} ms",
-            a.poll_timeout()
-        );
+        assert!(a.poll_timeout().is_none_or(|t| t > at(ms)), "{:?} at {ms} ms", a.poll_timeout());
     }
     // Data keeps its route until the new generation selects a pair.
     assert_eq!(a.connection_state(), IceConnectionState::Connected);
@@ -453,29 +369,18 @@ fn the_peer_restarting_leaves_no_consent_deadline_in_the_past() {
 fn a_full_check_list_still_knows_its_pairs() {
     let mut a = connected_agent();
     for i in 0..150u16 {
-        a.add_remote_candidate(at(30), &host(&format!("192.0.2.2:{}", 6000 + i)))
-            .unwrap();
+        a.add_remote_candidate(at(30), &host(&format!("192.0.2.2:{}", 6000 + i))).unwrap();
     }
     assert_eq!(a.pair_reports().len(), 100, "the limit holds");
     let first = |a: &IceAgent| {
-        a.pair_reports()
-            .into_iter()
-            .find(|r| r.remote.port == 5000)
-            .expect("the first pair")
-            .stats
-            .requests_received
+        a.pair_reports().into_iter().find(|r| r.remote.port == 5000).expect("the first pair").stats.requests_received
     };
     let before = first(&a);
     let request = Message::new(Method::BINDING, Class::Request, [5; 12])
         .with(Attribute::Username("abcd:theirs".into()))
         .with(crate::stun::ice_attributes::priority(1_000))
-        .with(crate::stun::ice_attributes::ice_role(
-            crate::stun::ice_attributes::IceRole::Controlled(1),
-        ))
-        .encode_with(
-            Some((IntegrityAlgorithm::Sha1, "p".repeat(22).as_bytes())),
-            true,
-        )
+        .with(crate::stun::ice_attributes::ice_role(crate::stun::ice_attributes::IceRole::Controlled(1)))
+        .encode_with(Some((IntegrityAlgorithm::Sha1, "p".repeat(22).as_bytes())), true)
         .unwrap();
     from_peer(&mut a, at(40), "192.0.2.1:5000".parse().unwrap(), &request);
     assert_eq!(first(&a), before + 1);

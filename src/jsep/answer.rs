@@ -32,10 +32,7 @@ impl Session {
         }
     }
 
-    pub(super) fn build_answer(
-        &mut self,
-        random: &mut Random,
-    ) -> Result<SessionDescription, RtcError> {
+    pub(super) fn build_answer(&mut self, random: &mut Random) -> Result<SessionDescription, RtcError> {
         let offer = match &self.pending_remote {
             Some(description) => description.sdp.clone(),
             None => return Err(RtcError::invalid_state("no remote offer to answer")),
@@ -44,11 +41,9 @@ impl Session {
             self.refresh_ice(random);
         }
         let setup = self.answer_setup(&offer);
-        let offered_bundle: Option<Vec<String>> =
-            offer.bundle_groups().next().map(|mids| mids.to_vec());
-        let bundled: Option<BTreeSet<&str>> = offered_bundle
-            .as_ref()
-            .map(|mids| mids.iter().map(String::as_str).collect());
+        let offered_bundle: Option<Vec<String>> = offer.bundle_groups().next().map(|mids| mids.to_vec());
+        let bundled: Option<BTreeSet<&str>> =
+            offered_bundle.as_ref().map(|mids| mids.iter().map(String::as_str).collect());
         let mut sections = Vec::new();
         let mut data_answered = false;
         for m in &offer.media {
@@ -62,10 +57,8 @@ impl Session {
             }
             match media::section_kind(m) {
                 SectionKind::Rtp(kind) => {
-                    let transceiver = self
-                        .transceivers
-                        .iter()
-                        .find(|t| t.mid.as_deref() == Some(mid) && t.kind == kind);
+                    let transceiver =
+                        self.transceivers.iter().find(|t| t.mid.as_deref() == Some(mid) && t.kind == kind);
                     let Some(t) = transceiver.filter(|t| !t.stopped) else {
                         sections.push(rejected_copy(m));
                         continue;
@@ -95,11 +88,7 @@ impl Session {
                 SectionKind::Data | SectionKind::Unsupported => sections.push(rejected_copy(m)),
             }
         }
-        let accepted: BTreeSet<&str> = sections
-            .iter()
-            .filter(|s| !s.is_rejected())
-            .filter_map(|s| s.mid())
-            .collect();
+        let accepted: BTreeSet<&str> = sections.iter().filter(|s| !s.is_rejected()).filter_map(|s| s.mid()).collect();
         let mut listed = BTreeSet::new();
         let bundle = offered_bundle
             .iter()

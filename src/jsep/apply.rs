@@ -17,10 +17,7 @@ use super::transport::{ice_of, transport_section};
 use super::types::{DescriptionChanges, MediaKind, SdpType, SignalingState, TransceiverDirection};
 use super::validate::{rejected_in, validate_answer, validate_mids, validate_transport};
 
-fn section_direction(
-    sdp: &SessionDescription,
-    m: &crate::sdp::MediaDescription,
-) -> TransceiverDirection {
+fn section_direction(sdp: &SessionDescription, m: &crate::sdp::MediaDescription) -> TransceiverDirection {
     if m.is_rejected() {
         TransceiverDirection::Inactive
     } else {
@@ -43,11 +40,7 @@ impl Session {
         });
     }
 
-    pub(super) fn apply_local(
-        &mut self,
-        ty: SdpType,
-        sdp: SessionDescription,
-    ) -> Result<DescriptionChanges, RtcError> {
+    pub(super) fn apply_local(&mut self, ty: SdpType, sdp: SessionDescription) -> Result<DescriptionChanges, RtcError> {
         validate_mids(&sdp)?;
         validate_transport(&sdp, ty != SdpType::Offer)?;
         match ty {
@@ -77,10 +70,7 @@ impl Session {
             match media::section_kind(m) {
                 SectionKind::Rtp(kind) => {
                     let direction = section_direction(&sdp, m);
-                    let Some(t) = self
-                        .transceivers
-                        .iter_mut()
-                        .find(|t| t.kind == kind && t.jsep_mid() == Some(mid))
+                    let Some(t) = self.transceivers.iter_mut().find(|t| t.kind == kind && t.jsep_mid() == Some(mid))
                     else {
                         continue;
                     };
@@ -90,9 +80,7 @@ impl Session {
                         t.receptive = direction.has_recv();
                     }
                 }
-                SectionKind::Data
-                    if !m.is_rejected() && self.data.reserved_mid.as_deref() == Some(mid) =>
-                {
+                SectionKind::Data if !m.is_rejected() && self.data.reserved_mid.as_deref() == Some(mid) => {
                     self.data.mid = Some(mid.to_string());
                     self.data.reserved_mid = None;
                 }
@@ -105,10 +93,7 @@ impl Session {
         if self.ice_controlling.is_none() {
             self.ice_controlling = Some(true);
         }
-        self.pending_local = Some(Description {
-            ty: SdpType::Offer,
-            sdp,
-        });
+        self.pending_local = Some(Description { ty: SdpType::Offer, sdp });
         self.state = SignalingState::HaveLocalOffer;
         DescriptionChanges::default()
     }
@@ -121,10 +106,8 @@ impl Session {
             match media::section_kind(m) {
                 SectionKind::Rtp(kind) => {
                     let direction = section_direction(&sdp, m);
-                    let Some(t) = self
-                        .transceivers
-                        .iter_mut()
-                        .find(|t| t.kind == kind && t.mid.as_deref() == Some(mid))
+                    let Some(t) =
+                        self.transceivers.iter_mut().find(|t| t.kind == kind && t.mid.as_deref() == Some(mid))
                     else {
                         continue;
                     };
@@ -135,10 +118,7 @@ impl Session {
                     t.codecs = codecs_of(m);
                     t.header_extensions = media::extmaps(m);
                     if ty == SdpType::Answer {
-                        if !direction.has_recv()
-                            && t.fired_direction
-                                .is_some_and(TransceiverDirection::has_recv)
-                        {
+                        if !direction.has_recv() && t.fired_direction.is_some_and(TransceiverDirection::has_recv) {
                             set_associated_remote_streams(t, Vec::new(), &mut changes);
                             changes.tracks_removed.push(t.id);
                         }
@@ -211,34 +191,21 @@ impl Session {
         random: &mut Random,
     ) -> usize {
         if offered.has_recv() {
-            let reusable = self.transceivers.iter().position(|t| {
-                t.kind == kind
-                    && t.created_by_add_track
-                    && t.mid.is_none()
-                    && !t.stopped
-                    && !t.stopping
-            });
+            let reusable = self
+                .transceivers
+                .iter()
+                .position(|t| t.kind == kind && t.created_by_add_track && t.mid.is_none() && !t.stopped && !t.stopping);
             if let Some(index) = reusable {
                 return index;
             }
         }
-        let transceiver = self.new_transceiver(
-            kind,
-            TransceiverDirection::RecvOnly,
-            None,
-            Vec::new(),
-            random,
-        );
+        let transceiver = self.new_transceiver(kind, TransceiverDirection::RecvOnly, None, Vec::new(), random);
         changes.created_transceivers.push(transceiver.id);
         self.transceivers.push(transceiver);
         self.transceivers.len() - 1
     }
 
-    fn apply_remote_offer(
-        &mut self,
-        sdp: SessionDescription,
-        random: &mut Random,
-    ) -> DescriptionChanges {
+    fn apply_remote_offer(&mut self, sdp: SessionDescription, random: &mut Random) -> DescriptionChanges {
         let mut changes = DescriptionChanges::default();
         self.snapshot_if_stable();
         // Mids createOffer reserved were never sent; the remote may use them.
@@ -255,30 +222,15 @@ impl Session {
             match media::section_kind(m) {
                 SectionKind::Rtp(kind) => {
                     let offered = TransceiverDirection::from_sdp(media::direction(&sdp, m));
-                    let existing = self
-                        .transceivers
-                        .iter()
-                        .position(|t| t.mid.as_deref() == Some(mid));
+                    let existing = self.transceivers.iter().position(|t| t.mid.as_deref() == Some(mid));
                     let index = match existing {
                         Some(index) => index,
                         None if rejected => continue,
-                        None => {
-                            self.transceiver_for_new_section(kind, offered, &mut changes, random)
-                        }
+                        None => self.transceiver_for_new_section(kind, offered, &mut changes, random),
                     };
-                    let direction = if rejected {
-                        TransceiverDirection::Inactive
-                    } else {
-                        offered.reversed()
-                    };
-                    let msids = if direction.has_recv() {
-                        self.remote_msids(&sdp, m)
-                    } else {
-                        Vec::new()
-                    };
-                    let Some(t) = self.transceivers.get_mut(index) else {
-                        continue;
-                    };
+                    let direction = if rejected { TransceiverDirection::Inactive } else { offered.reversed() };
+                    let msids = if direction.has_recv() { self.remote_msids(&sdp, m) } else { Vec::new() };
+                    let Some(t) = self.transceivers.get_mut(index) else { continue };
                     t.mid = Some(mid.to_string());
                     t.remote_ssrcs = media::ssrcs(m);
                     if t.stopped {
@@ -290,14 +242,7 @@ impl Session {
                         changes.stopped_transceivers.push(t.id);
                     }
                 }
-                SectionKind::Data
-                    if !rejected
-                        && self
-                            .data
-                            .mid
-                            .as_deref()
-                            .is_none_or(|data_mid| data_mid == mid) =>
-                {
+                SectionKind::Data if !rejected && self.data.mid.as_deref().is_none_or(|data_mid| data_mid == mid) => {
                     self.data.mid = Some(mid.to_string());
                 }
                 _ => {}
@@ -308,10 +253,7 @@ impl Session {
             // ice-lite (RFC 8445 §6.1.1).
             self.ice_controlling = Some(sdp.ice_lite());
         }
-        self.pending_remote = Some(Description {
-            ty: SdpType::Offer,
-            sdp,
-        });
+        self.pending_remote = Some(Description { ty: SdpType::Offer, sdp });
         self.state = SignalingState::HaveRemoteOffer;
         changes
     }
@@ -329,15 +271,9 @@ impl Session {
                     } else {
                         TransceiverDirection::from_sdp(media::direction(&sdp, m)).reversed()
                     };
-                    let msids = if direction.has_recv() {
-                        self.remote_msids(&sdp, m)
-                    } else {
-                        Vec::new()
-                    };
-                    let Some(t) = self
-                        .transceivers
-                        .iter_mut()
-                        .find(|t| t.kind == kind && t.mid.as_deref() == Some(mid))
+                    let msids = if direction.has_recv() { self.remote_msids(&sdp, m) } else { Vec::new() };
+                    let Some(t) =
+                        self.transceivers.iter_mut().find(|t| t.kind == kind && t.mid.as_deref() == Some(mid))
                     else {
                         continue;
                     };
@@ -356,9 +292,7 @@ impl Session {
                         changes.stopped_transceivers.push(t.id);
                     }
                 }
-                SectionKind::Data if self.data.mid.as_deref() == Some(mid) => {
-                    data_accepted = Some(!rejected)
-                }
+                SectionKind::Data if self.data.mid.as_deref() == Some(mid) => data_accepted = Some(!rejected),
                 _ => {}
             }
         }
@@ -380,15 +314,9 @@ impl Session {
     /// The answer's `a=setup` fixes the DTLS roles (RFC 8842 §5.3); a
     /// missing one means active (RFC 4145 §4).
     fn note_dtls_role(&mut self, answer: &SessionDescription, remote: bool) {
-        let Some(section) = transport_section(answer) else {
-            return;
-        };
+        let Some(section) = transport_section(answer) else { return };
         let answerer_active = !matches!(media::setup(answer, section), Some(Setup::Passive));
-        self.dtls_role = Some(if answerer_active != remote {
-            DtlsRole::Client
-        } else {
-            DtlsRole::Server
-        });
+        self.dtls_role = Some(if answerer_active != remote { DtlsRole::Client } else { DtlsRole::Server });
     }
 
     /// Whether this answer starts (or ends) the SCTP association.
@@ -407,10 +335,7 @@ impl Session {
         self.remote_ice_restart = false;
         if let Some(old) = &self.ice_to_replace {
             let still_used = self.current_local.as_ref().is_some_and(|d| {
-                d.sdp
-                    .media
-                    .iter()
-                    .any(|m| media::ice_credentials(&d.sdp, m).is_some_and(|(u, _)| u == old.ufrag))
+                d.sdp.media.iter().any(|m| media::ice_credentials(&d.sdp, m).is_some_and(|(u, _)| u == old.ufrag))
             });
             if !still_used {
                 self.ice_to_replace = None;
@@ -422,9 +347,9 @@ impl Session {
             // Chromium also drops stopped transceivers that never had a
             // section: nothing will ever negotiate them.
             let gone = t.stopped
-                && t.mid.as_deref().is_none_or(|mid| {
-                    rejected_in(current_local, mid) || rejected_in(current_remote, mid)
-                });
+                && t.mid
+                    .as_deref()
+                    .is_none_or(|mid| rejected_in(current_local, mid) || rejected_in(current_remote, mid));
             if gone {
                 removed.push(t.id);
             }

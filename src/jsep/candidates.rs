@@ -22,25 +22,16 @@ pub struct CandidateSection {
 }
 
 fn tagged_section(sdp: &SessionDescription) -> Option<CandidateSection> {
-    let tag = sdp
-        .bundle_groups()
-        .next()
-        .and_then(|mids| mids.first().cloned());
+    let tag = sdp.bundle_groups().next().and_then(|mids| mids.first().cloned());
     let index = match &tag {
         Some(mid) => sdp.media_index(mid)?,
         None => sdp.media.iter().position(|m| !m.is_rejected())?,
     };
     let mid = sdp.media.get(index)?.mid()?.to_string();
-    Some(CandidateSection {
-        mid,
-        m_line_index: u16::try_from(index).ok()?,
-    })
+    Some(CandidateSection { mid, m_line_index: u16::try_from(index).ok()? })
 }
 
-fn latest<'a>(
-    pending: &'a mut Option<Description>,
-    current: &'a mut Option<Description>,
-) -> Option<&'a mut SessionDescription> {
+fn latest<'a>(pending: &'a mut Option<Description>, current: &'a mut Option<Description>) -> Option<&'a mut SessionDescription> {
     match pending {
         Some(d) => Some(&mut d.sdp),
         None => current.as_mut().map(|d| &mut d.sdp),
@@ -72,9 +63,7 @@ fn default_preference(candidate: &Candidate) -> u8 {
 fn update_default_candidate(media: &mut MediaDescription) {
     let mut best: Option<&Candidate> = None;
     for attribute in &media.attributes {
-        let Attribute::Candidate(c) = attribute else {
-            continue;
-        };
+        let Attribute::Candidate(c) = attribute else { continue };
         if c.component != 1 || !c.transport.eq_ignore_ascii_case("udp") {
             continue;
         }
@@ -90,16 +79,9 @@ fn update_default_candidate(media: &mut MediaDescription) {
         }
     }
     let Some(best) = best else { return };
-    let addr_type = if best.address.contains(':') {
-        "IP6"
-    } else {
-        "IP4"
-    };
-    let connection = Connection {
-        net_type: "IN".to_string(),
-        addr_type: addr_type.to_string(),
-        address: best.address.clone(),
-    };
+    let addr_type = if best.address.contains(':') { "IP6" } else { "IP4" };
+    let connection =
+        Connection { net_type: "IN".to_string(), addr_type: addr_type.to_string(), address: best.address.clone() };
     media.port = best.port;
     media.connections = vec![connection];
 }
@@ -127,11 +109,7 @@ impl Session {
     pub fn add_local_end_of_candidates(&mut self) {
         if let Some(sdp) = latest(&mut self.pending_local, &mut self.current_local) {
             if let Some(section) = tagged_section(sdp) {
-                add_once(
-                    sdp,
-                    usize::from(section.m_line_index),
-                    Attribute::EndOfCandidates,
-                );
+                add_once(sdp, usize::from(section.m_line_index), Attribute::EndOfCandidates);
             }
         }
     }
@@ -150,25 +128,15 @@ impl Session {
         let sdp = latest(&mut self.pending_remote, &mut self.current_remote)
             .ok_or_else(|| RtcError::invalid_state("the remote description was null"))?;
         let index = match (mid, m_line_index) {
-            (Some(mid), _) => sdp
-                .media_index(mid)
-                .ok_or_else(|| RtcError::operation(format!("no m= section with mid {mid}")))?,
+            (Some(mid), _) => sdp.media_index(mid).ok_or_else(|| RtcError::operation(format!("no m= section with mid {mid}")))?,
             (None, Some(i)) if usize::from(i) < sdp.media.len() => usize::from(i),
-            (None, Some(i)) => {
-                return Err(RtcError::operation(format!("no m= section at index {i}")))
-            }
-            (None, None) => {
-                return Err(RtcError::type_error(
-                    "sdpMid and sdpMLineIndex are both null",
-                ))
-            }
+            (None, Some(i)) => return Err(RtcError::operation(format!("no m= section at index {i}"))),
+            (None, None) => return Err(RtcError::type_error("sdpMid and sdpMLineIndex are both null")),
         };
         if sdp.media.get(index).is_some_and(|m| m.is_rejected()) {
             return Ok(());
         }
-        let attribute = candidate.map_or(Attribute::EndOfCandidates, |c| {
-            Attribute::Candidate(c.clone())
-        });
+        let attribute = candidate.map_or(Attribute::EndOfCandidates, |c| Attribute::Candidate(c.clone()));
         add_once(sdp, index, attribute);
         Ok(())
     }

@@ -6,9 +6,7 @@
 //! §8.2.2), VP9 by `profile-id` (RFC 9628 §6), AV1 by `profile` (AV1 RTP
 //! spec §7.2); an RTX format (RFC 4588 §8.1) stays only if its `apt` does.
 
-use crate::rtp::format::h264_profile_level_id::{
-    profile_level_id_for_answer, H264Fmtp, Profile, ProfileLevelId,
-};
+use crate::rtp::format::h264_profile_level_id::{profile_level_id_for_answer, H264Fmtp, Profile, ProfileLevelId};
 use crate::sdp::{Attribute, MediaDescription, PayloadTypes};
 
 use super::types::MediaKind;
@@ -30,13 +28,7 @@ pub struct RtpCodec {
 }
 
 impl RtpCodec {
-    fn new(
-        payload_type: u8,
-        name: &str,
-        clock_rate: u32,
-        channels: Option<u32>,
-        fmtp: Option<&str>,
-    ) -> RtpCodec {
+    fn new(payload_type: u8, name: &str, clock_rate: u32, channels: Option<u32>, fmtp: Option<&str>) -> RtpCodec {
         RtpCodec {
             payload_type,
             name: name.to_string(),
@@ -48,10 +40,7 @@ impl RtpCodec {
     }
 
     fn with_feedback(mut self, feedback: &[(&str, Option<&str>)]) -> RtpCodec {
-        self.rtcp_feedback = feedback
-            .iter()
-            .map(|(t, p)| (t.to_string(), p.map(str::to_string)))
-            .collect();
+        self.rtcp_feedback = feedback.iter().map(|(t, p)| (t.to_string(), p.map(str::to_string))).collect();
         self
     }
 
@@ -82,19 +71,12 @@ struct LocalCodec {
     rtx_payload_type: Option<u8>,
 }
 
-const VIDEO_FEEDBACK: [(&str, Option<&str>); 4] = [
-    ("transport-cc", None),
-    ("ccm", Some("fir")),
-    ("nack", None),
-    ("nack", Some("pli")),
-];
+const VIDEO_FEEDBACK: [(&str, Option<&str>); 4] =
+    [("transport-cc", None), ("ccm", Some("fir")), ("nack", None), ("nack", Some("pli"))];
 
 /// Our codecs in preference order, numbered as Chromium numbers them.
 fn local_codecs(kind: MediaKind) -> Vec<LocalCodec> {
-    let plain = |codec: RtpCodec| LocalCodec {
-        codec,
-        rtx_payload_type: None,
-    };
+    let plain = |codec: RtpCodec| LocalCodec { codec, rtx_payload_type: None };
     let video = |pt: u8, name: &str, fmtp: Option<&str>, rtx: u8| LocalCodec {
         codec: RtpCodec::new(pt, name, 90000, None, fmtp).with_feedback(&VIDEO_FEEDBACK),
         rtx_payload_type: Some(rtx),
@@ -102,14 +84,8 @@ fn local_codecs(kind: MediaKind) -> Vec<LocalCodec> {
     match kind {
         MediaKind::Audio => vec![
             plain(
-                RtpCodec::new(
-                    111,
-                    "opus",
-                    48000,
-                    Some(2),
-                    Some("minptime=10;useinbandfec=1"),
-                )
-                .with_feedback(&[("transport-cc", None)]),
+                RtpCodec::new(111, "opus", 48000, Some(2), Some("minptime=10;useinbandfec=1"))
+                    .with_feedback(&[("transport-cc", None)]),
             ),
             plain(RtpCodec::new(0, "PCMU", 8000, None, None)),
             plain(RtpCodec::new(8, "PCMA", 8000, None, None)),
@@ -118,30 +94,10 @@ fn local_codecs(kind: MediaKind) -> Vec<LocalCodec> {
         ],
         MediaKind::Video => vec![
             video(96, "VP8", None, 97),
-            video(
-                102,
-                "H264",
-                Some("level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f"),
-                103,
-            ),
-            video(
-                104,
-                "H264",
-                Some("level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42001f"),
-                107,
-            ),
-            video(
-                108,
-                "H264",
-                Some("level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"),
-                109,
-            ),
-            video(
-                114,
-                "H264",
-                Some("level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42e01f"),
-                115,
-            ),
+            video(102, "H264", Some("level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f"), 103),
+            video(104, "H264", Some("level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42001f"), 107),
+            video(108, "H264", Some("level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"), 109),
+            video(114, "H264", Some("level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42e01f"), 115),
             video(45, "AV1", Some("level-idx=5;profile=0;tier=0"), 46),
             video(98, "VP9", Some("profile-id=0"), 99),
             video(100, "VP9", Some("profile-id=2"), 101),
@@ -150,13 +106,7 @@ fn local_codecs(kind: MediaKind) -> Vec<LocalCodec> {
 }
 
 fn rtx_codec(payload_type: u8, apt: u8) -> RtpCodec {
-    RtpCodec::new(
-        payload_type,
-        "rtx",
-        90000,
-        None,
-        Some(&format!("apt={apt}")),
-    )
+    RtpCodec::new(payload_type, "rtx", 90000, None, Some(&format!("apt={apt}")))
 }
 
 /// `key=value;key=value` (the common fmtp shape; RFC 8866 §6.15 leaves the
@@ -195,13 +145,8 @@ fn same_codec(a: &RtpCodec, b: &RtpCodec) -> bool {
             packetization_mode(fa) == packetization_mode(fb)
                 && matches!((h264_profile(fa), h264_profile(fb)), (Some(pa), Some(pb)) if pa == pb)
         }
-        "VP9" => {
-            fmtp_value(fa, "profile-id").unwrap_or("0")
-                == fmtp_value(fb, "profile-id").unwrap_or("0")
-        }
-        "AV1" => {
-            fmtp_value(fa, "profile").unwrap_or("0") == fmtp_value(fb, "profile").unwrap_or("0")
-        }
+        "VP9" => fmtp_value(fa, "profile-id").unwrap_or("0") == fmtp_value(fb, "profile-id").unwrap_or("0"),
+        "AV1" => fmtp_value(fa, "profile").unwrap_or("0") == fmtp_value(fb, "profile").unwrap_or("0"),
         _ => true,
     }
 }
@@ -221,8 +166,7 @@ fn answer_fmtp(local: &RtpCodec, offered: &RtpCodec) -> Option<String> {
     if !local.name.eq_ignore_ascii_case("H264") {
         return local.fmtp.clone();
     }
-    let profile_level_id =
-        profile_level_id_for_answer(h264_fmtp(local), h264_fmtp(offered)).ok()??;
+    let profile_level_id = profile_level_id_for_answer(h264_fmtp(local), h264_fmtp(offered)).ok()??;
     Some(format!(
         "level-asymmetry-allowed=1;packetization-mode={};profile-level-id={profile_level_id}",
         packetization_mode(offered.fmtp.as_deref())
@@ -244,23 +188,15 @@ fn static_codec(payload_type: u8) -> Option<RtpCodec> {
 pub(super) fn codecs_of(media: &MediaDescription) -> Vec<RtpCodec> {
     let mut out: Vec<RtpCodec> = Vec::new();
     for format in &media.formats {
-        let Ok(pt) = format.parse::<u8>() else {
-            continue;
-        };
+        let Ok(pt) = format.parse::<u8>() else { continue };
         if pt > 127 || out.iter().any(|c| c.payload_type == pt) {
             continue;
         }
-        let rtpmap = media
-            .rtpmap(pt)
-            .map(|r| RtpCodec::new(pt, r.encoding_name, r.clock_rate, r.encoding_params, None));
-        let Some(mut codec) = rtpmap.or_else(|| static_codec(pt)) else {
-            continue;
-        };
+        let rtpmap =
+            media.rtpmap(pt).map(|r| RtpCodec::new(pt, r.encoding_name, r.clock_rate, r.encoding_params, None));
+        let Some(mut codec) = rtpmap.or_else(|| static_codec(pt)) else { continue };
         codec.fmtp = media.fmtp(pt).map(str::to_string);
-        codec.rtcp_feedback = media
-            .rtcp_fbs(pt)
-            .map(|(t, p)| (t.to_string(), p.map(str::to_string)))
-            .collect();
+        codec.rtcp_feedback = media.rtcp_fbs(pt).map(|(t, p)| (t.to_string(), p.map(str::to_string))).collect();
         out.push(codec);
     }
     out
@@ -273,16 +209,9 @@ pub(super) fn answer_codecs(kind: MediaKind, offered: &[RtpCodec]) -> Vec<RtpCod
     let locals = local_codecs(kind);
     let mut accepted: Vec<RtpCodec> = Vec::new();
     for codec in offered.iter().filter(|c| !c.is_rtx()) {
-        let Some(local) = locals.iter().find(|l| same_codec(codec, &l.codec)) else {
-            continue;
-        };
-        let feedback = local
-            .codec
-            .rtcp_feedback
-            .iter()
-            .filter(|fb| codec.rtcp_feedback.contains(fb))
-            .cloned()
-            .collect();
+        let Some(local) = locals.iter().find(|l| same_codec(codec, &l.codec)) else { continue };
+        let feedback =
+            local.codec.rtcp_feedback.iter().filter(|fb| codec.rtcp_feedback.contains(fb)).cloned().collect();
         accepted.push(RtpCodec {
             payload_type: codec.payload_type,
             name: local.codec.name.clone(),
@@ -302,15 +231,10 @@ pub(super) fn answer_codecs(kind: MediaKind, offered: &[RtpCodec]) -> Vec<RtpCod
         .filter_map(|codec| {
             if codec.is_rtx() {
                 let apt = codec.apt()?;
-                let repairs_accepted = accepted
-                    .iter()
-                    .any(|a| a.payload_type == apt && a.is_media());
+                let repairs_accepted = accepted.iter().any(|a| a.payload_type == apt && a.is_media());
                 (video && repairs_accepted).then(|| rtx_codec(codec.payload_type, apt))
             } else {
-                accepted
-                    .iter()
-                    .find(|a| a.payload_type == codec.payload_type)
-                    .cloned()
+                accepted.iter().find(|a| a.payload_type == codec.payload_type).cloned()
             }
         })
         .collect()
@@ -325,10 +249,7 @@ fn free_payload_type(taken: &[u8]) -> Option<u8> {
 /// `RTCRtpReceiver.getCapabilities()` report them (webrtc-pc §5.2): what a
 /// first offer lists, and the header extensions it offers.
 pub fn capabilities(kind: MediaKind) -> (Vec<RtpCodec>, Vec<&'static str>) {
-    (
-        offer_codecs(kind, &[]),
-        super::header_extensions::capabilities(),
-    )
+    (offer_codecs(kind, &[]), super::header_extensions::capabilities())
 }
 
 /// The codecs to offer: all of ours, with the payload types already
@@ -338,9 +259,7 @@ pub(super) fn offer_codecs(kind: MediaKind, negotiated: &[RtpCodec]) -> Vec<RtpC
     let mut taken: Vec<u8> = negotiated.iter().map(|c| c.payload_type).collect();
     let mut out = Vec::new();
     for local in local_codecs(kind) {
-        let previous = negotiated
-            .iter()
-            .find(|n| !n.is_rtx() && same_codec(n, &local.codec));
+        let previous = negotiated.iter().find(|n| !n.is_rtx() && same_codec(n, &local.codec));
         let pt = match previous {
             Some(n) => Some(n.payload_type),
             None if !taken.contains(&local.codec.payload_type) => Some(local.codec.payload_type),
@@ -349,17 +268,9 @@ pub(super) fn offer_codecs(kind: MediaKind, negotiated: &[RtpCodec]) -> Vec<RtpC
         // Out of payload types: offer the rest without this one.
         let Some(pt) = pt else { continue };
         taken.push(pt);
-        out.push(RtpCodec {
-            payload_type: pt,
-            ..local.codec.clone()
-        });
-        let Some(local_rtx) = local.rtx_payload_type else {
-            continue;
-        };
-        let previous_rtx = negotiated
-            .iter()
-            .find(|n| n.is_rtx() && n.apt() == Some(pt))
-            .map(|n| n.payload_type);
+        out.push(RtpCodec { payload_type: pt, ..local.codec.clone() });
+        let Some(local_rtx) = local.rtx_payload_type else { continue };
+        let previous_rtx = negotiated.iter().find(|n| n.is_rtx() && n.apt() == Some(pt)).map(|n| n.payload_type);
         let rtx_pt = match previous_rtx {
             Some(p) => Some(p),
             None if !taken.contains(&local_rtx) => Some(local_rtx),
@@ -392,10 +303,7 @@ pub(super) fn codec_attributes(codecs: &[RtpCodec]) -> Vec<Attribute> {
             });
         }
         if let Some(parameters) = &codec.fmtp {
-            out.push(Attribute::Fmtp {
-                payload_type: codec.payload_type,
-                parameters: parameters.clone(),
-            });
+            out.push(Attribute::Fmtp { payload_type: codec.payload_type, parameters: parameters.clone() });
         }
     }
     out
@@ -426,39 +334,21 @@ mod tests {
 
     #[test]
     fn h264_matches_on_profile_and_packetization_mode_not_level() {
-        let ours = h264(
-            102,
-            "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
-        );
-        assert!(same_codec(
-            &h264(126, "packetization-mode=1;profile-level-id=42e034"),
-            &ours
-        ));
-        assert!(!same_codec(
-            &h264(126, "packetization-mode=0;profile-level-id=42e01f"),
-            &ours
-        ));
-        assert!(!same_codec(
-            &h264(126, "packetization-mode=1;profile-level-id=4d001f"),
-            &ours
-        ));
+        let ours = h264(102, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f");
+        assert!(same_codec(&h264(126, "packetization-mode=1;profile-level-id=42e034"), &ours));
+        assert!(!same_codec(&h264(126, "packetization-mode=0;profile-level-id=42e01f"), &ours));
+        assert!(!same_codec(&h264(126, "packetization-mode=1;profile-level-id=4d001f"), &ours));
     }
 
     #[test]
     fn h264_answer_level_is_the_lower_without_asymmetry() {
-        let ours = h264(
-            108,
-            "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
-        );
+        let ours = h264(108, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f");
         let offered = h264(126, "packetization-mode=1;profile-level-id=42e00d");
         assert_eq!(
             answer_fmtp(&ours, &offered).as_deref(),
             Some("level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e00d")
         );
-        let offered = h264(
-            126,
-            "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e00d",
-        );
+        let offered = h264(126, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e00d");
         assert_eq!(
             answer_fmtp(&ours, &offered).as_deref(),
             Some("level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f")
@@ -468,8 +358,7 @@ mod tests {
     #[test]
     fn answer_keeps_offer_payload_types_and_drops_orphan_rtx() {
         let offered = vec![
-            RtpCodec::new(120, "VP8", 90000, None, None)
-                .with_feedback(&[("nack", None), ("goog-remb", None)]),
+            RtpCodec::new(120, "VP8", 90000, None, None).with_feedback(&[("nack", None), ("goog-remb", None)]),
             rtx_codec(124, 120),
             RtpCodec::new(122, "red", 90000, None, None),
             rtx_codec(119, 122),
@@ -485,13 +374,7 @@ mod tests {
 
     #[test]
     fn answer_without_media_codec_is_empty() {
-        let offered = vec![RtpCodec::new(
-            101,
-            "telephone-event",
-            8000,
-            None,
-            Some("0-15"),
-        )];
+        let offered = vec![RtpCodec::new(101, "telephone-event", 8000, None, Some("0-15"))];
         assert!(answer_codecs(MediaKind::Audio, &offered).is_empty());
         let offered = vec![RtpCodec::new(9, "G722", 8000, Some(1), None)];
         assert!(answer_codecs(MediaKind::Audio, &offered).is_empty());
@@ -510,10 +393,7 @@ mod tests {
         ];
         let offer = offer_codecs(MediaKind::Video, &negotiated);
         let find = |name: &str, fmtp: Option<&str>| {
-            offer
-                .iter()
-                .find(|c| c.name == name && c.fmtp.as_deref() == fmtp)
-                .map(|c| c.payload_type)
+            offer.iter().find(|c| c.name == name && c.fmtp.as_deref() == fmtp).map(|c| c.payload_type)
         };
         assert_eq!(find("VP8", None), Some(120));
         assert_eq!(find("rtx", Some("apt=120")), Some(124));

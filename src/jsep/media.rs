@@ -26,14 +26,8 @@ pub(super) fn section_kind(media: &MediaDescription) -> SectionKind {
         "audio" | "video" => {
             // DTLS-SRTP is mandatory (RFC 8827 §6.5); the feedback profile
             // and its legacy spellings are all carried the same way.
-            let secure_rtp = [
-                "UDP/TLS/RTP/SAVPF",
-                "TCP/TLS/RTP/SAVPF",
-                "RTP/SAVPF",
-                "UDP/TLS/RTP/SAVP",
-                "RTP/SAVP",
-            ]
-            .contains(&proto.as_str());
+            let secure_rtp = ["UDP/TLS/RTP/SAVPF", "TCP/TLS/RTP/SAVPF", "RTP/SAVPF", "UDP/TLS/RTP/SAVP", "RTP/SAVP"]
+                .contains(&proto.as_str());
             if !secure_rtp {
                 return SectionKind::Unsupported;
             }
@@ -60,10 +54,7 @@ pub(super) fn section_kind(media: &MediaDescription) -> SectionKind {
 /// The section's direction, falling back to the session level and then to
 /// sendrecv (RFC 8866 §6.7).
 pub(super) fn direction(session: &SessionDescription, media: &MediaDescription) -> Direction {
-    media
-        .direction()
-        .or_else(|| session_direction(session))
-        .unwrap_or(Direction::SendRecv)
+    media.direction().or_else(|| session_direction(session)).unwrap_or(Direction::SendRecv)
 }
 
 fn session_direction(session: &SessionDescription) -> Option<Direction> {
@@ -74,22 +65,15 @@ fn session_direction(session: &SessionDescription) -> Option<Direction> {
 }
 
 /// `a=ice-ufrag` and `a=ice-pwd` (RFC 8839 §5.4), either level.
-pub(super) fn ice_credentials(
-    session: &SessionDescription,
-    media: &MediaDescription,
-) -> Option<(String, String)> {
-    let ufrag = media
-        .ice_ufrag()
-        .or_else(|| match session.attribute("ice-ufrag") {
-            Some(Attribute::IceUfrag(ufrag)) => Some(ufrag.as_str()),
-            _ => None,
-        })?;
-    let pwd = media
-        .ice_pwd()
-        .or_else(|| match session.attribute("ice-pwd") {
-            Some(Attribute::IcePwd(pwd)) => Some(pwd.as_str()),
-            _ => None,
-        })?;
+pub(super) fn ice_credentials(session: &SessionDescription, media: &MediaDescription) -> Option<(String, String)> {
+    let ufrag = media.ice_ufrag().or_else(|| match session.attribute("ice-ufrag") {
+        Some(Attribute::IceUfrag(ufrag)) => Some(ufrag.as_str()),
+        _ => None,
+    })?;
+    let pwd = media.ice_pwd().or_else(|| match session.attribute("ice-pwd") {
+        Some(Attribute::IcePwd(pwd)) => Some(pwd.as_str()),
+        _ => None,
+    })?;
     Some((ufrag.to_string(), pwd.to_string()))
 }
 
@@ -101,14 +85,9 @@ pub(super) fn has_trickle(session: &SessionDescription, media: &MediaDescription
 
 /// `a=fingerprint` lines (RFC 8122 §5): the media level's if it has any,
 /// else the session level's.
-pub(super) fn fingerprints(
-    session: &SessionDescription,
-    media: &MediaDescription,
-) -> Vec<(String, Vec<u8>)> {
-    let own: Vec<(String, Vec<u8>)> = media
-        .fingerprints()
-        .map(|(hash, digest)| (hash.to_ascii_lowercase(), digest.to_vec()))
-        .collect();
+pub(super) fn fingerprints(session: &SessionDescription, media: &MediaDescription) -> Vec<(String, Vec<u8>)> {
+    let own: Vec<(String, Vec<u8>)> =
+        media.fingerprints().map(|(hash, digest)| (hash.to_ascii_lowercase(), digest.to_vec())).collect();
     if !own.is_empty() {
         return own;
     }
@@ -116,10 +95,9 @@ pub(super) fn fingerprints(
         .attributes
         .iter()
         .filter_map(|a| match a {
-            Attribute::Fingerprint {
-                hash_function,
-                fingerprint,
-            } => Some((hash_function.to_ascii_lowercase(), fingerprint.clone())),
+            Attribute::Fingerprint { hash_function, fingerprint } => {
+                Some((hash_function.to_ascii_lowercase(), fingerprint.clone()))
+            }
             _ => None,
         })
         .collect()
@@ -140,10 +118,7 @@ pub(super) fn setup(session: &SessionDescription, media: &MediaDescription) -> O
 
 pub(super) fn has_extmap_allow_mixed(session: &SessionDescription) -> bool {
     session.attribute("extmap-allow-mixed").is_some()
-        || session
-            .media
-            .iter()
-            .any(|m| m.has_attribute("extmap-allow-mixed"))
+        || session.media.iter().any(|m| m.has_attribute("extmap-allow-mixed"))
 }
 
 /// The MSID stream ids the section gives its track (RFC 8830 §2): the
@@ -163,11 +138,9 @@ pub(super) fn msid_stream_ids(media: &MediaDescription) -> Vec<String> {
             .attributes
             .iter()
             .filter_map(|a| match a {
-                Attribute::Ssrc {
-                    attribute,
-                    value: Some(value),
-                    ..
-                } if attribute == "msid" => value.split_whitespace().next(),
+                Attribute::Ssrc { attribute, value: Some(value), .. } if attribute == "msid" => {
+                    value.split_whitespace().next()
+                }
                 _ => None,
             })
             .collect()
@@ -175,20 +148,14 @@ pub(super) fn msid_stream_ids(media: &MediaDescription) -> Vec<String> {
         msid_lines
     };
     let mut seen = BTreeSet::new();
-    ids.into_iter()
-        .filter(|id| *id != "-" && seen.insert(*id))
-        .map(str::to_string)
-        .collect()
+    ids.into_iter().filter(|id| *id != "-" && seen.insert(*id)).map(str::to_string).collect()
 }
 
 /// Whether the description signals MSIDs at all. One that does not (a
 /// legacy endpoint) gets a default stream for each track, as Chromium does
 /// (WPT RTCPeerConnection-setRemoteDescription-nomsid).
 pub(super) fn signals_msid(session: &SessionDescription) -> bool {
-    session
-        .attributes
-        .iter()
-        .any(|a| matches!(a, Attribute::MsidSemantic { .. }))
+    session.attributes.iter().any(|a| matches!(a, Attribute::MsidSemantic { .. }))
         || session.media.iter().any(|m| {
             m.attributes.iter().any(|a| match a {
                 Attribute::Msid { .. } => true,
@@ -204,10 +171,7 @@ pub(super) fn msid_lines(media: &MediaDescription) -> Vec<(&str, Option<&str>)> 
         .attributes
         .iter()
         .filter_map(|a| match a {
-            Attribute::Msid {
-                stream_id,
-                track_id,
-            } => Some((stream_id.as_str(), track_id.as_deref())),
+            Attribute::Msid { stream_id, track_id } => Some((stream_id.as_str(), track_id.as_deref())),
             _ => None,
         })
         .collect()

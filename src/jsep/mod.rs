@@ -41,14 +41,14 @@ mod transport;
 mod types;
 mod validate;
 
-/// Our DTLS role once an answer fixed it (RFC 8842 §5: `a=setup:active`
-/// makes that side the client): the DTLS layer's type, named here too
-/// because [`Session::dtls_role`] returns it.
-pub use crate::dtls::DtlsRole;
 pub use candidates::CandidateSection;
 pub use codecs::{capabilities, RtpCodec};
 pub use session::Session;
 pub use transceiver::TransceiverState;
+/// Our DTLS role once an answer fixed it (RFC 8842 §5: `a=setup:active`
+/// makes that side the client): the DTLS layer's type, named here too
+/// because [`Session::dtls_role`] returns it.
+pub use crate::dtls::DtlsRole;
 pub use transport::{RemoteTransport, SctpParameters};
 pub use types::{
     BundlePolicy, DescriptionChanges, JsepConfig, MediaKind, OfferOptions, SdpType, SignalingState,

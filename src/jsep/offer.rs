@@ -38,34 +38,19 @@ impl Session {
         }
     }
 
-    pub(super) fn build_offer(
-        &mut self,
-        options: OfferOptions,
-        random: &mut Random,
-    ) -> SessionDescription {
+    pub(super) fn build_offer(&mut self, options: OfferOptions, random: &mut Random) -> SessionDescription {
         if options.ice_restart || self.ice_to_replace.is_some() {
             self.refresh_ice(random);
         }
         // In have-local-offer the pending offer is the one to stay
         // compatible with (RFC 8829 §5.2.2).
-        let base = if self.state == SignalingState::HaveLocalOffer {
-            &self.pending_local
-        } else {
-            &self.current_local
-        };
-        let base_media: Vec<MediaDescription> = base
-            .as_ref()
-            .map(|d| d.sdp.media.clone())
-            .unwrap_or_default();
+        let base = if self.state == SignalingState::HaveLocalOffer { &self.pending_local } else { &self.current_local };
+        let base_media: Vec<MediaDescription> = base.as_ref().map(|d| d.sdp.media.clone()).unwrap_or_default();
 
         let mut slots: Vec<Slot> = Vec::new();
         for m in base_media {
             let mid = m.mid().map(str::to_string);
-            let owner = mid.as_deref().and_then(|mid| {
-                self.transceivers
-                    .iter()
-                    .find(|t| t.mid.as_deref() == Some(mid))
-            });
+            let owner = mid.as_deref().and_then(|mid| self.transceivers.iter().find(|t| t.mid.as_deref() == Some(mid)));
             if let Some(t) = owner {
                 slots.push(Slot::Transceiver(t.id, Some(m)));
             } else if mid.is_some() && self.data.mid == mid {
@@ -77,16 +62,8 @@ impl Session {
 
         // New transceivers in insertion order, then the data section
         // (Chromium's order), each recycling the first free slot.
-        let placed: Vec<TransceiverId> = slots
-            .iter()
-            .filter_map(|s| {
-                if let Slot::Transceiver(id, _) = s {
-                    Some(*id)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let placed: Vec<TransceiverId> =
+            slots.iter().filter_map(|s| if let Slot::Transceiver(id, _) = s { Some(*id) } else { None }).collect();
         let new_ids: Vec<TransceiverId> = self
             .transceivers
             .iter()
@@ -94,10 +71,7 @@ impl Session {
             .map(|t| t.id)
             .collect();
         for id in new_ids {
-            let has_mid = self
-                .transceivers
-                .iter()
-                .any(|t| t.id == id && t.jsep_mid().is_some());
+            let has_mid = self.transceivers.iter().any(|t| t.id == id && t.jsep_mid().is_some());
             if !has_mid {
                 let mid = self.fresh_mid();
                 if let Some(t) = self.transceivers.iter_mut().find(|t| t.id == id) {
@@ -118,9 +92,7 @@ impl Session {
         for slot in slots {
             match slot {
                 Slot::Transceiver(id, previous) => {
-                    let Some(t) = self.transceivers.iter().find(|t| t.id == id) else {
-                        continue;
-                    };
+                    let Some(t) = self.transceivers.iter().find(|t| t.id == id) else { continue };
                     if t.stopping || t.stopped {
                         // webrtc-pc §4.4.2 createOffer: a stopping
                         // transceiver is offered as stopped.
@@ -144,25 +116,14 @@ impl Session {
                     sections.push(self.rtp_section(t, &spec));
                 }
                 Slot::Data(previous) => {
-                    let Some(mid) = self
-                        .data
-                        .mid
-                        .as_deref()
-                        .or(self.data.reserved_mid.as_deref())
-                    else {
-                        continue;
-                    };
+                    let Some(mid) = self.data.mid.as_deref().or(self.data.reserved_mid.as_deref()) else { continue };
                     let proto = previous.as_ref().map_or(DATA_PROTO, |p| p.proto.as_str());
                     sections.push(self.data_section(mid, proto, Setup::ActPass));
                 }
                 Slot::Recyclable(previous) => sections.push(rejected_copy(&previous)),
             }
         }
-        let bundle = sections
-            .iter()
-            .filter(|m| !m.is_rejected())
-            .filter_map(|m| m.mid().map(str::to_string))
-            .collect();
+        let bundle = sections.iter().filter(|m| !m.is_rejected()).filter_map(|m| m.mid().map(str::to_string)).collect();
         self.finish_description(sections, bundle, true)
     }
 }

@@ -46,14 +46,10 @@ pub(super) fn process_remote_tracks(
     changes: &mut DescriptionChanges,
 ) {
     let added = set_associated_remote_streams(t, msids, changes);
-    let was_receiving = t
-        .fired_direction
-        .is_some_and(TransceiverDirection::has_recv);
+    let was_receiving = t.fired_direction.is_some_and(TransceiverDirection::has_recv);
     let receiving = direction.is_some_and(TransceiverDirection::has_recv);
     if receiving && (!was_receiving || added) {
-        changes
-            .tracks_added
-            .push((t.id, t.remote_stream_ids.clone()));
+        changes.tracks_added.push((t.id, t.remote_stream_ids.clone()));
     }
     let not_receiving = direction.is_some_and(|d| !d.has_recv());
     if not_receiving {
@@ -68,11 +64,7 @@ pub(super) fn process_remote_tracks(
 impl Session {
     /// The stream ids a remote section gives its track: its MSIDs, or the
     /// default stream when the description signals none.
-    pub(super) fn remote_msids(
-        &self,
-        sdp: &SessionDescription,
-        m: &MediaDescription,
-    ) -> Vec<String> {
+    pub(super) fn remote_msids(&self, sdp: &SessionDescription, m: &MediaDescription) -> Vec<String> {
         if media::signals_msid(sdp) {
             media::msid_stream_ids(m)
         } else {

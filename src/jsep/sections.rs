@@ -6,9 +6,7 @@
 //! rejected sections (port zero, RFC 3264 §6).
 
 use crate::datachannel::{MAX_MESSAGE_SIZE, SCTP_PORT};
-use crate::sdp::{
-    Attribute, Connection, Direction, MediaDescription, Origin, SessionDescription, Setup, Timing,
-};
+use crate::sdp::{Attribute, Connection, Direction, MediaDescription, Origin, SessionDescription, Setup, Timing};
 
 use super::codecs::{codec_attributes, codecs_of, RtpCodec};
 use super::media::{self, SectionKind};
@@ -27,20 +25,10 @@ pub(super) const DATA_PROTO: &str = "UDP/DTLS/SCTP";
 const DATA_FORMAT: &str = "webrtc-datachannel";
 
 fn null_connection() -> Connection {
-    Connection {
-        net_type: "IN".to_string(),
-        addr_type: "IP4".to_string(),
-        address: "0.0.0.0".to_string(),
-    }
+    Connection { net_type: "IN".to_string(), addr_type: "IP4".to_string(), address: "0.0.0.0".to_string() }
 }
 
-fn section(
-    media: &str,
-    port: u16,
-    proto: &str,
-    formats: Vec<String>,
-    attributes: Vec<Attribute>,
-) -> MediaDescription {
+fn section(media: &str, port: u16, proto: &str, formats: Vec<String>, attributes: Vec<Attribute>) -> MediaDescription {
     MediaDescription {
         media: media.to_string(),
         port,
@@ -98,10 +86,7 @@ impl Session {
             Attribute::IceOptions(vec!["trickle".to_string()]),
         ];
         for (hash_function, fingerprint) in &self.config.fingerprints {
-            out.push(Attribute::Fingerprint {
-                hash_function: hash_function.clone(),
-                fingerprint: fingerprint.clone(),
-            });
+            out.push(Attribute::Fingerprint { hash_function: hash_function.clone(), fingerprint: fingerprint.clone() });
         }
         out.push(Attribute::Setup(setup));
         out
@@ -111,27 +96,15 @@ impl Session {
     /// transceiver's own direction, not the negotiated one, as Chromium
     /// does; webrtc-pc §4.7.3 compares against exactly that.
     pub(super) fn rtp_section(&self, t: &Transceiver, spec: &RtpSection<'_>) -> MediaDescription {
-        let mut attributes = vec![Attribute::Rtcp {
-            port: DISCARD_PORT,
-            connection: Some(null_connection()),
-        }];
+        let mut attributes = vec![Attribute::Rtcp { port: DISCARD_PORT, connection: Some(null_connection()) }];
         attributes.extend(self.transport_attributes(spec.setup));
         attributes.push(Attribute::Mid(spec.mid.to_string()));
         for (id, uri) in spec.header_extensions {
-            attributes.push(Attribute::Extmap {
-                id: *id,
-                direction: None,
-                uri: uri.clone(),
-                attributes: None,
-            });
+            attributes.push(Attribute::Extmap { id: *id, direction: None, uri: uri.clone(), attributes: None });
         }
         attributes.push(Attribute::Direction(spec.direction.to_sdp()));
         let sending = t.direction.has_send() && !t.stopping;
-        let first_stream = t
-            .sender_stream_ids
-            .first()
-            .map_or("-", String::as_str)
-            .to_string();
+        let first_stream = t.sender_stream_ids.first().map_or("-", String::as_str).to_string();
         if sending {
             if t.sender_stream_ids.is_empty() {
                 attributes.push(Attribute::Msid {
@@ -152,16 +125,11 @@ impl Session {
         }
         attributes.extend(codec_attributes(spec.codecs));
         if sending {
-            let rtx = t
-                .rtx_ssrc
-                .filter(|_| spec.codecs.iter().any(RtpCodec::is_rtx));
+            let rtx = t.rtx_ssrc.filter(|_| spec.codecs.iter().any(RtpCodec::is_rtx));
             let mut ssrcs = vec![t.ssrc];
             if let Some(rtx) = rtx {
                 ssrcs.push(rtx);
-                attributes.push(Attribute::SsrcGroup {
-                    semantics: "FID".to_string(),
-                    ssrcs: ssrcs.clone(),
-                });
+                attributes.push(Attribute::SsrcGroup { semantics: "FID".to_string(), ssrcs: ssrcs.clone() });
             }
             for ssrc in ssrcs {
                 attributes.push(Attribute::Ssrc {
@@ -176,11 +144,7 @@ impl Session {
                 });
             }
         }
-        let formats = spec
-            .codecs
-            .iter()
-            .map(|c| c.payload_type.to_string())
-            .collect();
+        let formats = spec.codecs.iter().map(|c| c.payload_type.to_string()).collect();
         let kind = match t.kind {
             MediaKind::Audio => "audio",
             MediaKind::Video => "video",
@@ -194,13 +158,7 @@ impl Session {
         attributes.push(Attribute::Mid(mid.to_string()));
         attributes.push(Attribute::SctpPort(SCTP_PORT));
         attributes.push(Attribute::MaxMessageSize(MAX_MESSAGE_SIZE));
-        section(
-            "application",
-            DISCARD_PORT,
-            proto,
-            vec![DATA_FORMAT.to_string()],
-            attributes,
-        )
+        section("application", DISCARD_PORT, proto, vec![DATA_FORMAT.to_string()], attributes)
     }
 
     /// The session part around `media`. The `o=` version stays that of our
@@ -214,10 +172,7 @@ impl Session {
     ) -> SessionDescription {
         let mut attributes = Vec::new();
         if !bundle.is_empty() {
-            attributes.push(Attribute::Group {
-                semantics: "BUNDLE".to_string(),
-                mids: bundle,
-            });
+            attributes.push(Attribute::Group { semantics: "BUNDLE".to_string(), mids: bundle });
         }
         if extmap_allow_mixed {
             attributes.push(Attribute::ExtmapAllowMixed);
@@ -230,10 +185,7 @@ impl Session {
                 }
             }
         }
-        attributes.push(Attribute::MsidSemantic {
-            semantic: "WMS".to_string(),
-            identifiers: streams,
-        });
+        attributes.push(Attribute::MsidSemantic { semantic: "WMS".to_string(), identifiers: streams });
         let mut description = SessionDescription {
             origin: Origin {
                 username: "-".to_string(),
@@ -250,11 +202,7 @@ impl Session {
             phones: Vec::new(),
             connection: None,
             bandwidths: Vec::new(),
-            timings: vec![Timing {
-                start: 0,
-                stop: 0,
-                repeats: Vec::new(),
-            }],
+            timings: vec![Timing { start: 0, stop: 0, repeats: Vec::new() }],
             time_zones: None,
             encryption_key: None,
             attributes,

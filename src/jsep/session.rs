@@ -11,9 +11,7 @@ use crate::sdp::SessionDescription;
 
 use super::transceiver::Transceiver;
 use super::transport::{IceCredentials, ICE_CHARS};
-use super::types::{
-    DescriptionChanges, JsepConfig, OfferOptions, SdpType, SignalingState, TransceiverId,
-};
+use super::types::{DescriptionChanges, JsepConfig, OfferOptions, SdpType, SignalingState, TransceiverId};
 
 /// An applied description: its type and its parsed form (serialized again
 /// on read, as Chromium does).
@@ -84,14 +82,7 @@ pub(super) fn uuid(random: &mut Random) -> String {
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|byte| format!("{byte:02x}")).collect();
     // The hex string is 32 ASCII characters, so these ranges are in bounds.
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
 impl Session {
@@ -140,27 +131,14 @@ impl Session {
     /// fingerprint is not our certificate's. So do we; text that does not
     /// parse stays an `sdp-syntax-error`.
     fn own_description(&self, text: &str) -> Result<SessionDescription, RtcError> {
-        let not_ours = || {
-            RtcError::invalid_modification(
-                "The SDP does not match the previously generated SDP for this type",
-            )
-        };
+        let not_ours = || RtcError::invalid_modification("The SDP does not match the previously generated SDP for this type");
         let description = SessionDescription::parse(text)?;
-        let ours = |hash: &str, digest: &[u8]| {
-            self.config
-                .fingerprints
-                .iter()
-                .any(|(h, d)| h.eq_ignore_ascii_case(hash) && d == digest)
-        };
+        let ours = |hash: &str, digest: &[u8]| self.config.fingerprints.iter().any(|(h, d)| h.eq_ignore_ascii_case(hash) && d == digest);
         let all_ours = description
             .media
             .iter()
             .filter(|m| !m.is_rejected())
-            .all(|m| {
-                super::media::fingerprints(&description, m)
-                    .iter()
-                    .all(|(h, d)| ours(h, d))
-            });
+            .all(|m| super::media::fingerprints(&description, m).iter().all(|(h, d)| ours(h, d)));
         if all_ours {
             Ok(description)
         } else {
@@ -173,14 +151,10 @@ impl Session {
     pub fn set_config(&mut self, config: JsepConfig) -> Result<(), RtcError> {
         self.check_open()?;
         if config.bundle_policy != self.config.bundle_policy {
-            return Err(RtcError::invalid_modification(
-                "the bundlePolicy cannot change",
-            ));
+            return Err(RtcError::invalid_modification("the bundlePolicy cannot change"));
         }
         if config.fingerprints != self.config.fingerprints {
-            return Err(RtcError::invalid_modification(
-                "the certificates cannot change",
-            ));
+            return Err(RtcError::invalid_modification("the certificates cannot change"));
         }
         self.config = config;
         Ok(())
@@ -195,20 +169,10 @@ impl Session {
     }
 
     /// createOffer (webrtc-pc §4.4.2, RFC 8829 §5.2).
-    pub fn create_offer(
-        &mut self,
-        options: OfferOptions,
-        random: &mut Random,
-    ) -> Result<String, RtcError> {
+    pub fn create_offer(&mut self, options: OfferOptions, random: &mut Random) -> Result<String, RtcError> {
         self.check_open()?;
-        if !matches!(
-            self.state,
-            SignalingState::Stable | SignalingState::HaveLocalOffer
-        ) {
-            return Err(RtcError::invalid_state(format!(
-                "cannot create an offer in {}",
-                self.state
-            )));
+        if !matches!(self.state, SignalingState::Stable | SignalingState::HaveLocalOffer) {
+            return Err(RtcError::invalid_state(format!("cannot create an offer in {}", self.state)));
         }
         Ok(self.build_offer(options, random).to_string())
     }
@@ -216,14 +180,8 @@ impl Session {
     /// createAnswer (webrtc-pc §4.4.2, RFC 8829 §5.3).
     pub fn create_answer(&mut self, random: &mut Random) -> Result<String, RtcError> {
         self.check_open()?;
-        if !matches!(
-            self.state,
-            SignalingState::HaveRemoteOffer | SignalingState::HaveLocalPranswer
-        ) {
-            return Err(RtcError::invalid_state(format!(
-                "cannot create an answer in {}",
-                self.state
-            )));
+        if !matches!(self.state, SignalingState::HaveRemoteOffer | SignalingState::HaveLocalPranswer) {
+            return Err(RtcError::invalid_state(format!("cannot create an answer in {}", self.state)));
         }
         Ok(self.build_answer(random)?.to_string())
     }
@@ -235,12 +193,8 @@ impl Session {
         match (ty, remote) {
             (SdpType::Offer, false) => matches!(self.state, Stable | HaveLocalOffer),
             (SdpType::Offer, true) => matches!(self.state, Stable | HaveRemoteOffer),
-            (SdpType::Answer | SdpType::Pranswer, false) => {
-                matches!(self.state, HaveRemoteOffer | HaveLocalPranswer)
-            }
-            (SdpType::Answer | SdpType::Pranswer, true) => {
-                matches!(self.state, HaveLocalOffer | HaveRemotePranswer)
-            }
+            (SdpType::Answer | SdpType::Pranswer, false) => matches!(self.state, HaveRemoteOffer | HaveLocalPranswer),
+            (SdpType::Answer | SdpType::Pranswer, true) => matches!(self.state, HaveLocalOffer | HaveRemotePranswer),
             (SdpType::Rollback, _) => matches!(self.state, HaveLocalOffer | HaveRemoteOffer),
         }
     }
@@ -325,11 +279,7 @@ impl Session {
 
     /// `localDescription`: the pending one if any, else the current one.
     pub fn local_description(&self) -> Option<(SdpType, String)> {
-        Self::described(if self.pending_local.is_some() {
-            &self.pending_local
-        } else {
-            &self.current_local
-        })
+        Self::described(if self.pending_local.is_some() { &self.pending_local } else { &self.current_local })
     }
 
     pub fn current_local_description(&self) -> Option<(SdpType, String)> {
@@ -342,11 +292,7 @@ impl Session {
 
     /// `remoteDescription`: the pending one if any, else the current one.
     pub fn remote_description(&self) -> Option<(SdpType, String)> {
-        Self::described(if self.pending_remote.is_some() {
-            &self.pending_remote
-        } else {
-            &self.current_remote
-        })
+        Self::described(if self.pending_remote.is_some() { &self.pending_remote } else { &self.current_remote })
     }
 
     pub fn current_remote_description(&self) -> Option<(SdpType, String)> {
@@ -358,9 +304,7 @@ impl Session {
     }
 
     pub(super) fn latest_remote(&self) -> Option<&Description> {
-        self.pending_remote
-            .as_ref()
-            .or(self.current_remote.as_ref())
+        self.pending_remote.as_ref().or(self.current_remote.as_ref())
     }
 
     pub(super) fn latest_local(&self) -> Option<&Description> {

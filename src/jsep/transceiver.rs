@@ -97,16 +97,8 @@ impl Transceiver {
             id: self.id,
             kind: self.kind,
             mid: self.mid.clone(),
-            direction: if self.stopping {
-                TransceiverDirection::Stopped
-            } else {
-                self.direction
-            },
-            current_direction: if self.stopped {
-                Some(TransceiverDirection::Stopped)
-            } else {
-                self.current_direction
-            },
+            direction: if self.stopping { TransceiverDirection::Stopped } else { self.direction },
+            current_direction: if self.stopped { Some(TransceiverDirection::Stopped) } else { self.current_direction },
             stopping: self.stopping,
             stopped: self.stopped,
             receptive: self.receptive,
@@ -158,10 +150,7 @@ impl Session {
     fn draw_ssrc(&self, random: &mut Random) -> u32 {
         loop {
             let ssrc = random.next_u32();
-            let taken = self
-                .transceivers
-                .iter()
-                .any(|t| t.ssrc == ssrc || t.rtx_ssrc == Some(ssrc));
+            let taken = self.transceivers.iter().any(|t| t.ssrc == ssrc || t.rtx_ssrc == Some(ssrc));
             if ssrc != 0 && !taken {
                 return ssrc;
             }
@@ -269,22 +258,13 @@ impl Session {
         random: &mut Random,
     ) -> Result<TransceiverId, RtcError> {
         self.check_open()?;
-        if self
-            .transceivers
-            .iter()
-            .any(|t| !t.stopped && t.sender_track_id.as_deref() == Some(track_id.as_str()))
-        {
-            return Err(RtcError::invalid_access(
-                "a sender for this track already exists",
-            ));
+        if self.transceivers.iter().any(|t| !t.stopped && t.sender_track_id.as_deref() == Some(track_id.as_str())) {
+            return Err(RtcError::invalid_access("a sender for this track already exists"));
         }
-        let reusable = self.transceivers.iter_mut().find(|t| {
-            !t.stopped
-                && t.sender_track_id.is_none()
-                && t.kind == kind
-                && !t.stopping
-                && !t.has_sent
-        });
+        let reusable = self
+            .transceivers
+            .iter_mut()
+            .find(|t| !t.stopped && t.sender_track_id.is_none() && t.kind == kind && !t.stopping && !t.has_sent);
         if let Some(t) = reusable {
             t.sender_track_id = Some(track_id);
             t.sender_stream_ids.clear();
@@ -301,13 +281,8 @@ impl Session {
             t.add_track_attached = true;
             return Ok(t.id);
         }
-        let mut transceiver = self.new_transceiver(
-            kind,
-            TransceiverDirection::SendRecv,
-            Some(track_id),
-            stream_ids,
-            random,
-        );
+        let mut transceiver =
+            self.new_transceiver(kind, TransceiverDirection::SendRecv, Some(track_id), stream_ids, random);
         transceiver.created_by_add_track = true;
         transceiver.add_track_attached = true;
         let id = transceiver.id;
@@ -322,9 +297,7 @@ impl Session {
     /// removeTrack(sender) (webrtc-pc §4.4.2).
     pub fn remove_track(&mut self, id: TransceiverId) -> Result<(), RtcError> {
         self.check_open()?;
-        let Some(t) = self.transceiver_mut(id) else {
-            return Ok(());
-        };
+        let Some(t) = self.transceiver_mut(id) else { return Ok(()) };
         if t.stopping || t.stopped || t.sender_track_id.is_none() {
             return Ok(());
         }
@@ -339,15 +312,9 @@ impl Session {
 
     /// replaceTrack (webrtc-pc §5.2): the sender's track changes without
     /// renegotiation.
-    pub fn replace_track(
-        &mut self,
-        id: TransceiverId,
-        track_id: Option<String>,
-    ) -> Result<(), RtcError> {
+    pub fn replace_track(&mut self, id: TransceiverId, track_id: Option<String>) -> Result<(), RtcError> {
         self.check_open()?;
-        let t = self
-            .transceiver_mut(id)
-            .ok_or_else(|| RtcError::invalid_state("the transceiver is stopped"))?;
+        let t = self.transceiver_mut(id).ok_or_else(|| RtcError::invalid_state("the transceiver is stopped"))?;
         if t.stopping {
             return Err(RtcError::invalid_state("the transceiver is stopped"));
         }
@@ -356,15 +323,9 @@ impl Session {
     }
 
     /// setStreams (webrtc-pc §5.2): the sender's [[AssociatedMediaStreamIds]].
-    pub fn set_sender_streams(
-        &mut self,
-        id: TransceiverId,
-        stream_ids: Vec<String>,
-    ) -> Result<(), RtcError> {
+    pub fn set_sender_streams(&mut self, id: TransceiverId, stream_ids: Vec<String>) -> Result<(), RtcError> {
         self.check_open()?;
-        let t = self
-            .transceiver_mut(id)
-            .ok_or_else(|| RtcError::invalid_state("the transceiver is stopped"))?;
+        let t = self.transceiver_mut(id).ok_or_else(|| RtcError::invalid_state("the transceiver is stopped"))?;
         if t.stopping {
             return Err(RtcError::invalid_state("the transceiver is stopped"));
         }
@@ -378,15 +339,9 @@ impl Session {
     }
 
     /// The `direction` setter (webrtc-pc §5.4).
-    pub fn set_direction(
-        &mut self,
-        id: TransceiverId,
-        direction: TransceiverDirection,
-    ) -> Result<(), RtcError> {
+    pub fn set_direction(&mut self, id: TransceiverId, direction: TransceiverDirection) -> Result<(), RtcError> {
         // A removed transceiver is stopped, and so is every one after close().
-        let t = self
-            .transceiver_mut(id)
-            .ok_or_else(|| RtcError::invalid_state("the transceiver is stopped"))?;
+        let t = self.transceiver_mut(id).ok_or_else(|| RtcError::invalid_state("the transceiver is stopped"))?;
         if t.stopping {
             return Err(RtcError::invalid_state("the transceiver is stopping"));
         }
@@ -405,9 +360,7 @@ impl Session {
     /// and leaves the set at the end of the next negotiation, as in Chromium.
     pub fn stop_transceiver(&mut self, id: TransceiverId) -> Result<(), RtcError> {
         self.check_open()?;
-        let Some(t) = self.transceiver_mut(id) else {
-            return Ok(());
-        };
+        let Some(t) = self.transceiver_mut(id) else { return Ok(()) };
         if t.stopping {
             return Ok(());
         }

@@ -14,8 +14,7 @@ use super::session::Session;
 
 /// ICE characters (RFC 8839 §5.4 `ice-char`: ALPHA / DIGIT / "+" / "/",
 /// the base64 alphabet).
-pub(super) const ICE_CHARS: &[u8] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+pub(super) const ICE_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// `a=ice-ufrag` / `a=ice-pwd`: at least 4 and 22 characters (RFC 8839
 /// §5.4); we draw 4 to 7 and 24, as Chromium's 4 and 24 are.
@@ -28,10 +27,7 @@ pub(super) struct IceCredentials {
 impl IceCredentials {
     pub(super) fn draw(random: &mut Random) -> IceCredentials {
         let ufrag_len = 4 + (random.next_u32() % 4) as usize;
-        IceCredentials {
-            ufrag: random.string_from(ICE_CHARS, ufrag_len),
-            pwd: random.string_from(ICE_CHARS, 24),
-        }
+        IceCredentials { ufrag: random.string_from(ICE_CHARS, ufrag_len), pwd: random.string_from(ICE_CHARS, 24) }
     }
 }
 
@@ -66,16 +62,13 @@ impl Session {
         if self.closed {
             return;
         }
-        let in_use = [&self.current_local, &self.pending_local]
-            .into_iter()
-            .flatten()
-            .find_map(|d| {
-                d.sdp
-                    .media
-                    .iter()
-                    .find_map(|m| media::ice_credentials(&d.sdp, m))
-                    .map(|(ufrag, pwd)| IceCredentials { ufrag, pwd })
-            });
+        let in_use = [&self.current_local, &self.pending_local].into_iter().flatten().find_map(|d| {
+            d.sdp
+                .media
+                .iter()
+                .find_map(|m| media::ice_credentials(&d.sdp, m))
+                .map(|(ufrag, pwd)| IceCredentials { ufrag, pwd })
+        });
         if in_use.is_some() {
             self.ice_to_replace = in_use;
         }
@@ -83,15 +76,12 @@ impl Session {
 
     /// Whether our credentials already appear in an applied local description.
     pub(super) fn local_ice_in_use(&self) -> bool {
-        [&self.current_local, &self.pending_local]
-            .into_iter()
-            .flatten()
-            .any(|d| {
-                d.sdp.media.iter().any(|m| {
-                    media::ice_credentials(&d.sdp, m)
-                        .is_some_and(|(ufrag, _)| ufrag == self.local_ice.ufrag)
-                })
-            })
+        [&self.current_local, &self.pending_local].into_iter().flatten().any(|d| {
+            d.sdp
+                .media
+                .iter()
+                .any(|m| media::ice_credentials(&d.sdp, m).is_some_and(|(ufrag, _)| ufrag == self.local_ice.ufrag))
+        })
     }
 
     /// Draws new local credentials unless the current ones are still unused.
@@ -144,10 +134,7 @@ impl Session {
                     _ => None,
                 })
                 .collect(),
-            end_of_candidates: section
-                .attributes
-                .iter()
-                .any(|a| matches!(a, Attribute::EndOfCandidates)),
+            end_of_candidates: section.attributes.iter().any(|a| matches!(a, Attribute::EndOfCandidates)),
         })
     }
 
@@ -167,21 +154,13 @@ impl Session {
         if !self.sctp_negotiated {
             return None;
         }
-        let remote = &self
-            .current_remote
-            .as_ref()
-            .or(self.pending_remote.as_ref())?
-            .sdp;
-        let section = remote
-            .media
-            .iter()
-            .find(|m| media::section_kind(m) == media::SectionKind::Data && !m.is_rejected())?;
+        let remote = &self.current_remote.as_ref().or(self.pending_remote.as_ref())?.sdp;
+        let section =
+            remote.media.iter().find(|m| media::section_kind(m) == media::SectionKind::Data && !m.is_rejected())?;
         Some(SctpParameters {
             local_port: SCTP_PORT,
             remote_port: section.sctp_port().unwrap_or(SCTP_PORT),
-            remote_max_message_size: section
-                .max_message_size()
-                .unwrap_or(DEFAULT_REMOTE_MAX_MESSAGE_SIZE),
+            remote_max_message_size: section.max_message_size().unwrap_or(DEFAULT_REMOTE_MAX_MESSAGE_SIZE),
         })
     }
 }
@@ -193,11 +172,7 @@ pub(super) fn transport_section(sdp: &SessionDescription) -> Option<&MediaDescri
         .bundle_groups()
         .next()
         .and_then(|mids| mids.first())
-        .and_then(|tag| {
-            sdp.media
-                .iter()
-                .find(|m| m.mid() == Some(tag.as_str()) && !m.is_rejected())
-        });
+        .and_then(|tag| sdp.media.iter().find(|m| m.mid() == Some(tag.as_str()) && !m.is_rejected()));
     tagged.or_else(|| sdp.media.iter().find(|m| !m.is_rejected()))
 }
 

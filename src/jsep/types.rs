@@ -40,9 +40,7 @@ impl FromStr for SdpType {
             "pranswer" => Ok(SdpType::Pranswer),
             "answer" => Ok(SdpType::Answer),
             "rollback" => Ok(SdpType::Rollback),
-            _ => Err(RtcError::type_error(format!(
-                "'{s}' is not a valid RTCSdpType"
-            ))),
+            _ => Err(RtcError::type_error(format!("'{s}' is not a valid RTCSdpType"))),
         }
     }
 }
@@ -108,9 +106,7 @@ impl FromStr for MediaKind {
         match s {
             "audio" => Ok(MediaKind::Audio),
             "video" => Ok(MediaKind::Video),
-            _ => Err(RtcError::type_error(format!(
-                "'{s}' is not a valid media kind"
-            ))),
+            _ => Err(RtcError::type_error(format!("'{s}' is not a valid media kind"))),
         }
     }
 }
@@ -137,17 +133,11 @@ impl TransceiverDirection {
     }
 
     pub fn has_send(self) -> bool {
-        matches!(
-            self,
-            TransceiverDirection::SendRecv | TransceiverDirection::SendOnly
-        )
+        matches!(self, TransceiverDirection::SendRecv | TransceiverDirection::SendOnly)
     }
 
     pub fn has_recv(self) -> bool {
-        matches!(
-            self,
-            TransceiverDirection::SendRecv | TransceiverDirection::RecvOnly
-        )
+        matches!(self, TransceiverDirection::SendRecv | TransceiverDirection::RecvOnly)
     }
 
     pub(crate) fn from_flags(send: bool, recv: bool) -> TransceiverDirection {
@@ -170,10 +160,7 @@ impl TransceiverDirection {
     /// Both ends must want a direction for it to be negotiated
     /// (RFC 8829 §5.3.1, the answer's direction).
     pub(crate) fn intersect(self, other: TransceiverDirection) -> TransceiverDirection {
-        TransceiverDirection::from_flags(
-            self.has_send() && other.has_send(),
-            self.has_recv() && other.has_recv(),
-        )
+        TransceiverDirection::from_flags(self.has_send() && other.has_send(), self.has_recv() && other.has_recv())
     }
 
     pub(crate) fn from_sdp(direction: Direction) -> TransceiverDirection {
@@ -207,9 +194,7 @@ impl FromStr for TransceiverDirection {
             "recvonly" => Ok(TransceiverDirection::RecvOnly),
             "inactive" => Ok(TransceiverDirection::Inactive),
             "stopped" => Ok(TransceiverDirection::Stopped),
-            _ => Err(RtcError::type_error(format!(
-                "'{s}' is not a valid RTCRtpTransceiverDirection"
-            ))),
+            _ => Err(RtcError::type_error(format!("'{s}' is not a valid RTCRtpTransceiverDirection"))),
         }
     }
 }

@@ -9,9 +9,7 @@
 //! (RFC 8285 §6) may be written at session level and hold for every
 //! section that does not give its own.
 
-use super::model::{
-    Attribute, Candidate, Direction, MediaDescription, PayloadTypes, SessionDescription, Setup,
-};
+use super::model::{Attribute, Candidate, Direction, MediaDescription, PayloadTypes, SessionDescription, Setup};
 
 /// One `a=rtpmap` line, borrowed from the description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,10 +21,7 @@ pub struct RtpmapRef<'a> {
     pub encoding_params: Option<u32>,
 }
 
-fn first<'a, T>(
-    attributes: &'a [Attribute],
-    pick: impl FnMut(&'a Attribute) -> Option<T>,
-) -> Option<T> {
+fn first<'a, T>(attributes: &'a [Attribute], pick: impl FnMut(&'a Attribute) -> Option<T>) -> Option<T> {
     attributes.iter().find_map(pick)
 }
 
@@ -57,10 +52,7 @@ fn ice_options(attributes: &[Attribute]) -> Option<&[String]> {
 
 fn fingerprints(attributes: &[Attribute]) -> impl Iterator<Item = (&str, &[u8])> {
     attributes.iter().filter_map(|attribute| match attribute {
-        Attribute::Fingerprint {
-            hash_function,
-            fingerprint,
-        } => Some((hash_function.as_str(), fingerprint.as_slice())),
+        Attribute::Fingerprint { hash_function, fingerprint } => Some((hash_function.as_str(), fingerprint.as_slice())),
         _ => None,
     })
 }
@@ -91,13 +83,8 @@ impl MediaDescription {
     }
 
     /// Every attribute of this section called `name`, in order.
-    pub fn attributes_named<'a>(
-        &'a self,
-        name: &'a str,
-    ) -> impl Iterator<Item = &'a Attribute> + 'a {
-        self.attributes
-            .iter()
-            .filter(move |attribute| attribute.name() == name)
+    pub fn attributes_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Attribute> + 'a {
+        self.attributes.iter().filter(move |attribute| attribute.name() == name)
     }
 
     /// Whether this section has an attribute called `name`, e.g.
@@ -142,22 +129,15 @@ impl MediaDescription {
 
     /// `a=rtpmap` lines in order.
     pub fn rtpmaps(&self) -> impl Iterator<Item = RtpmapRef<'_>> {
-        self.attributes
-            .iter()
-            .filter_map(|attribute| match attribute {
-                Attribute::Rtpmap {
-                    payload_type,
-                    encoding_name,
-                    clock_rate,
-                    encoding_params,
-                } => Some(RtpmapRef {
-                    payload_type: *payload_type,
-                    encoding_name,
-                    clock_rate: *clock_rate,
-                    encoding_params: *encoding_params,
-                }),
-                _ => None,
-            })
+        self.attributes.iter().filter_map(|attribute| match attribute {
+            Attribute::Rtpmap { payload_type, encoding_name, clock_rate, encoding_params } => Some(RtpmapRef {
+                payload_type: *payload_type,
+                encoding_name,
+                clock_rate: *clock_rate,
+                encoding_params: *encoding_params,
+            }),
+            _ => None,
+        })
     }
 
     /// The `a=rtpmap` for payload type `pt`.
@@ -168,10 +148,7 @@ impl MediaDescription {
     /// The `a=fmtp` parameters for payload type `pt`, as written.
     pub fn fmtp(&self, pt: u8) -> Option<&str> {
         first(&self.attributes, |attribute| match attribute {
-            Attribute::Fmtp {
-                payload_type,
-                parameters,
-            } if *payload_type == pt => Some(parameters.as_str()),
+            Attribute::Fmtp { payload_type, parameters } if *payload_type == pt => Some(parameters.as_str()),
             _ => None,
         })
     }
@@ -179,30 +156,22 @@ impl MediaDescription {
     /// The `a=rtcp-fb` lines that apply to payload type `pt`, those for `*`
     /// included, as (feedback type, parameter): `("nack", Some("pli"))`.
     pub fn rtcp_fbs(&self, pt: u8) -> impl Iterator<Item = (&str, Option<&str>)> {
-        self.attributes
-            .iter()
-            .filter_map(move |attribute| match attribute {
-                Attribute::RtcpFb {
-                    payload_types,
-                    feedback_type,
-                    parameter,
-                } if matches!(payload_types, PayloadTypes::All)
-                    || *payload_types == PayloadTypes::One(pt) =>
-                {
-                    Some((feedback_type.as_str(), parameter.as_deref()))
-                }
-                _ => None,
-            })
+        self.attributes.iter().filter_map(move |attribute| match attribute {
+            Attribute::RtcpFb { payload_types, feedback_type, parameter }
+                if matches!(payload_types, PayloadTypes::All) || *payload_types == PayloadTypes::One(pt) =>
+            {
+                Some((feedback_type.as_str(), parameter.as_deref()))
+            }
+            _ => None,
+        })
     }
 
     /// `a=candidate` lines in order.
     pub fn candidates(&self) -> impl Iterator<Item = &Candidate> {
-        self.attributes
-            .iter()
-            .filter_map(|attribute| match attribute {
-                Attribute::Candidate(candidate) => Some(candidate),
-                _ => None,
-            })
+        self.attributes.iter().filter_map(|attribute| match attribute {
+            Attribute::Candidate(candidate) => Some(candidate),
+            _ => None,
+        })
     }
 
     /// Whether `a=end-of-candidates` is present (RFC 8840 §8.2).
@@ -248,15 +217,12 @@ impl SessionDescription {
     /// The mids of each session-level `a=group` with these semantics
     /// (compared ignoring ASCII case).
     pub fn groups<'a>(&'a self, semantics: &'a str) -> impl Iterator<Item = &'a [String]> + 'a {
-        self.attributes
-            .iter()
-            .filter_map(move |attribute| match attribute {
-                Attribute::Group {
-                    semantics: group,
-                    mids,
-                } if group.eq_ignore_ascii_case(semantics) => Some(mids.as_slice()),
-                _ => None,
-            })
+        self.attributes.iter().filter_map(move |attribute| match attribute {
+            Attribute::Group { semantics: group, mids } if group.eq_ignore_ascii_case(semantics) => {
+                Some(mids.as_slice())
+            }
+            _ => None,
+        })
     }
 
     /// The mids of each `a=group:BUNDLE` (RFC 8843 §7.1); the first mid of a
@@ -273,9 +239,7 @@ impl SessionDescription {
     /// Section `media_index`'s attributes, empty when there is no such
     /// section (so the getters below fall back to session level).
     fn media_attributes(&self, media_index: usize) -> &[Attribute] {
-        self.media
-            .get(media_index)
-            .map_or(&[], |media| media.attributes.as_slice())
+        self.media.get(media_index).map_or(&[], |media| media.attributes.as_slice())
     }
 
     /// `a=ice-ufrag` of section `media_index`, else the session's.
@@ -290,9 +254,7 @@ impl SessionDescription {
 
     /// `a=ice-options` of section `media_index`, else the session's, else none.
     pub fn ice_options(&self, media_index: usize) -> &[String] {
-        ice_options(self.media_attributes(media_index))
-            .or_else(|| ice_options(&self.attributes))
-            .unwrap_or_default()
+        ice_options(self.media_attributes(media_index)).or_else(|| ice_options(&self.attributes)).unwrap_or_default()
     }
 
     /// Session-level `a=ice-lite` (RFC 8839 §5.3 allows it nowhere else).
@@ -304,11 +266,7 @@ impl SessionDescription {
     /// has any, else the session's.
     pub fn fingerprints(&self, media_index: usize) -> impl Iterator<Item = (&str, &[u8])> {
         let media = self.media_attributes(media_index);
-        let attributes = if fingerprints(media).next().is_some() {
-            media
-        } else {
-            &self.attributes
-        };
+        let attributes = if fingerprints(media).next().is_some() { media } else { &self.attributes };
         fingerprints(attributes)
     }
 
@@ -327,7 +285,6 @@ impl SessionDescription {
 
     /// Whether `a=extmap-allow-mixed` holds for section `media_index`.
     pub fn extmap_allow_mixed(&self, media_index: usize) -> bool {
-        has(self.media_attributes(media_index), "extmap-allow-mixed")
-            || has(&self.attributes, "extmap-allow-mixed")
+        has(self.media_attributes(media_index), "extmap-allow-mixed") || has(&self.attributes, "extmap-allow-mixed")
     }
 }

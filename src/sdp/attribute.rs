@@ -104,10 +104,7 @@ impl Attribute {
         let typed_value = value.map(|value| value.trim_end_matches([' ', '\t']));
         match typed(name, typed_value, budget)? {
             Some(attribute) => Ok(attribute),
-            None => Ok(Attribute::Other {
-                name: name.to_owned(),
-                value: value.map(str::to_owned),
-            }),
+            None => Ok(Attribute::Other { name: name.to_owned(), value: value.map(str::to_owned) }),
         }
     }
 }
@@ -133,26 +130,15 @@ fn typed(name: &str, value: Option<&str>, budget: &mut Budget) -> Fallible<Optio
     let parser: fn(&str, &mut Budget) -> Fallible<Attribute> = match name {
         "group" => group,
         "mid" => |value, _| Ok(Attribute::Mid(single_word(value, "mid")?.to_owned())),
-        "ice-ufrag" => |value, _| {
-            Ok(Attribute::IceUfrag(
-                single_word(value, "ice-ufrag")?.to_owned(),
-            ))
-        },
+        "ice-ufrag" => |value, _| Ok(Attribute::IceUfrag(single_word(value, "ice-ufrag")?.to_owned())),
         "ice-pwd" => |value, _| Ok(Attribute::IcePwd(single_word(value, "ice-pwd")?.to_owned())),
-        "ice-options" => |value, budget| {
-            Ok(Attribute::IceOptions(
-                budget.list(Words::new(value), |option| Ok(option.to_owned()))?,
-            ))
-        },
+        "ice-options" => {
+            |value, budget| Ok(Attribute::IceOptions(budget.list(Words::new(value), |option| Ok(option.to_owned()))?))
+        }
         "fingerprint" => fingerprint,
         "setup" => setup,
         "sctp-port" => |value, _| Ok(Attribute::SctpPort(number(value, "sctp-port")?)),
-        "max-message-size" => |value, _| {
-            Ok(Attribute::MaxMessageSize(number(
-                value,
-                "max-message-size",
-            )?))
-        },
+        "max-message-size" => |value, _| Ok(Attribute::MaxMessageSize(number(value, "max-message-size")?)),
         "rtpmap" => rtpmap,
         "fmtp" => fmtp,
         "rtcp-fb" => rtcp_fb,
@@ -164,15 +150,11 @@ fn typed(name: &str, value: Option<&str>, budget: &mut Budget) -> Fallible<Optio
         "rid" => rid,
         "simulcast" => simulcast,
         "rtcp" => rtcp,
-        "candidate" => {
-            |value, budget| Ok(Attribute::Candidate(candidate::parse_value(value, budget)?))
-        }
+        "candidate" => |value, budget| Ok(Attribute::Candidate(candidate::parse_value(value, budget)?)),
         _ => return Ok(None),
     };
     let value = value.ok_or_else(|| format!("a={name} needs a value"))?;
-    parser(value, budget)
-        .map(Some)
-        .map_err(|message| format!("a={name}: {message}"))
+    parser(value, budget).map(Some).map_err(|message| format!("a={name}: {message}"))
 }
 
 /// An RTP payload type: 0–127, the 7 bits of the RTP header's PT field.
@@ -187,20 +169,14 @@ fn payload_type(text: &str) -> Fallible<u8> {
 fn group(value: &str, budget: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let semantics = words.expect("group semantics")?.to_owned();
-    Ok(Attribute::Group {
-        semantics,
-        mids: budget.list(words, |mid| Ok(mid.to_owned()))?,
-    })
+    Ok(Attribute::Group { semantics, mids: budget.list(words, |mid| Ok(mid.to_owned()))? })
 }
 
 fn fingerprint(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let hash_function = words.expect("hash function")?;
     if !is_token(hash_function) {
-        return Err(format!(
-            "invalid hash function `{}`",
-            excerpt(hash_function)
-        ));
+        return Err(format!("invalid hash function `{}`", excerpt(hash_function)));
     }
     let hex = words.expect("fingerprint")?;
     words.finish("fingerprint")?;
@@ -212,16 +188,11 @@ fn fingerprint(value: &str, _: &mut Budget) -> Fallible<Attribute> {
         })
         .collect::<Option<Vec<u8>>>()
         .ok_or_else(|| format!("`{}` is not colon-separated hex pairs", excerpt(hex)))?;
-    Ok(Attribute::Fingerprint {
-        hash_function: hash_function.to_owned(),
-        fingerprint,
-    })
+    Ok(Attribute::Fingerprint { hash_function: hash_function.to_owned(), fingerprint })
 }
 
 fn hex_digit(digit: u8) -> Option<u8> {
-    char::from(digit)
-        .to_digit(16)
-        .and_then(|value| u8::try_from(value).ok())
+    char::from(digit).to_digit(16).and_then(|value| u8::try_from(value).ok())
 }
 
 fn setup(value: &str, _: &mut Budget) -> Fallible<Attribute> {
@@ -241,33 +212,19 @@ fn rtpmap(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let encoding = words.expect("encoding")?;
     words.finish("encoding")?;
     let mut parts = encoding.split('/');
-    let encoding_name = parts
-        .next()
-        .filter(|name| !name.is_empty())
-        .ok_or("missing encoding name")?;
+    let encoding_name = parts.next().filter(|name| !name.is_empty()).ok_or("missing encoding name")?;
     let clock_rate = number(parts.next().ok_or("missing clock rate")?, "clock rate")?;
-    let encoding_params = parts
-        .next()
-        .map(|params| number(params, "encoding parameters"))
-        .transpose()?;
+    let encoding_params = parts.next().map(|params| number(params, "encoding parameters")).transpose()?;
     if parts.next().is_some() {
         return Err(format!("too many `/` in `{}`", excerpt(encoding)));
     }
-    Ok(Attribute::Rtpmap {
-        payload_type,
-        encoding_name: encoding_name.to_owned(),
-        clock_rate,
-        encoding_params,
-    })
+    Ok(Attribute::Rtpmap { payload_type, encoding_name: encoding_name.to_owned(), clock_rate, encoding_params })
 }
 
 fn fmtp(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let payload_type = payload_type(words.expect("payload type")?)?;
-    Ok(Attribute::Fmtp {
-        payload_type,
-        parameters: words.remainder().unwrap_or_default().to_owned(),
-    })
+    Ok(Attribute::Fmtp { payload_type, parameters: words.remainder().unwrap_or_default().to_owned() })
 }
 
 fn rtcp_fb(value: &str, _: &mut Budget) -> Fallible<Attribute> {
@@ -277,11 +234,7 @@ fn rtcp_fb(value: &str, _: &mut Budget) -> Fallible<Attribute> {
         pt => PayloadTypes::One(payload_type(pt)?),
     };
     let feedback_type = words.expect("feedback type")?.to_owned();
-    Ok(Attribute::RtcpFb {
-        payload_types,
-        feedback_type,
-        parameter: words.remainder().map(str::to_owned),
-    })
+    Ok(Attribute::RtcpFb { payload_types, feedback_type, parameter: words.remainder().map(str::to_owned) })
 }
 
 fn extmap(value: &str, _: &mut Budget) -> Fallible<Attribute> {
@@ -289,38 +242,27 @@ fn extmap(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let id_and_direction = words.expect("extension id")?;
     let (id, direction) = match id_and_direction.split_once('/') {
         Some((id, direction)) => {
-            let direction = Direction::from_name(direction)
-                .ok_or_else(|| format!("unknown direction `{}`", excerpt(direction)))?;
+            let direction =
+                Direction::from_name(direction).ok_or_else(|| format!("unknown direction `{}`", excerpt(direction)))?;
             (id, Some(direction))
         }
         None => (id_and_direction, None),
     };
     let id = number(id, "extension id")?;
     let uri = words.expect("extension URI")?.to_owned();
-    Ok(Attribute::Extmap {
-        id,
-        direction,
-        uri,
-        attributes: words.remainder().map(str::to_owned),
-    })
+    Ok(Attribute::Extmap { id, direction, uri, attributes: words.remainder().map(str::to_owned) })
 }
 
 fn msid(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let stream_id = words.expect("stream id")?.to_owned();
-    Ok(Attribute::Msid {
-        stream_id,
-        track_id: words.remainder().map(str::to_owned),
-    })
+    Ok(Attribute::Msid { stream_id, track_id: words.remainder().map(str::to_owned) })
 }
 
 fn msid_semantic(value: &str, budget: &mut Budget) -> Fallible<Attribute> {
     let mut words = Words::new(value);
     let semantic = words.expect("semantic")?.to_owned();
-    Ok(Attribute::MsidSemantic {
-        semantic,
-        identifiers: budget.list(words, |identifier| Ok(identifier.to_owned()))?,
-    })
+    Ok(Attribute::MsidSemantic { semantic, identifiers: budget.list(words, |identifier| Ok(identifier.to_owned()))? })
 }
 
 fn ssrc(value: &str, _: &mut Budget) -> Fallible<Attribute> {
@@ -334,11 +276,7 @@ fn ssrc(value: &str, _: &mut Budget) -> Fallible<Attribute> {
     if attribute.is_empty() {
         return Err("empty source attribute name".into());
     }
-    Ok(Attribute::Ssrc {
-        ssrc,
-        attribute: attribute.to_owned(),
-        value,
-    })
+    Ok(Attribute::Ssrc { ssrc, attribute: attribute.to_owned(), value })
 }
 
 fn ssrc_group(value: &str, budget: &mut Budget) -> Fallible<Attribute> {
@@ -356,11 +294,7 @@ fn rid(value: &str, _: &mut Budget) -> Fallible<Attribute> {
         "recv" => RidDirection::Recv,
         other => return Err(format!("unknown rid direction `{}`", excerpt(other))),
     };
-    Ok(Attribute::Rid {
-        id,
-        direction,
-        restrictions: words.remainder().map(str::to_owned),
-    })
+    Ok(Attribute::Rid { id, direction, restrictions: words.remainder().map(str::to_owned) })
 }
 
 /// `send <streams> [recv <streams>]` or the other way round, where streams
@@ -373,28 +307,17 @@ fn simulcast(value: &str, budget: &mut Budget) -> Fallible<Attribute> {
         let slot = match direction {
             "send" => &mut send,
             "recv" => &mut recv,
-            other => {
-                return Err(format!(
-                    "expected `send` or `recv`, found `{}`",
-                    excerpt(other)
-                ))
-            }
+            other => return Err(format!("expected `send` or `recv`, found `{}`", excerpt(other))),
         };
         if slot.is_some() {
             return Err(format!("more than one `{direction}` list"));
         }
-        *slot = Some(simulcast_streams(
-            words.expect("simulcast stream list")?,
-            budget,
-        )?);
+        *slot = Some(simulcast_streams(words.expect("simulcast stream list")?, budget)?);
     }
     if send.is_none() && recv.is_none() {
         return Err("no `send` or `recv` list".into());
     }
-    Ok(Attribute::Simulcast {
-        send: send.unwrap_or_default(),
-        recv: recv.unwrap_or_default(),
-    })
+    Ok(Attribute::Simulcast { send: send.unwrap_or_default(), recv: recv.unwrap_or_default() })
 }
 
 fn simulcast_streams(list: &str, budget: &mut Budget) -> Fallible<Vec<Vec<SimulcastRid>>> {
@@ -411,10 +334,7 @@ fn simulcast_streams(list: &str, budget: &mut Budget) -> Fallible<Vec<Vec<Simulc
                     if id.is_empty() {
                         return Err(format!("empty rid in `{}`", excerpt(list)));
                     }
-                    Ok(SimulcastRid {
-                        id: id.to_owned(),
-                        paused,
-                    })
+                    Ok(SimulcastRid { id: id.to_owned(), paused })
                 })
                 .collect()
         })
@@ -453,10 +373,7 @@ impl fmt::Display for Attribute {
             | Attribute::RtcpMuxOnly
             | Attribute::RtcpRsize
             | Attribute::EndOfCandidates => f.write_str(name),
-            Attribute::Fingerprint {
-                hash_function,
-                fingerprint,
-            } => {
+            Attribute::Fingerprint { hash_function, fingerprint } => {
                 write!(f, "{name}:{hash_function} ")?;
                 for (index, byte) in fingerprint.iter().enumerate() {
                     let separator = if index == 0 { "" } else { ":" };
@@ -467,22 +384,14 @@ impl fmt::Display for Attribute {
             Attribute::Setup(setup) => write!(f, "{name}:{}", setup.as_str()),
             Attribute::SctpPort(port) => write!(f, "{name}:{port}"),
             Attribute::MaxMessageSize(size) => write!(f, "{name}:{size}"),
-            Attribute::Rtpmap {
-                payload_type,
-                encoding_name,
-                clock_rate,
-                encoding_params,
-            } => {
+            Attribute::Rtpmap { payload_type, encoding_name, clock_rate, encoding_params } => {
                 write!(f, "{name}:{payload_type} {encoding_name}/{clock_rate}")?;
                 match encoding_params {
                     Some(params) => write!(f, "/{params}"),
                     None => Ok(()),
                 }
             }
-            Attribute::Fmtp {
-                payload_type,
-                parameters,
-            } => {
+            Attribute::Fmtp { payload_type, parameters } => {
                 write!(f, "{name}:{payload_type}")?;
                 if parameters.is_empty() {
                     Ok(())
@@ -490,23 +399,14 @@ impl fmt::Display for Attribute {
                     write!(f, " {parameters}")
                 }
             }
-            Attribute::RtcpFb {
-                payload_types,
-                feedback_type,
-                parameter,
-            } => {
+            Attribute::RtcpFb { payload_types, feedback_type, parameter } => {
                 match payload_types {
                     PayloadTypes::One(pt) => write!(f, "{name}:{pt} {feedback_type}")?,
                     PayloadTypes::All => write!(f, "{name}:* {feedback_type}")?,
                 }
                 write_optional(f, parameter.as_deref())
             }
-            Attribute::Extmap {
-                id,
-                direction,
-                uri,
-                attributes,
-            } => {
+            Attribute::Extmap { id, direction, uri, attributes } => {
                 write!(f, "{name}:{id}")?;
                 if let Some(direction) = direction {
                     write!(f, "/{}", direction.as_str())?;
@@ -514,29 +414,17 @@ impl fmt::Display for Attribute {
                 write!(f, " {uri}")?;
                 write_optional(f, attributes.as_deref())
             }
-            Attribute::Msid {
-                stream_id,
-                track_id,
-            } => {
+            Attribute::Msid { stream_id, track_id } => {
                 write!(f, "{name}:{stream_id}")?;
                 write_optional(f, track_id.as_deref())
             }
             // Chromium's spelling, with a space after the colon; every parser
             // we know accepts it, and Chromium's own wants it.
-            Attribute::MsidSemantic {
-                semantic,
-                identifiers,
-            } => {
+            Attribute::MsidSemantic { semantic, identifiers } => {
                 write!(f, "{name}: {semantic}")?;
-                identifiers
-                    .iter()
-                    .try_for_each(|identifier| write!(f, " {identifier}"))
+                identifiers.iter().try_for_each(|identifier| write!(f, " {identifier}"))
             }
-            Attribute::Ssrc {
-                ssrc,
-                attribute,
-                value,
-            } => {
+            Attribute::Ssrc { ssrc, attribute, value } => {
                 write!(f, "{name}:{ssrc} {attribute}")?;
                 match value {
                     Some(value) => write!(f, ":{value}"),
@@ -547,11 +435,7 @@ impl fmt::Display for Attribute {
                 write!(f, "{name}:{semantics}")?;
                 ssrcs.iter().try_for_each(|ssrc| write!(f, " {ssrc}"))
             }
-            Attribute::Rid {
-                id,
-                direction,
-                restrictions,
-            } => {
+            Attribute::Rid { id, direction, restrictions } => {
                 let direction = match direction {
                     RidDirection::Send => "send",
                     RidDirection::Recv => "recv",
@@ -580,10 +464,7 @@ impl fmt::Display for Attribute {
             }
             // Display for Candidate starts with `candidate:` already.
             Attribute::Candidate(candidate) => write!(f, "{candidate}"),
-            Attribute::Other {
-                name,
-                value: Some(value),
-            } => write!(f, "{name}:{value}"),
+            Attribute::Other { name, value: Some(value) } => write!(f, "{name}:{value}"),
             Attribute::Other { name, value: None } => f.write_str(name),
         }
     }
@@ -596,10 +477,7 @@ fn write_optional(f: &mut fmt::Formatter<'_>, field: Option<&str>) -> fmt::Resul
     }
 }
 
-fn write_simulcast_streams(
-    f: &mut fmt::Formatter<'_>,
-    streams: &[Vec<SimulcastRid>],
-) -> fmt::Result {
+fn write_simulcast_streams(f: &mut fmt::Formatter<'_>, streams: &[Vec<SimulcastRid>]) -> fmt::Result {
     for (stream_index, alternatives) in streams.iter().enumerate() {
         if stream_index > 0 {
             f.write_str(";")?;

@@ -25,25 +25,16 @@ pub(super) fn parse_value(value: &str, budget: &mut Budget) -> Fallible<Candidat
     // ice-char = ALPHA / DIGIT / "+" / "/"
     let is_ice_char = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
     if foundation.len() > 32 || !foundation.bytes().all(is_ice_char) {
-        return Err(format!(
-            "invalid candidate foundation `{}`",
-            excerpt(foundation)
-        ));
+        return Err(format!("invalid candidate foundation `{}`", excerpt(foundation)));
     }
     let component_text = words.expect("candidate component id")?;
     if component_text.len() > 5 {
-        return Err(format!(
-            "candidate component id `{}` is too long",
-            excerpt(component_text)
-        ));
+        return Err(format!("candidate component id `{}` is too long", excerpt(component_text)));
     }
     let component = number(component_text, "candidate component id")?;
     let transport = words.expect("candidate transport")?;
     if !is_token(transport) {
-        return Err(format!(
-            "invalid candidate transport `{}`",
-            excerpt(transport)
-        ));
+        return Err(format!("invalid candidate transport `{}`", excerpt(transport)));
     }
     let priority = number(words.expect("candidate priority")?, "candidate priority")?;
     let address = words.expect("candidate address")?;
@@ -80,14 +71,9 @@ pub(super) fn parse_value(value: &str, budget: &mut Budget) -> Fallible<Candidat
     }
     while let Some(extension) = name {
         if !is_token(extension) {
-            return Err(format!(
-                "invalid candidate extension name `{}`",
-                excerpt(extension)
-            ));
+            return Err(format!("invalid candidate extension name `{}`", excerpt(extension)));
         }
-        let value = words
-            .next()
-            .ok_or_else(|| format!("candidate extension `{}` has no value", excerpt(extension)))?;
+        let value = words.next().ok_or_else(|| format!("candidate extension `{}` has no value", excerpt(extension)))?;
         budget.take()?;
         if extension == "tcptype" {
             if candidate.tcp_type.is_some() {
@@ -95,9 +81,7 @@ pub(super) fn parse_value(value: &str, budget: &mut Budget) -> Fallible<Candidat
             }
             candidate.tcp_type = Some(value.to_owned());
         } else {
-            candidate
-                .extensions
-                .push((extension.to_owned(), value.to_owned()));
+            candidate.extensions.push((extension.to_owned(), value.to_owned()));
         }
         name = words.next();
     }
@@ -111,13 +95,7 @@ impl fmt::Display for Candidate {
         write!(
             f,
             "candidate:{} {} {} {} {} {} typ {}",
-            self.foundation,
-            self.component,
-            self.transport,
-            self.priority,
-            self.address,
-            self.port,
-            self.typ
+            self.foundation, self.component, self.transport, self.priority, self.address, self.port, self.typ
         )?;
         if let Some(rel_addr) = &self.rel_addr {
             write!(f, " raddr {rel_addr}")?;

@@ -19,10 +19,7 @@ pub struct SdpError {
 
 impl SdpError {
     pub(crate) fn new(line: usize, message: impl Into<String>) -> Self {
-        SdpError {
-            line,
-            message: message.into(),
-        }
+        SdpError { line, message: message.into() }
     }
 }
 

@@ -150,10 +150,7 @@ pub struct Candidate {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attribute {
     /// `a=group:<semantics> <mid> ...` (RFC 5888), e.g. `BUNDLE`.
-    Group {
-        semantics: String,
-        mids: Vec<String>,
-    },
+    Group { semantics: String, mids: Vec<String> },
     /// `a=mid:` (RFC 5888).
     Mid(String),
     Direction(Direction),
@@ -163,88 +160,42 @@ pub enum Attribute {
     IceOptions(Vec<String>),
     IceLite,
     /// `a=fingerprint:<hash-func> <hex:hex:...>` (RFC 8122 §5).
-    Fingerprint {
-        hash_function: String,
-        fingerprint: Vec<u8>,
-    },
+    Fingerprint { hash_function: String, fingerprint: Vec<u8> },
     Setup(Setup),
     /// `a=sctp-port:` and `a=max-message-size:` (RFC 8841 §5, §6).
     SctpPort(u16),
     MaxMessageSize(u64),
     /// `a=rtpmap:<pt> <encoding>/<clock rate>[/<channels>]` (RFC 8866 §6.6).
-    Rtpmap {
-        payload_type: u8,
-        encoding_name: String,
-        clock_rate: u32,
-        encoding_params: Option<u32>,
-    },
+    Rtpmap { payload_type: u8, encoding_name: String, clock_rate: u32, encoding_params: Option<u32> },
     /// `a=fmtp:<pt> <parameters>` (RFC 8866 §6.15); parameters as written.
-    Fmtp {
-        payload_type: u8,
-        parameters: String,
-    },
+    Fmtp { payload_type: u8, parameters: String },
     /// `a=rtcp-fb:<pt|*> <type> [<param>]` (RFC 4585 §4.2).
-    RtcpFb {
-        payload_types: PayloadTypes,
-        feedback_type: String,
-        parameter: Option<String>,
-    },
+    RtcpFb { payload_types: PayloadTypes, feedback_type: String, parameter: Option<String> },
     /// `a=extmap:<id>[/<direction>] <uri> [<attributes>]` (RFC 8285 §8).
-    Extmap {
-        id: u16,
-        direction: Option<Direction>,
-        uri: String,
-        attributes: Option<String>,
-    },
+    Extmap { id: u16, direction: Option<Direction>, uri: String, attributes: Option<String> },
     /// `a=extmap-allow-mixed` (RFC 8285 §6).
     ExtmapAllowMixed,
     /// `a=msid:<stream id> [<track id>]` (RFC 8830 §2).
-    Msid {
-        stream_id: String,
-        track_id: Option<String>,
-    },
+    Msid { stream_id: String, track_id: Option<String> },
     /// `a=msid-semantic: <semantic> <identifier> ...` (pre-RFC 8830 form, still sent).
-    MsidSemantic {
-        semantic: String,
-        identifiers: Vec<String>,
-    },
+    MsidSemantic { semantic: String, identifiers: Vec<String> },
     /// `a=ssrc:<ssrc> <attribute>[:<value>]` (RFC 5576 §4.1).
-    Ssrc {
-        ssrc: u32,
-        attribute: String,
-        value: Option<String>,
-    },
+    Ssrc { ssrc: u32, attribute: String, value: Option<String> },
     /// `a=ssrc-group:<semantics> <ssrc> ...` (RFC 5576 §4.2).
-    SsrcGroup {
-        semantics: String,
-        ssrcs: Vec<u32>,
-    },
+    SsrcGroup { semantics: String, ssrcs: Vec<u32> },
     /// `a=rid:<id> <send|recv> [<restrictions>]` (RFC 8851 §10).
-    Rid {
-        id: String,
-        direction: RidDirection,
-        restrictions: Option<String>,
-    },
+    Rid { id: String, direction: RidDirection, restrictions: Option<String> },
     /// `a=simulcast:` (RFC 8853 §5.1): alternatives within each stream.
-    Simulcast {
-        send: Vec<Vec<SimulcastRid>>,
-        recv: Vec<Vec<SimulcastRid>>,
-    },
+    Simulcast { send: Vec<Vec<SimulcastRid>>, recv: Vec<Vec<SimulcastRid>> },
     /// `a=rtcp-mux`, `a=rtcp-mux-only`, `a=rtcp-rsize` (RFC 8035, 8858, 5506).
     RtcpMux,
     RtcpMuxOnly,
     RtcpRsize,
     /// `a=rtcp:<port> [<nettype> <addrtype> <address>]` (RFC 3605).
-    Rtcp {
-        port: u16,
-        connection: Option<Connection>,
-    },
+    Rtcp { port: u16, connection: Option<Connection> },
     Candidate(Candidate),
     /// `a=end-of-candidates` (RFC 8840 §8.2).
     EndOfCandidates,
     /// Anything else: `a=<name>` or `a=<name>:<value>`.
-    Other {
-        name: String,
-        value: Option<String>,
-    },
+    Other { name: String, value: Option<String> },
 }

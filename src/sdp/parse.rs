@@ -10,9 +10,7 @@
 //! a parse allocates (see the `sdp` module doc).
 
 use super::error::SdpError;
-use super::model::{
-    Attribute, Bandwidth, Connection, MediaDescription, Origin, SessionDescription, Timing,
-};
+use super::model::{Attribute, Bandwidth, Connection, MediaDescription, Origin, SessionDescription, Timing};
 use super::token::{excerpt, is_token, number, Budget, Fallible, Words};
 
 impl SessionDescription {
@@ -35,9 +33,7 @@ impl SessionDescription {
                 .and_then(|(kind, value)| builder.line(kind, value, &mut budget))
                 .map_err(|message| SdpError::new(line_number, message))?;
         }
-        builder
-            .finish()
-            .map_err(|message| SdpError::new(line_number, message))
+        builder.finish().map_err(|message| SdpError::new(line_number, message))
     }
 }
 
@@ -49,12 +45,7 @@ fn split_line(line: &str) -> Fallible<(char, &str)> {
     let kind = match (chars.next(), chars.next()) {
         (Some(kind), Some('=')) => kind,
         (None, _) => return Err("empty line".into()),
-        _ => {
-            return Err(format!(
-                "`{}` is not a `<type>=<value>` line",
-                excerpt(line)
-            ))
-        }
+        _ => return Err(format!("`{}` is not a `<type>=<value>` line", excerpt(line))),
     };
     let value = chars.as_str();
     if value.contains(['\r', '\0']) {
@@ -240,20 +231,9 @@ fn origin(value: &str) -> Fallible<Origin> {
     let username = words.expect("origin username")?.to_owned();
     let session_id = number(words.expect("session id")?, "session id")?;
     let session_version = number(words.expect("session version")?, "session version")?;
-    let Connection {
-        net_type,
-        addr_type,
-        address,
-    } = connection_words(&mut words)?;
+    let Connection { net_type, addr_type, address } = connection_words(&mut words)?;
     words.finish("origin address")?;
-    Ok(Origin {
-        username,
-        session_id,
-        session_version,
-        net_type,
-        addr_type,
-        unicast_address: address,
-    })
+    Ok(Origin { username, session_id, session_version, net_type, addr_type, unicast_address: address })
 }
 
 /// `<nettype> <addrtype> <connection-address>`: the value of `c=` (§5.7),
@@ -270,32 +250,20 @@ fn connection_words(words: &mut Words<'_>) -> Fallible<Connection> {
     let addr_type = words.expect("address type")?;
     for token in [net_type, addr_type] {
         if !is_token(token) {
-            return Err(format!(
-                "invalid network or address type `{}`",
-                excerpt(token)
-            ));
+            return Err(format!("invalid network or address type `{}`", excerpt(token)));
         }
     }
     let address = words.expect("address")?;
-    Ok(Connection {
-        net_type: net_type.to_owned(),
-        addr_type: addr_type.to_owned(),
-        address: address.to_owned(),
-    })
+    Ok(Connection { net_type: net_type.to_owned(), addr_type: addr_type.to_owned(), address: address.to_owned() })
 }
 
 /// `<bwtype>:<bandwidth>` (§5.8).
 fn bandwidth(value: &str) -> Fallible<Bandwidth> {
-    let (bwtype, bandwidth) = value
-        .split_once(':')
-        .ok_or("expected `<bwtype>:<bandwidth>`")?;
+    let (bwtype, bandwidth) = value.split_once(':').ok_or("expected `<bwtype>:<bandwidth>`")?;
     if !is_token(bwtype) {
         return Err(format!("invalid bandwidth type `{}`", excerpt(bwtype)));
     }
-    Ok(Bandwidth {
-        bwtype: bwtype.to_owned(),
-        bandwidth: number(bandwidth, "bandwidth")?,
-    })
+    Ok(Bandwidth { bwtype: bwtype.to_owned(), bandwidth: number(bandwidth, "bandwidth")? })
 }
 
 /// `<start-time> <stop-time>` (§5.9).
@@ -304,11 +272,7 @@ fn timing(value: &str) -> Fallible<Timing> {
     let start = number(words.expect("start time")?, "start time")?;
     let stop = number(words.expect("stop time")?, "stop time")?;
     words.finish("stop time")?;
-    Ok(Timing {
-        start,
-        stop,
-        repeats: Vec::new(),
-    })
+    Ok(Timing { start, stop, repeats: Vec::new() })
 }
 
 /// `<media> <port>[/<number of ports>] <proto> <fmt> ...` (§5.14).

@@ -19,30 +19,19 @@ impl fmt::Display for SessionDescription {
         write!(f, "s={}{CRLF}", self.session_name)?;
         write_line(f, 'i', self.information.as_deref())?;
         write_line(f, 'u', self.uri.as_deref())?;
-        self.emails
-            .iter()
-            .try_for_each(|email| write_line(f, 'e', Some(email)))?;
-        self.phones
-            .iter()
-            .try_for_each(|phone| write_line(f, 'p', Some(phone)))?;
+        self.emails.iter().try_for_each(|email| write_line(f, 'e', Some(email)))?;
+        self.phones.iter().try_for_each(|phone| write_line(f, 'p', Some(phone)))?;
         if let Some(connection) = &self.connection {
             write!(f, "c={connection}{CRLF}")?;
         }
-        self.bandwidths
-            .iter()
-            .try_for_each(|bandwidth| write!(f, "b={bandwidth}{CRLF}"))?;
+        self.bandwidths.iter().try_for_each(|bandwidth| write!(f, "b={bandwidth}{CRLF}"))?;
         for timing in &self.timings {
             write!(f, "t={} {}{CRLF}", timing.start, timing.stop)?;
-            timing
-                .repeats
-                .iter()
-                .try_for_each(|repeat| write_line(f, 'r', Some(repeat)))?;
+            timing.repeats.iter().try_for_each(|repeat| write_line(f, 'r', Some(repeat)))?;
         }
         write_line(f, 'z', self.time_zones.as_deref())?;
         write_line(f, 'k', self.encryption_key.as_deref())?;
-        self.attributes
-            .iter()
-            .try_for_each(|attribute| write!(f, "a={attribute}{CRLF}"))?;
+        self.attributes.iter().try_for_each(|attribute| write!(f, "a={attribute}{CRLF}"))?;
         self.media.iter().try_for_each(|media| write!(f, "{media}"))
     }
 }
@@ -55,21 +44,13 @@ impl fmt::Display for MediaDescription {
             write!(f, "/{count}")?;
         }
         write!(f, " {}", self.proto)?;
-        self.formats
-            .iter()
-            .try_for_each(|format| write!(f, " {format}"))?;
+        self.formats.iter().try_for_each(|format| write!(f, " {format}"))?;
         f.write_str(CRLF)?;
         write_line(f, 'i', self.information.as_deref())?;
-        self.connections
-            .iter()
-            .try_for_each(|connection| write!(f, "c={connection}{CRLF}"))?;
-        self.bandwidths
-            .iter()
-            .try_for_each(|bandwidth| write!(f, "b={bandwidth}{CRLF}"))?;
+        self.connections.iter().try_for_each(|connection| write!(f, "c={connection}{CRLF}"))?;
+        self.bandwidths.iter().try_for_each(|bandwidth| write!(f, "b={bandwidth}{CRLF}"))?;
         write_line(f, 'k', self.encryption_key.as_deref())?;
-        self.attributes
-            .iter()
-            .try_for_each(|attribute| write!(f, "a={attribute}{CRLF}"))
+        self.attributes.iter().try_for_each(|attribute| write!(f, "a={attribute}{CRLF}"))
     }
 }
 
@@ -79,12 +60,7 @@ impl fmt::Display for Origin {
         write!(
             f,
             "{} {} {} {} {} {}",
-            self.username,
-            self.session_id,
-            self.session_version,
-            self.net_type,
-            self.addr_type,
-            self.unicast_address
+            self.username, self.session_id, self.session_version, self.net_type, self.addr_type, self.unicast_address
         )
     }
 }

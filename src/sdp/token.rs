@@ -27,9 +27,10 @@ impl Budget {
 
     /// Accounts for one more line or list entry.
     pub(super) fn take(&mut self) -> Fallible<()> {
-        self.left = self.left.checked_sub(1).ok_or_else(|| {
-            format!("more than {MAX_ENTRIES} lines and list entries in one description")
-        })?;
+        self.left = self
+            .left
+            .checked_sub(1)
+            .ok_or_else(|| format!("more than {MAX_ENTRIES} lines and list entries in one description"))?;
         Ok(())
     }
 
@@ -69,9 +70,7 @@ impl<'a> Words<'a> {
     /// Everything after the words taken so far, without its leading
     /// whitespace; `None` when nothing but whitespace is left.
     pub(super) fn remainder(self) -> Option<&'a str> {
-        let rest = self
-            .rest
-            .trim_start_matches(|c: char| c.is_ascii_whitespace());
+        let rest = self.rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
         (!rest.is_empty()).then_some(rest)
     }
 
@@ -88,16 +87,12 @@ impl<'a> Iterator for Words<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        let start = self
-            .rest
-            .trim_start_matches(|c: char| c.is_ascii_whitespace());
+        let start = self.rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
         if start.is_empty() {
             self.rest = start;
             return None;
         }
-        let end = start
-            .find(|c: char| c.is_ascii_whitespace())
-            .unwrap_or(start.len());
+        let end = start.find(|c: char| c.is_ascii_whitespace()).unwrap_or(start.len());
         let (word, rest) = start.split_at(end);
         self.rest = rest;
         Some(word)
@@ -110,8 +105,7 @@ pub(super) fn number<T: FromStr>(text: &str, what: &str) -> Fallible<T> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("{what} `{}` is not a number", excerpt(text)));
     }
-    text.parse()
-        .map_err(|_| format!("{what} `{}` is out of range", excerpt(text)))
+    text.parse().map_err(|_| format!("{what} `{}` is out of range", excerpt(text)))
 }
 
 /// RFC 8866 §9 `token-char`: visible ASCII except the separators

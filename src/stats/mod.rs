@@ -77,11 +77,7 @@ fn fingerprint(der: &[u8]) -> String {
     fingerprint_of(der, "sha-256").map_or_else(String::new, |f| format_fingerprint(&f, true))
 }
 
-fn ms(
-    instant: Option<crate::time::Instant>,
-    now: crate::time::Instant,
-    timestamp: f64,
-) -> Option<f64> {
+fn ms(instant: Option<crate::time::Instant>, now: crate::time::Instant, timestamp: f64) -> Option<f64> {
     // A host Instant to the report's clock: the same distance before `now`.
     instant.map(|t| (timestamp - (now - t).as_secs_f64() * 1000.0).floor())
 }
@@ -97,18 +93,8 @@ fn object(id: &str, ty: &str, timestamp: f64, fields: Value) -> Value {
     Value::Object(map)
 }
 
-fn candidate_stats(
-    id: &str,
-    ty: &str,
-    c: &Candidate,
-    timestamp: f64,
-    local: Option<(&str, &str)>,
-) -> Value {
-    let ufrag = c
-        .extensions
-        .iter()
-        .find(|(k, _)| k == "ufrag")
-        .map(|(_, v)| v.clone());
+fn candidate_stats(id: &str, ty: &str, c: &Candidate, timestamp: f64, local: Option<(&str, &str)>) -> Value {
+    let ufrag = c.extensions.iter().find(|(k, _)| k == "ufrag").map(|(_, v)| v.clone());
     let mut fields = json!({
         "transportId": TRANSPORT_ID,
         "address": c.address,
@@ -196,22 +182,10 @@ pub fn report(input: &StatsInput, now: crate::time::Instant) -> Vec<Value> {
     }
     if let Some(transport) = &input.transport {
         for (c, url, relay_protocol) in &transport.local_candidates {
-            out.push(candidate_stats(
-                &candidate_id("I", c),
-                "local-candidate",
-                c,
-                t,
-                Some((url, relay_protocol)),
-            ));
+            out.push(candidate_stats(&candidate_id("I", c), "local-candidate", c, t, Some((url, relay_protocol))));
         }
         for c in &transport.remote_candidates {
-            out.push(candidate_stats(
-                &candidate_id("I", c),
-                "remote-candidate",
-                c,
-                t,
-                None,
-            ));
+            out.push(candidate_stats(&candidate_id("I", c), "remote-candidate", c, t, None));
         }
     }
     out.push(object(

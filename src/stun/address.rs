@@ -56,10 +56,7 @@ pub fn decode(typ: u16, v: &[u8], xor_with: Option<&[u8; 12]>) -> Result<SocketA
     }
     match v[1] {
         FAMILY_V4 => {
-            let mut o: [u8; 4] = v
-                .get(4..8)
-                .and_then(|s| s.try_into().ok())
-                .ok_or(bad("IPv4 address not 8 bytes"))?;
+            let mut o: [u8; 4] = v.get(4..8).and_then(|s| s.try_into().ok()).ok_or(bad("IPv4 address not 8 bytes"))?;
             if v.len() != 8 {
                 return Err(bad("IPv4 address not 8 bytes"));
             }
@@ -71,10 +68,7 @@ pub fn decode(typ: u16, v: &[u8], xor_with: Option<&[u8; 12]>) -> Result<SocketA
             Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::from(o)), port))
         }
         FAMILY_V6 => {
-            let mut o: [u8; 16] = v
-                .get(4..20)
-                .and_then(|s| s.try_into().ok())
-                .ok_or(bad("IPv6 address not 20 bytes"))?;
+            let mut o: [u8; 16] = v.get(4..20).and_then(|s| s.try_into().ok()).ok_or(bad("IPv6 address not 20 bytes"))?;
             if v.len() != 20 {
                 return Err(bad("IPv6 address not 20 bytes"));
             }

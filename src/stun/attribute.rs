@@ -89,10 +89,7 @@ impl ErrorCode {
             508 => "Insufficient Capacity",
             _ => "",
         };
-        ErrorCode {
-            code,
-            reason: reason.to_string(),
-        }
+        ErrorCode { code, reason: reason.to_string() }
     }
 }
 
@@ -134,30 +131,18 @@ pub enum Attribute {
     /// The CRC-32 xor 0x5354554e (RFC 8489 §14.7).
     Fingerprint(u32),
     /// Any other type: kept as raw bytes, re-encoded unchanged.
-    Unknown {
-        typ: u16,
-        value: Vec<u8>,
-    },
+    Unknown { typ: u16, value: Vec<u8> },
 }
 
 fn utf8(typ: u16, v: &[u8], max: usize) -> Result<String, StunError> {
     if v.len() > max {
-        return Err(StunError::BadAttribute {
-            typ,
-            reason: "value too long",
-        });
+        return Err(StunError::BadAttribute { typ, reason: "value too long" });
     }
-    String::from_utf8(v.to_vec()).map_err(|_| StunError::BadAttribute {
-        typ,
-        reason: "not UTF-8",
-    })
+    String::from_utf8(v.to_vec()).map_err(|_| StunError::BadAttribute { typ, reason: "not UTF-8" })
 }
 
 fn fixed<const N: usize>(typ: u16, v: &[u8]) -> Result<[u8; N], StunError> {
-    v.try_into().map_err(|_| StunError::BadAttribute {
-        typ,
-        reason: "wrong length",
-    })
+    v.try_into().map_err(|_| StunError::BadAttribute { typ, reason: "wrong length" })
 }
 
 impl Attribute {
@@ -201,15 +186,9 @@ impl Attribute {
         let bad = |reason| StunError::BadAttribute { typ, reason };
         Ok(match typ {
             MAPPED_ADDRESS => Attribute::MappedAddress(address::decode(typ, v, None)?),
-            XOR_MAPPED_ADDRESS => {
-                Attribute::XorMappedAddress(address::decode(typ, v, Some(transaction_id))?)
-            }
-            XOR_PEER_ADDRESS => {
-                Attribute::XorPeerAddress(address::decode(typ, v, Some(transaction_id))?)
-            }
-            XOR_RELAYED_ADDRESS => {
-                Attribute::XorRelayedAddress(address::decode(typ, v, Some(transaction_id))?)
-            }
+            XOR_MAPPED_ADDRESS => Attribute::XorMappedAddress(address::decode(typ, v, Some(transaction_id))?),
+            XOR_PEER_ADDRESS => Attribute::XorPeerAddress(address::decode(typ, v, Some(transaction_id))?),
+            XOR_RELAYED_ADDRESS => Attribute::XorRelayedAddress(address::decode(typ, v, Some(transaction_id))?),
             ALTERNATE_SERVER => Attribute::AlternateServer(address::decode(typ, v, None)?),
             // Length limits: RFC 8489 §14.3 (USERNAME < 513 bytes), §14.9 and
             // §14.10 (REALM, NONCE < 128 characters, up to 763 bytes), §14.14.
@@ -227,20 +206,13 @@ impl Attribute {
                 if !(3..=6).contains(&class) || number > 99 {
                     return Err(bad("error code out of range"));
                 }
-                Attribute::ErrorCode(ErrorCode {
-                    code: class * 100 + number,
-                    reason: utf8(typ, &v[4..], 763)?,
-                })
+                Attribute::ErrorCode(ErrorCode { code: class * 100 + number, reason: utf8(typ, &v[4..], 763)? })
             }
             UNKNOWN_ATTRIBUTES => {
                 if v.len() % 2 != 0 {
                     return Err(bad("odd length"));
                 }
-                Attribute::UnknownAttributes(
-                    v.chunks_exact(2)
-                        .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                        .collect(),
-                )
+                Attribute::UnknownAttributes(v.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect())
             }
             LIFETIME => Attribute::Lifetime(u32::from_be_bytes(fixed(typ, v)?)),
             REQUESTED_TRANSPORT => Attribute::RequestedTransport(fixed::<4>(typ, v)?[0]),
@@ -268,22 +240,17 @@ impl Attribute {
                 Attribute::MessageIntegritySha256(v.to_vec())
             }
             FINGERPRINT => Attribute::Fingerprint(u32::from_be_bytes(fixed(typ, v)?)),
-            _ => Attribute::Unknown {
-                typ,
-                value: v.to_vec(),
-            },
+            _ => Attribute::Unknown { typ, value: v.to_vec() },
         })
     }
 
     /// Appends the value (without header or padding) to `out`.
     pub fn encode_value(&self, transaction_id: &[u8; 12], out: &mut Vec<u8>) {
         match self {
-            Attribute::MappedAddress(a) | Attribute::AlternateServer(a) => {
-                address::encode(a, None, out)
+            Attribute::MappedAddress(a) | Attribute::AlternateServer(a) => address::encode(a, None, out),
+            Attribute::XorMappedAddress(a) | Attribute::XorPeerAddress(a) | Attribute::XorRelayedAddress(a) => {
+                address::encode(a, Some(transaction_id), out)
             }
-            Attribute::XorMappedAddress(a)
-            | Attribute::XorPeerAddress(a)
-            | Attribute::XorRelayedAddress(a) => address::encode(a, Some(transaction_id), out),
             Attribute::Username(s)
             | Attribute::Realm(s)
             | Attribute::Nonce(s)

@@ -24,23 +24,15 @@ impl<'a> ChannelData<'a> {
     /// message by its padding (at most 3 bytes); more than that is an error.
     pub fn decode(bytes: &'a [u8]) -> Result<Self, StunError> {
         if bytes.len() < 4 {
-            return Err(StunError::Truncated {
-                needed: 4,
-                have: bytes.len(),
-            });
+            return Err(StunError::Truncated { needed: 4, have: bytes.len() });
         }
         let channel = u16::from_be_bytes([bytes[0], bytes[1]]);
         if !(MIN_CHANNEL..=MAX_CHANNEL_RFC5766).contains(&channel) {
-            return Err(StunError::NotChannelData(
-                "channel number outside 0x4000-0x7FFF",
-            ));
+            return Err(StunError::NotChannelData("channel number outside 0x4000-0x7FFF"));
         }
         let len = usize::from(u16::from_be_bytes([bytes[2], bytes[3]]));
         let Some(data) = bytes.get(4..4 + len) else {
-            return Err(StunError::Truncated {
-                needed: 4 + len,
-                have: bytes.len(),
-            });
+            return Err(StunError::Truncated { needed: 4 + len, have: bytes.len() });
         };
         if bytes.len() - 4 - len > 3 {
             return Err(StunError::NotChannelData("bytes after the message"));

@@ -25,18 +25,12 @@ pub enum IceRole {
 /// PRIORITY: the priority a peer-reflexive candidate learned from this
 /// check would have (RFC 8445 §7.1.1).
 pub fn priority(priority: u32) -> Attribute {
-    Attribute::Unknown {
-        typ: types::PRIORITY,
-        value: priority.to_be_bytes().to_vec(),
-    }
+    Attribute::Unknown { typ: types::PRIORITY, value: priority.to_be_bytes().to_vec() }
 }
 
 /// USE-CANDIDATE: the controlling agent nominates the pair (RFC 8445 §7.1.2).
 pub fn use_candidate() -> Attribute {
-    Attribute::Unknown {
-        typ: types::USE_CANDIDATE,
-        value: Vec::new(),
-    }
+    Attribute::Unknown { typ: types::USE_CANDIDATE, value: Vec::new() }
 }
 
 /// ICE-CONTROLLING or ICE-CONTROLLED with the tie-breaker (RFC 8445 §7.1.3).
@@ -45,10 +39,7 @@ pub fn ice_role(role: IceRole) -> Attribute {
         IceRole::Controlling(t) => (types::ICE_CONTROLLING, t),
         IceRole::Controlled(t) => (types::ICE_CONTROLLED, t),
     };
-    Attribute::Unknown {
-        typ,
-        value: tie_breaker.to_be_bytes().to_vec(),
-    }
+    Attribute::Unknown { typ, value: tie_breaker.to_be_bytes().to_vec() }
 }
 
 impl Message {
@@ -74,18 +65,12 @@ impl Message {
     /// neither is present or the value is not eight bytes.
     pub fn ice_role(&self) -> Option<IceRole> {
         self.attributes.iter().find_map(|a| match a {
-            Attribute::Unknown {
-                typ: types::ICE_CONTROLLING,
-                value,
-            } => Some(IceRole::Controlling(u64::from_be_bytes(
-                value.as_slice().try_into().ok()?,
-            ))),
-            Attribute::Unknown {
-                typ: types::ICE_CONTROLLED,
-                value,
-            } => Some(IceRole::Controlled(u64::from_be_bytes(
-                value.as_slice().try_into().ok()?,
-            ))),
+            Attribute::Unknown { typ: types::ICE_CONTROLLING, value } => {
+                Some(IceRole::Controlling(u64::from_be_bytes(value.as_slice().try_into().ok()?)))
+            }
+            Attribute::Unknown { typ: types::ICE_CONTROLLED, value } => {
+                Some(IceRole::Controlled(u64::from_be_bytes(value.as_slice().try_into().ok()?)))
+            }
             _ => None,
         })
     }
@@ -102,23 +87,15 @@ mod tests {
             .with(priority(0x6e00_01ff))
             .with(use_candidate())
             .with(ice_role(IceRole::Controlling(0x0102_0304_0506_0708)));
-        let bytes = m
-            .encode_with(Some((crate::stun::IntegrityAlgorithm::Sha1, b"pwd")), true)
-            .unwrap();
+        let bytes = m.encode_with(Some((crate::stun::IntegrityAlgorithm::Sha1, b"pwd")), true).unwrap();
         let d = Message::decode(&bytes).unwrap();
         assert_eq!(d.priority(), Some(0x6e00_01ff));
         assert!(d.use_candidate());
-        assert_eq!(
-            d.ice_role(),
-            Some(IceRole::Controlling(0x0102_0304_0506_0708))
-        );
+        assert_eq!(d.ice_role(), Some(IceRole::Controlling(0x0102_0304_0506_0708)));
         let d = Message::decode(
             &Message::new(Method::BINDING, Class::Request, [7; 12])
                 .with(ice_role(IceRole::Controlled(9)))
-                .with(Attribute::Unknown {
-                    typ: types::PRIORITY,
-                    value: vec![1, 2],
-                })
+                .with(Attribute::Unknown { typ: types::PRIORITY, value: vec![1, 2] })
                 .encode()
                 .unwrap(),
         )
@@ -126,9 +103,6 @@ mod tests {
         assert_eq!(d.ice_role(), Some(IceRole::Controlled(9)));
         assert_eq!(d.priority(), None, "a malformed PRIORITY reads as absent");
         assert!(!d.use_candidate());
-        assert_eq!(
-            ErrorCode::new(ErrorCode::ROLE_CONFLICT).reason,
-            "Role Conflict"
-        );
+        assert_eq!(ErrorCode::new(ErrorCode::ROLE_CONFLICT).reason, "Role Conflict");
     }
 }

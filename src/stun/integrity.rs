@@ -75,11 +75,7 @@ pub fn hmac_sha1_of(key: &[u8], data: &[u8]) -> [u8; 20] {
 
 /// Appends a MESSAGE-INTEGRITY(-SHA256) attribute to an encoded message whose
 /// last attribute so far is the one before it.
-pub fn append_integrity(
-    out: &mut Vec<u8>,
-    alg: IntegrityAlgorithm,
-    key: &[u8],
-) -> Result<(), StunError> {
+pub fn append_integrity(out: &mut Vec<u8>, alg: IntegrityAlgorithm, key: &[u8]) -> Result<(), StunError> {
     let (typ, len) = match alg {
         IntegrityAlgorithm::Sha1 => (types::MESSAGE_INTEGRITY, 20usize),
         IntegrityAlgorithm::Sha256 => (types::MESSAGE_INTEGRITY_SHA256, 32usize),
@@ -126,14 +122,11 @@ pub fn verify(bytes: &[u8], key: &[u8]) -> Result<IntegrityAlgorithm, IntegrityE
         };
         // The length field as if this attribute ended the message.
         let body = raw.offset - HEADER_LEN + 4 + raw.value.len();
-        let body = u16::try_from(body)
-            .map_err(|_| IntegrityError::Malformed)?
-            .to_be_bytes();
+        let body = u16::try_from(body).map_err(|_| IntegrityError::Malformed)?.to_be_bytes();
         let parts: [&[u8]; 3] = [&bytes[..2], &body, &bytes[4..raw.offset]];
         let ok = match alg {
             IntegrityAlgorithm::Sha1 => {
-                let mut mac = <Hmac<Sha1> as Mac>::new_from_slice(key)
-                    .map_err(|_| IntegrityError::Malformed)?;
+                let mut mac = <Hmac<Sha1> as Mac>::new_from_slice(key).map_err(|_| IntegrityError::Malformed)?;
                 parts.iter().for_each(|p| mac.update(p));
                 mac.verify_slice(raw.value).is_ok()
             }
@@ -141,17 +134,12 @@ pub fn verify(bytes: &[u8], key: &[u8]) -> Result<IntegrityAlgorithm, IntegrityE
                 if raw.value.len() < 16 {
                     return Err(IntegrityError::Malformed);
                 }
-                let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
-                    .map_err(|_| IntegrityError::Malformed)?;
+                let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).map_err(|_| IntegrityError::Malformed)?;
                 parts.iter().for_each(|p| mac.update(p));
                 mac.verify_truncated_left(raw.value).is_ok()
             }
         };
-        return if ok {
-            Ok(alg)
-        } else {
-            Err(IntegrityError::Mismatch)
-        };
+        return if ok { Ok(alg) } else { Err(IntegrityError::Mismatch) };
     }
     Err(IntegrityError::Missing)
 }

@@ -81,10 +81,7 @@ pub struct RawAttribute<'a> {
 /// multiple of 4 and equal to what follows) and returns the body length.
 pub fn check_header(bytes: &[u8]) -> Result<usize, StunError> {
     if bytes.len() < HEADER_LEN {
-        return Err(StunError::Truncated {
-            needed: HEADER_LEN,
-            have: bytes.len(),
-        });
+        return Err(StunError::Truncated { needed: HEADER_LEN, have: bytes.len() });
     }
     if bytes[0] & 0xC0 != 0 {
         return Err(StunError::NotStun("top two bits not zero"));
@@ -97,10 +94,7 @@ pub fn check_header(bytes: &[u8]) -> Result<usize, StunError> {
         return Err(StunError::NotStun("length not a multiple of 4"));
     }
     if bytes.len() < HEADER_LEN + len {
-        return Err(StunError::Truncated {
-            needed: HEADER_LEN + len,
-            have: bytes.len(),
-        });
+        return Err(StunError::Truncated { needed: HEADER_LEN + len, have: bytes.len() });
     }
     if bytes.len() > HEADER_LEN + len {
         return Err(StunError::NotStun("bytes after the message"));
@@ -109,9 +103,7 @@ pub fn check_header(bytes: &[u8]) -> Result<usize, StunError> {
 }
 
 /// Walks the attributes of a message whose header passed [`check_header`].
-pub fn raw_attributes(
-    bytes: &[u8],
-) -> impl Iterator<Item = Result<RawAttribute<'_>, StunError>> + '_ {
+pub fn raw_attributes(bytes: &[u8]) -> impl Iterator<Item = Result<RawAttribute<'_>, StunError>> + '_ {
     let mut pos = HEADER_LEN;
     let mut failed = false;
     std::iter::from_fn(move || {
@@ -120,19 +112,13 @@ pub fn raw_attributes(
         }
         let Some(h) = bytes.get(pos..pos + 4) else {
             failed = true;
-            return Some(Err(StunError::Truncated {
-                needed: pos + 4,
-                have: bytes.len(),
-            }));
+            return Some(Err(StunError::Truncated { needed: pos + 4, have: bytes.len() }));
         };
         let typ = u16::from_be_bytes([h[0], h[1]]);
         let len = usize::from(u16::from_be_bytes([h[2], h[3]]));
         let Some(value) = bytes.get(pos + 4..pos + 4 + len) else {
             failed = true;
-            return Some(Err(StunError::BadAttribute {
-                typ,
-                reason: "value runs past the message",
-            }));
+            return Some(Err(StunError::BadAttribute { typ, reason: "value runs past the message" }));
         };
         let offset = pos;
         pos += 4 + len.div_ceil(4) * 4;
@@ -142,12 +128,7 @@ pub fn raw_attributes(
 
 impl Message {
     pub fn new(method: Method, class: Class, transaction_id: TransactionId) -> Self {
-        Message {
-            method,
-            class,
-            transaction_id,
-            attributes: Vec::new(),
-        }
+        Message { method, class, transaction_id, attributes: Vec::new() }
     }
 
     /// A response (success or error) to `self`, same method and transaction.
@@ -183,20 +164,12 @@ impl Message {
                 _ if seen_integrity => continue,
                 _ => {}
             }
-            if matches!(
-                raw.typ,
-                types::MESSAGE_INTEGRITY | types::MESSAGE_INTEGRITY_SHA256
-            ) {
+            if matches!(raw.typ, types::MESSAGE_INTEGRITY | types::MESSAGE_INTEGRITY_SHA256) {
                 seen_integrity = true;
             }
             attributes.push(Attribute::decode(raw.typ, raw.value, &transaction_id)?);
         }
-        Ok(Message {
-            method,
-            class,
-            transaction_id,
-            attributes,
-        })
+        Ok(Message { method, class, transaction_id, attributes })
     }
 
     /// Encodes the message with its attributes exactly as listed.
@@ -222,9 +195,7 @@ impl Message {
         for a in &self.attributes {
             if matches!(
                 a,
-                Attribute::MessageIntegrity(_)
-                    | Attribute::MessageIntegritySha256(_)
-                    | Attribute::Fingerprint(_)
+                Attribute::MessageIntegrity(_) | Attribute::MessageIntegritySha256(_) | Attribute::Fingerprint(_)
             ) {
                 continue;
             }
@@ -255,104 +226,40 @@ impl Message {
     }
 
     pub fn username(&self) -> Option<&str> {
-        self.attributes.iter().find_map(|a| {
-            if let Attribute::Username(s) = a {
-                Some(s.as_str())
-            } else {
-                None
-            }
-        })
+        self.attributes.iter().find_map(|a| if let Attribute::Username(s) = a { Some(s.as_str()) } else { None })
     }
     pub fn realm(&self) -> Option<&str> {
-        self.attributes.iter().find_map(|a| {
-            if let Attribute::Realm(s) = a {
-                Some(s.as_str())
-            } else {
-                None
-            }
-        })
+        self.attributes.iter().find_map(|a| if let Attribute::Realm(s) = a { Some(s.as_str()) } else { None })
     }
     pub fn nonce(&self) -> Option<&str> {
-        self.attributes.iter().find_map(|a| {
-            if let Attribute::Nonce(s) = a {
-                Some(s.as_str())
-            } else {
-                None
-            }
-        })
+        self.attributes.iter().find_map(|a| if let Attribute::Nonce(s) = a { Some(s.as_str()) } else { None })
     }
     pub fn lifetime(&self) -> Option<u32> {
-        self.attributes.iter().find_map(|a| {
-            if let Attribute::Lifetime(s) = a {
-                Some(*s)
-            } else {
-                None
-            }
-        })
+        self.attributes.iter().find_map(|a| if let Attribute::Lifetime(s) = a { Some(*s) } else { None })
     }
     pub fn error_code(&self) -> Option<&super::ErrorCode> {
-        self.attributes.iter().find_map(|a| {
-            if let Attribute::ErrorCode(e) = a {
-                Some(e)
-            } else {
-                None
-            }
-        })
+        self.attributes.iter().find_map(|a| if let Attribute::ErrorCode(e) = a { Some(e) } else { None })
     }
     pub fn data(&self) -> Option<&[u8]> {
-        self.attributes.iter().find_map(|a| {
-            if let Attribute::Data(d) = a {
-                Some(d.as_slice())
-            } else {
-                None
-            }
-        })
+        self.attributes.iter().find_map(|a| if let Attribute::Data(d) = a { Some(d.as_slice()) } else { None })
     }
     pub fn channel_number(&self) -> Option<u16> {
-        self.attributes.iter().find_map(|a| {
-            if let Attribute::ChannelNumber(c) = a {
-                Some(*c)
-            } else {
-                None
-            }
-        })
+        self.attributes.iter().find_map(|a| if let Attribute::ChannelNumber(c) = a { Some(*c) } else { None })
     }
     pub fn xor_relayed_address(&self) -> Option<std::net::SocketAddr> {
-        self.attributes.iter().find_map(|a| {
-            if let Attribute::XorRelayedAddress(s) = a {
-                Some(*s)
-            } else {
-                None
-            }
-        })
+        self.attributes.iter().find_map(|a| if let Attribute::XorRelayedAddress(s) = a { Some(*s) } else { None })
     }
     pub fn xor_mapped_address(&self) -> Option<std::net::SocketAddr> {
-        self.attributes.iter().find_map(|a| {
-            if let Attribute::XorMappedAddress(s) = a {
-                Some(*s)
-            } else {
-                None
-            }
-        })
+        self.attributes.iter().find_map(|a| if let Attribute::XorMappedAddress(s) = a { Some(*s) } else { None })
     }
     /// Every XOR-PEER-ADDRESS (CreatePermission may carry several).
     pub fn xor_peer_addresses(&self) -> impl Iterator<Item = std::net::SocketAddr> + '_ {
-        self.attributes.iter().filter_map(|a| {
-            if let Attribute::XorPeerAddress(s) = a {
-                Some(*s)
-            } else {
-                None
-            }
-        })
+        self.attributes.iter().filter_map(|a| if let Attribute::XorPeerAddress(s) = a { Some(*s) } else { None })
     }
 }
 
 /// Appends one attribute (header, value, zero padding).
-pub fn push_attribute(
-    out: &mut Vec<u8>,
-    a: &Attribute,
-    transaction_id: &TransactionId,
-) -> Result<(), StunError> {
+pub fn push_attribute(out: &mut Vec<u8>, a: &Attribute, transaction_id: &TransactionId) -> Result<(), StunError> {
     let start = out.len();
     out.extend_from_slice(&a.typ().to_be_bytes());
     out.extend_from_slice(&[0, 0]);

@@ -55,7 +55,9 @@ pub enum StunError {
 /// cookie, RFC 8489 §5), as opposed to ChannelData (RFC 8656 §12.4) or
 /// anything else multiplexed on the same flow (RFC 7983).
 pub fn is_stun(bytes: &[u8]) -> bool {
-    bytes.len() >= HEADER_LEN && bytes[0] & 0xC0 == 0 && bytes[4..8] == MAGIC_COOKIE.to_be_bytes()
+    bytes.len() >= HEADER_LEN
+        && bytes[0] & 0xC0 == 0
+        && bytes[4..8] == MAGIC_COOKIE.to_be_bytes()
 }
 
 /// Whether `bytes` start like a ChannelData message: first two bits 01, a

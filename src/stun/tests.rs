@@ -11,10 +11,7 @@ use super::*;
 
 fn hex(s: &str) -> Vec<u8> {
     let s: String = s.split_whitespace().collect();
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
 const SHORT_TERM: &[u8] = b"VOkJxbRl1RmTxUk/WvJxBt";
@@ -62,25 +59,10 @@ fn rfc5769_sample_request() {
     let m = Message::decode(&b).unwrap();
     assert_eq!((m.method, m.class), (Method::BINDING, Class::Request));
     assert_eq!(m.username(), Some("evtj:h6vY"));
-    assert_eq!(
-        m.get(types::SOFTWARE),
-        Some(&Attribute::Software("STUN test client".into()))
-    );
-    assert_eq!(
-        m.get(types::PRIORITY),
-        Some(&Attribute::Unknown {
-            typ: types::PRIORITY,
-            value: vec![0x6e, 0, 1, 0xff]
-        })
-    );
-    assert_eq!(
-        integrity::verify(&b, SHORT_TERM),
-        Ok(IntegrityAlgorithm::Sha1)
-    );
-    assert_eq!(
-        integrity::verify(&b, b"wrong"),
-        Err(IntegrityError::Mismatch)
-    );
+    assert_eq!(m.get(types::SOFTWARE), Some(&Attribute::Software("STUN test client".into())));
+    assert_eq!(m.get(types::PRIORITY), Some(&Attribute::Unknown { typ: types::PRIORITY, value: vec![0x6e, 0, 1, 0xff] }));
+    assert_eq!(integrity::verify(&b, SHORT_TERM), Ok(IntegrityAlgorithm::Sha1));
+    assert_eq!(integrity::verify(&b, b"wrong"), Err(IntegrityError::Mismatch));
     assert_eq!(integrity::check_fingerprint(&b), Some(true));
 }
 
@@ -89,36 +71,20 @@ fn rfc5769_sample_responses() {
     let b = sample_ipv4_response();
     let m = Message::decode(&b).unwrap();
     assert_eq!(m.class, Class::SuccessResponse);
-    assert_eq!(
-        m.xor_mapped_address(),
-        Some("192.0.2.1:32853".parse().unwrap())
-    );
-    assert_eq!(
-        integrity::verify(&b, SHORT_TERM),
-        Ok(IntegrityAlgorithm::Sha1)
-    );
+    assert_eq!(m.xor_mapped_address(), Some("192.0.2.1:32853".parse().unwrap()));
+    assert_eq!(integrity::verify(&b, SHORT_TERM), Ok(IntegrityAlgorithm::Sha1));
     assert_eq!(integrity::check_fingerprint(&b), Some(true));
     // Re-encoding with zero padding (the RFC's vectors pad with spaces) and
     // fresh integrity + fingerprint gives a message that verifies again.
-    let again = m
-        .encode_with(Some((IntegrityAlgorithm::Sha1, SHORT_TERM)), true)
-        .unwrap();
-    assert_eq!(
-        integrity::verify(&again, SHORT_TERM),
-        Ok(IntegrityAlgorithm::Sha1)
-    );
+    let again = m.encode_with(Some((IntegrityAlgorithm::Sha1, SHORT_TERM)), true).unwrap();
+    assert_eq!(integrity::verify(&again, SHORT_TERM), Ok(IntegrityAlgorithm::Sha1));
     assert_eq!(integrity::check_fingerprint(&again), Some(true));
 
     let b = sample_ipv6_response();
     let m = Message::decode(&b).unwrap();
-    let want: SocketAddr = "[2001:db8:1234:5678:11:2233:4455:6677]:32853"
-        .parse()
-        .unwrap();
+    let want: SocketAddr = "[2001:db8:1234:5678:11:2233:4455:6677]:32853".parse().unwrap();
     assert_eq!(m.xor_mapped_address(), Some(want));
-    assert_eq!(
-        integrity::verify(&b, SHORT_TERM),
-        Ok(IntegrityAlgorithm::Sha1)
-    );
+    assert_eq!(integrity::verify(&b, SHORT_TERM), Ok(IntegrityAlgorithm::Sha1));
     assert_eq!(integrity::check_fingerprint(&b), Some(true));
 }
 
@@ -133,9 +99,7 @@ fn rfc5769_long_term_byte_exact() {
     let key = long_term_key("マトリックス", "example.org", "TheMatrIX");
     assert_eq!(integrity::verify(&b, &key), Ok(IntegrityAlgorithm::Sha1));
     assert_eq!(integrity::check_fingerprint(&b), None);
-    let again = m
-        .encode_with(Some((IntegrityAlgorithm::Sha1, &key)), false)
-        .unwrap();
+    let again = m.encode_with(Some((IntegrityAlgorithm::Sha1, &key)), false).unwrap();
     assert_eq!(again, b);
 }
 
@@ -145,23 +109,15 @@ fn sha256_integrity_round_trip_and_tamper() {
     let m = Message::new(Method::ALLOCATE, Class::Request, tid)
         .with(Attribute::RequestedTransport(17))
         .with(Attribute::Username("alice".into()));
-    let b = m
-        .encode_with(Some((IntegrityAlgorithm::Sha256, b"key")), true)
-        .unwrap();
-    assert_eq!(
-        integrity::verify(&b, b"key"),
-        Ok(IntegrityAlgorithm::Sha256)
-    );
+    let b = m.encode_with(Some((IntegrityAlgorithm::Sha256, b"key")), true).unwrap();
+    assert_eq!(integrity::verify(&b, b"key"), Ok(IntegrityAlgorithm::Sha256));
     assert_eq!(integrity::check_fingerprint(&b), Some(true));
     let mut t = b.clone();
     t[25] ^= 1;
     assert_eq!(integrity::verify(&t, b"key"), Err(IntegrityError::Mismatch));
     assert_eq!(integrity::check_fingerprint(&t), Some(false));
     let plain = m.encode().unwrap();
-    assert_eq!(
-        integrity::verify(&plain, b"key"),
-        Err(IntegrityError::Missing)
-    );
+    assert_eq!(integrity::verify(&plain, b"key"), Err(IntegrityError::Missing));
 }
 
 #[test]
@@ -207,21 +163,10 @@ fn every_attribute_round_trips() {
         Attribute::RequestedAddressFamily(1),
         Attribute::AdditionalAddressFamily(2),
         Attribute::UserHash([9; 32]),
-        Attribute::Unknown {
-            typ: 0x7777,
-            value: vec![1, 2, 3],
-        },
-        Attribute::Unknown {
-            typ: 0xC001,
-            value: vec![],
-        },
+        Attribute::Unknown { typ: 0x7777, value: vec![1, 2, 3] },
+        Attribute::Unknown { typ: 0xC001, value: vec![] },
     ];
-    let m = Message {
-        method: Method::ALLOCATE,
-        class: Class::SuccessResponse,
-        transaction_id: tid,
-        attributes: attrs,
-    };
+    let m = Message { method: Method::ALLOCATE, class: Class::SuccessResponse, transaction_id: tid, attributes: attrs };
     let b = m.encode().unwrap();
     assert_eq!(Message::decode(&b).unwrap(), m);
     assert_eq!(framing::next_message_len(&b), Ok(Some(b.len())));
@@ -241,9 +186,7 @@ fn attributes_after_integrity_are_ignored_and_after_fingerprint_rejected() {
     assert_eq!(m.data(), None);
     assert_eq!(integrity::verify(&b, b"k"), Ok(IntegrityAlgorithm::Sha1));
 
-    let mut b = Message::new(Method::BINDING, Class::Request, tid)
-        .encode_with(None, true)
-        .unwrap();
+    let mut b = Message::new(Method::BINDING, Class::Request, tid).encode_with(None, true).unwrap();
     b.extend_from_slice(&[0x00, 0x13, 0x00, 0x00]);
     message::set_length(&mut b).unwrap();
     assert!(Message::decode(&b).is_err());
@@ -259,36 +202,12 @@ fn malformed_messages_are_errors() {
         vec![],
         good[..19].to_vec(),
         good[..good.len() - 1].to_vec(),
-        {
-            let mut b = good.clone();
-            b[0] |= 0x80;
-            b
-        },
-        {
-            let mut b = good.clone();
-            b[4] ^= 1;
-            b
-        },
-        {
-            let mut b = good.clone();
-            b[3] += 2;
-            b
-        },
-        {
-            let mut b = good.clone();
-            b[3] = 4;
-            b
-        },
-        {
-            let mut b = good.clone();
-            b[23] = 9;
-            b
-        },
-        {
-            let mut b = good.clone();
-            b.extend_from_slice(b"junk");
-            b
-        },
+        { let mut b = good.clone(); b[0] |= 0x80; b },
+        { let mut b = good.clone(); b[4] ^= 1; b },
+        { let mut b = good.clone(); b[3] += 2; b },
+        { let mut b = good.clone(); b[3] = 4; b },
+        { let mut b = good.clone(); b[23] = 9; b },
+        { let mut b = good.clone(); b.extend_from_slice(b"junk"); b },
     ];
     for c in cases {
         assert!(Message::decode(&c).is_err(), "{c:02x?}");
@@ -297,10 +216,7 @@ fn malformed_messages_are_errors() {
     for (typ, v) in [
         (types::XOR_PEER_ADDRESS, vec![0, 1, 0]),
         (types::XOR_PEER_ADDRESS, vec![0, 3, 0, 0, 1, 2, 3, 4]),
-        (
-            types::XOR_PEER_ADDRESS,
-            vec![0, 1, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8],
-        ),
+        (types::XOR_PEER_ADDRESS, vec![0, 1, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]),
         (types::LIFETIME, vec![0, 0]),
         (types::ERROR_CODE, vec![0, 0, 2, 0]),
         (types::ERROR_CODE, vec![0, 0, 4, 100]),
@@ -310,19 +226,13 @@ fn malformed_messages_are_errors() {
         (types::UNKNOWN_ATTRIBUTES, vec![0; 3]),
         (types::DONT_FRAGMENT, vec![0; 4]),
     ] {
-        assert!(
-            Attribute::decode(typ, &v, &[0; 12]).is_err(),
-            "{typ:04x} {v:?}"
-        );
+        assert!(Attribute::decode(typ, &v, &[0; 12]).is_err(), "{typ:04x} {v:?}");
     }
 }
 
 #[test]
 fn channel_data() {
-    let cd = ChannelData {
-        channel: 0x4001,
-        data: b"hello",
-    };
+    let cd = ChannelData { channel: 0x4001, data: b"hello" };
     let b = cd.encode(false).unwrap();
     assert_eq!(b.len(), 9);
     assert_eq!(ChannelData::decode(&b), Ok(cd));
@@ -339,12 +249,7 @@ fn channel_data() {
     let mut long = p.clone();
     long.extend_from_slice(&[0; 4]);
     assert!(ChannelData::decode(&long).is_err());
-    assert!(ChannelData {
-        channel: 0x4000,
-        data: &vec![0; 70000]
-    }
-    .encode(false)
-    .is_err());
+    assert!(ChannelData { channel: 0x4000, data: &vec![0; 70000] }.encode(false).is_err());
     assert!(framing::next_message_len(&[0x80, 0, 0, 0]).is_err());
     assert!(framing::next_message_len(&[0, 1, 0, 2, 0x21, 0x12, 0xa4, 0x42]).is_err());
     assert!(framing::next_message_len(&[0, 1, 0, 0, 1, 2, 3, 4]).is_err());
@@ -354,11 +259,9 @@ fn channel_data() {
 
 #[test]
 fn too_long_is_an_error_not_a_panic() {
-    let m = Message::new(Method::DATA, Class::Indication, [0; 12])
-        .with(Attribute::Data(vec![0; 65535]));
+    let m = Message::new(Method::DATA, Class::Indication, [0; 12]).with(Attribute::Data(vec![0; 65535]));
     assert_eq!(m.encode(), Err(StunError::TooLong));
-    let m = Message::new(Method::DATA, Class::Indication, [0; 12])
-        .with(Attribute::Data(vec![0; 65528]));
+    let m = Message::new(Method::DATA, Class::Indication, [0; 12]).with(Attribute::Data(vec![0; 65528]));
     assert_eq!(m.encode_with(None, true), Err(StunError::TooLong));
 }
 
@@ -372,9 +275,7 @@ fn probe(b: &[u8]) {
     let _ = integrity::check_fingerprint(b);
     let _ = ChannelData::decode(b);
     let _ = framing::next_message_len(b);
-    for t in [
-        0x0001, 0x0009, 0x000A, 0x000C, 0x0012, 0x0019, 0x001C, 0x0020, 0x8028,
-    ] {
+    for t in [0x0001, 0x0009, 0x000A, 0x000C, 0x0012, 0x0019, 0x001C, 0x0020, 0x8028] {
         let _ = Attribute::decode(t, b, &[0; 12]);
     }
 }

@@ -28,9 +28,7 @@ use sha2::{Digest, Sha256};
 use crate::random::Random;
 use crate::stun::attribute::types;
 use crate::stun::integrity::{self, IntegrityAlgorithm};
-use crate::stun::{
-    long_term_key, Attribute, ChannelData, Class, ErrorCode, Message, Method, TransactionId,
-};
+use crate::stun::{long_term_key, Attribute, ChannelData, Class, ErrorCode, Message, Method, TransactionId};
 use crate::time::Instant;
 use transaction::{Retransmit, INITIAL_RTO};
 
@@ -93,19 +91,12 @@ pub enum TurnState {
 pub enum TurnEvent {
     /// The allocation exists: `relayed` is the relay candidate's address,
     /// `mapped` the client's address as the server saw it.
-    Allocated {
-        relayed: SocketAddr,
-        mapped: Option<SocketAddr>,
-    },
+    Allocated { relayed: SocketAddr, mapped: Option<SocketAddr> },
     /// A datagram from `peer`, through a Data indication or a channel.
     Data { peer: SocketAddr, data: Vec<u8> },
     /// The server refused (or never answered) a permission for `peer`:
     /// nothing can be exchanged with that address.
-    PermissionFailed {
-        peer: IpAddr,
-        code: u16,
-        reason: String,
-    },
+    PermissionFailed { peer: IpAddr, code: u16, reason: String },
     /// The allocation failed or was lost: the STUN error code and reason
     /// (or [`NO_RESPONSE`]).
     Failed { code: u16, reason: String },
@@ -241,10 +232,7 @@ impl TurnClient {
     /// The flow to the server closed: the allocation is gone with it
     /// (RFC 8656 §3.1 — the 5-tuple no longer exists).
     pub fn handle_transport_closed(&mut self) {
-        if matches!(
-            self.state,
-            TurnState::Idle | TurnState::Allocating | TurnState::Allocated
-        ) {
+        if matches!(self.state, TurnState::Idle | TurnState::Allocating | TurnState::Allocated) {
             self.fail(NO_RESPONSE, "the connection to the TURN server closed");
         }
     }
@@ -255,14 +243,7 @@ impl TurnClient {
         if self.state != TurnState::Allocated || self.permissions.contains_key(&peer) {
             return;
         }
-        self.permissions.insert(
-            peer,
-            Permission {
-                state: PermissionState::Pending,
-                refresh_at: now,
-                used: true,
-            },
-        );
+        self.permissions.insert(peer, Permission { state: PermissionState::Pending, refresh_at: now, used: true });
         self.send_permission(now, peer);
     }
 
@@ -277,27 +258,14 @@ impl TurnClient {
         }
         let number = self.next_channel;
         self.next_channel += 1;
-        self.channels.insert(
-            peer,
-            Channel {
-                number,
-                bound: false,
-                refresh_at: now,
-                used: true,
-            },
-        );
+        self.channels.insert(peer, Channel { number, bound: false, refresh_at: now, used: true });
         self.peer_of_channel.insert(number, peer);
         self.send_channel_bind(now, peer, number);
     }
 
     /// Sends `data` to `peer` through the relay, installing a permission
     /// first if there is none (datagrams wait for it, up to a bound).
-    pub fn send_to(
-        &mut self,
-        now: Instant,
-        peer: SocketAddr,
-        data: &[u8],
-    ) -> Result<(), TurnError> {
+    pub fn send_to(&mut self, now: Instant, peer: SocketAddr, data: &[u8]) -> Result<(), TurnError> {
         if self.state != TurnState::Allocated {
             return Err(TurnError::NotAllocated);
         }
@@ -335,10 +303,7 @@ impl TurnClient {
                 return;
             };
             self.mark_used(peer);
-            self.events.push_back(TurnEvent::Data {
-                peer,
-                data: cd.data.to_vec(),
-            });
+            self.events.push_back(TurnEvent::Data { peer, data: cd.data.to_vec() });
             return;
         }
         let Ok(message) = Message::decode(bytes) else {
@@ -349,27 +314,18 @@ impl TurnClient {
                 let peer = message.xor_peer_addresses().next();
                 if let (Some(peer), Some(data)) = (peer, message.data()) {
                     self.mark_used(peer);
-                    self.events.push_back(TurnEvent::Data {
-                        peer,
-                        data: data.to_vec(),
-                    });
+                    self.events.push_back(TurnEvent::Data { peer, data: data.to_vec() });
                 }
             }
-            Class::SuccessResponse | Class::ErrorResponse => {
-                self.handle_response(now, bytes, &message)
-            }
+            Class::SuccessResponse | Class::ErrorResponse => self.handle_response(now, bytes, &message),
             _ => {}
         }
     }
 
     /// Runs retransmissions, timeouts and refreshes due at `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
-        let due: Vec<TransactionId> = self
-            .transactions
-            .iter()
-            .filter(|(_, t)| t.retransmit.deadline() <= now)
-            .map(|(id, _)| *id)
-            .collect();
+        let due: Vec<TransactionId> =
+            self.transactions.iter().filter(|(_, t)| t.retransmit.deadline() <= now).map(|(id, _)| *id).collect();
         for id in due {
             let Some(t) = self.transactions.get_mut(&id) else {
                 continue;
@@ -377,11 +333,7 @@ impl TurnClient {
             if t.retransmit.on_timeout(now) {
                 self.transmits.push_back(t.bytes.clone());
             } else if let Some(t) = self.transactions.remove(&id) {
-                self.on_failure(
-                    t.kind,
-                    NO_RESPONSE,
-                    "the TURN server did not respond".into(),
-                );
+                self.on_failure(t.kind, NO_RESPONSE, "the TURN server did not respond".into());
             }
         }
         if self.state != TurnState::Allocated {
@@ -389,16 +341,8 @@ impl TurnClient {
         }
         if self.refresh_at.is_some_and(|at| at <= now) {
             self.refresh_at = None;
-            let request = self
-                .request(Method::REFRESH)
-                .with(Attribute::Lifetime(REQUESTED_LIFETIME));
-            self.begin(
-                now,
-                Kind::Refresh {
-                    lifetime: REQUESTED_LIFETIME,
-                },
-                request,
-            );
+            let request = self.request(Method::REFRESH).with(Attribute::Lifetime(REQUESTED_LIFETIME));
+            self.begin(now, Kind::Refresh { lifetime: REQUESTED_LIFETIME }, request);
         }
         let due: Vec<IpAddr> = self
             .permissions
@@ -419,12 +363,8 @@ impl TurnClient {
                 self.permissions.remove(&ip);
             }
         }
-        let due: Vec<SocketAddr> = self
-            .channels
-            .iter()
-            .filter(|(_, c)| c.bound && c.refresh_at <= now)
-            .map(|(p, _)| *p)
-            .collect();
+        let due: Vec<SocketAddr> =
+            self.channels.iter().filter(|(_, c)| c.bound && c.refresh_at <= now).map(|(p, _)| *p).collect();
         for peer in due {
             let Some(c) = self.channels.get_mut(&peer) else {
                 continue;
@@ -472,21 +412,10 @@ impl TurnClient {
             return None;
         }
         let transactions = self.transactions.values().map(|t| t.retransmit.deadline());
-        let permissions = self
-            .permissions
-            .values()
-            .filter(|p| p.state == PermissionState::Installed)
-            .map(|p| p.refresh_at);
-        let channels = self
-            .channels
-            .values()
-            .filter(|c| c.bound)
-            .map(|c| c.refresh_at);
-        transactions
-            .chain(permissions)
-            .chain(channels)
-            .chain(self.refresh_at)
-            .min()
+        let permissions =
+            self.permissions.values().filter(|p| p.state == PermissionState::Installed).map(|p| p.refresh_at);
+        let channels = self.channels.values().filter(|c| c.bound).map(|c| c.refresh_at);
+        transactions.chain(permissions).chain(channels).chain(self.refresh_at).min()
     }
 
     fn request(&mut self, method: Method) -> Message {
@@ -502,24 +431,16 @@ impl TurnClient {
             return request.encode().map_err(|_| TurnError::TooLong);
         };
         let mut m = request.clone();
-        m.attributes
-            .push(Attribute::Username(self.config.username.clone()));
+        m.attributes.push(Attribute::Username(self.config.username.clone()));
         m.attributes.push(Attribute::Realm(auth.realm.clone()));
         m.attributes.push(Attribute::Nonce(auth.nonce.clone()));
         if let Some((list, chosen)) = &auth.password_algorithms {
             let mut value = chosen.to_be_bytes().to_vec();
             value.extend_from_slice(&[0, 0]);
-            m.attributes.push(Attribute::Unknown {
-                typ: types::PASSWORD_ALGORITHM,
-                value,
-            });
-            m.attributes.push(Attribute::Unknown {
-                typ: types::PASSWORD_ALGORITHMS,
-                value: list.clone(),
-            });
+            m.attributes.push(Attribute::Unknown { typ: types::PASSWORD_ALGORITHM, value });
+            m.attributes.push(Attribute::Unknown { typ: types::PASSWORD_ALGORITHMS, value: list.clone() });
         }
-        m.encode_with(Some((auth.algorithm, &auth.key)), false)
-            .map_err(|_| TurnError::TooLong)
+        m.encode_with(Some((auth.algorithm, &auth.key)), false).map_err(|_| TurnError::TooLong)
     }
 
     fn begin(&mut self, now: Instant, kind: Kind, request: Message) {
@@ -528,16 +449,8 @@ impl TurnClient {
         };
         self.transmits.push_back(bytes.clone());
         let retransmit = Retransmit::new(now, self.config.reliable, INITIAL_RTO);
-        self.transactions.insert(
-            request.transaction_id,
-            Transaction {
-                kind,
-                request,
-                bytes,
-                retransmit,
-                stale_retries: 0,
-            },
-        );
+        self.transactions
+            .insert(request.transaction_id, Transaction { kind, request, bytes, retransmit, stale_retries: 0 });
     }
 
     /// Sends the transaction's request again, under a new id and signed with
@@ -555,9 +468,7 @@ impl TurnClient {
     }
 
     fn send_permission(&mut self, now: Instant, peer: IpAddr) {
-        let request = self
-            .request(Method::CREATE_PERMISSION)
-            .with(Attribute::XorPeerAddress(SocketAddr::new(peer, 0)));
+        let request = self.request(Method::CREATE_PERMISSION).with(Attribute::XorPeerAddress(SocketAddr::new(peer, 0)));
         self.begin(now, Kind::Permission(peer), request);
     }
 
@@ -574,12 +485,7 @@ impl TurnClient {
             c.used = true;
             // One message per WebSocket message: no stream padding (§12.5
             // pads only where the transport has no framing of its own).
-            return ChannelData {
-                channel: c.number,
-                data,
-            }
-            .encode(false)
-            .map_err(|_| TurnError::TooLong);
+            return ChannelData { channel: c.number, data }.encode(false).map_err(|_| TurnError::TooLong);
         }
         let mut id = [0u8; 12];
         self.random.fill(&mut id);
@@ -604,10 +510,7 @@ impl TurnClient {
         self.transactions.clear();
         self.queued.clear();
         self.refresh_at = None;
-        self.events.push_back(TurnEvent::Failed {
-            code,
-            reason: reason.to_string(),
-        });
+        self.events.push_back(TurnEvent::Failed { code, reason: reason.to_string() });
     }
 
     fn handle_response(&mut self, now: Instant, bytes: &[u8], message: &Message) {
@@ -634,10 +537,7 @@ impl TurnClient {
             self.on_success(now, t.kind, message);
             return;
         }
-        let error = message
-            .error_code()
-            .cloned()
-            .unwrap_or_else(|| ErrorCode::new(ErrorCode::BAD_REQUEST));
+        let error = message.error_code().cloned().unwrap_or_else(|| ErrorCode::new(ErrorCode::BAD_REQUEST));
         match error.code {
             ErrorCode::UNAUTHORIZED if self.auth.is_none() => {
                 if self.learn_challenge(message) {
@@ -672,51 +572,29 @@ impl TurnClient {
             return false;
         };
         let offered = message.attributes.iter().find_map(|a| match a {
-            Attribute::Unknown {
-                typ: types::PASSWORD_ALGORITHMS,
-                value,
-            } => Some(value.clone()),
+            Attribute::Unknown { typ: types::PASSWORD_ALGORITHMS, value } => Some(value.clone()),
             _ => None,
         });
         let password = match &offered {
-            Some(list)
-                if algorithms(list).contains(&PASSWORD_SHA256)
-                    && !algorithms(list).contains(&PASSWORD_MD5) =>
-            {
+            Some(list) if algorithms(list).contains(&PASSWORD_SHA256) && !algorithms(list).contains(&PASSWORD_MD5) => {
                 PASSWORD_SHA256
             }
             _ => PASSWORD_MD5,
         };
         let key = if password == PASSWORD_SHA256 {
             let mut h = Sha256::new();
-            h.update(
-                format!(
-                    "{}:{}:{}",
-                    self.config.username, realm, self.config.credential
-                )
-                .as_bytes(),
-            );
+            h.update(format!("{}:{}:{}", self.config.username, realm, self.config.credential).as_bytes());
             h.finalize().to_vec()
         } else {
             long_term_key(&self.config.username, realm, &self.config.credential).to_vec()
         };
-        let algorithm = if nonce.starts_with(NONCE_COOKIE) {
-            IntegrityAlgorithm::Sha256
-        } else {
-            IntegrityAlgorithm::Sha1
-        };
+        let algorithm =
+            if nonce.starts_with(NONCE_COOKIE) { IntegrityAlgorithm::Sha256 } else { IntegrityAlgorithm::Sha1 };
         // PASSWORD-ALGORITHMS is only meaningful with the nonce cookie
         // (RFC 8489 §9.2.4); echo it then.
-        let password_algorithms = offered
-            .filter(|_| nonce.starts_with(NONCE_COOKIE))
-            .map(|l| (l, password));
-        self.auth = Some(Auth {
-            realm: realm.to_string(),
-            nonce: nonce.to_string(),
-            key,
-            algorithm,
-            password_algorithms,
-        });
+        let password_algorithms = offered.filter(|_| nonce.starts_with(NONCE_COOKIE)).map(|l| (l, password));
+        self.auth =
+            Some(Auth { realm: realm.to_string(), nonce: nonce.to_string(), key, algorithm, password_algorithms });
         true
     }
 
@@ -724,19 +602,13 @@ impl TurnClient {
         match kind {
             Kind::Allocate => {
                 let Some(relayed) = message.xor_relayed_address() else {
-                    self.fail(
-                        ErrorCode::SERVER_ERROR,
-                        "Allocate success without XOR-RELAYED-ADDRESS",
-                    );
+                    self.fail(ErrorCode::SERVER_ERROR, "Allocate success without XOR-RELAYED-ADDRESS");
                     return;
                 };
                 self.state = TurnState::Allocated;
                 self.relayed = Some(relayed);
                 self.schedule_refresh(now, message.lifetime().unwrap_or(REQUESTED_LIFETIME));
-                self.events.push_back(TurnEvent::Allocated {
-                    relayed,
-                    mapped: message.xor_mapped_address(),
-                });
+                self.events.push_back(TurnEvent::Allocated { relayed, mapped: message.xor_mapped_address() });
             }
             Kind::Refresh { lifetime } => {
                 if lifetime > 0 {
@@ -784,19 +656,11 @@ impl TurnClient {
                     p.state = PermissionState::Refused;
                 }
                 self.queued.retain(|(peer, _)| peer.ip() != ip);
-                self.events.push_back(TurnEvent::PermissionFailed {
-                    peer: ip,
-                    code,
-                    reason,
-                });
+                self.events.push_back(TurnEvent::PermissionFailed { peer: ip, code, reason });
             }
             Kind::ChannelBind { peer, channel } => {
                 // Without the channel, Send indications still carry the data.
-                if self
-                    .channels
-                    .get(&peer)
-                    .is_some_and(|c| c.number == channel)
-                {
+                if self.channels.get(&peer).is_some_and(|c| c.number == channel) {
                     self.channels.remove(&peer);
                     self.peer_of_channel.remove(&channel);
                 }
@@ -806,17 +670,12 @@ impl TurnClient {
 
     fn schedule_refresh(&mut self, now: Instant, lifetime: u32) {
         let lifetime = Duration::from_secs(u64::from(lifetime));
-        let wait = if lifetime > REFRESH_MARGIN * 2 {
-            lifetime - REFRESH_MARGIN
-        } else {
-            lifetime / 2
-        };
+        let wait = if lifetime > REFRESH_MARGIN * 2 { lifetime - REFRESH_MARGIN } else { lifetime / 2 };
         self.refresh_at = Some(now + wait);
     }
 
     fn flush_queue(&mut self, ip: IpAddr) {
-        let (ready, rest): (VecDeque<_>, VecDeque<_>) =
-            self.queued.drain(..).partition(|(peer, _)| peer.ip() == ip);
+        let (ready, rest): (VecDeque<_>, VecDeque<_>) = self.queued.drain(..).partition(|(peer, _)| peer.ip() == ip);
         self.queued = rest;
         for (peer, data) in ready {
             if let Ok(bytes) = self.encode_data(peer, &data) {

@@ -15,14 +15,7 @@ fn at(ms: u64) -> Instant {
 
 fn client(reliable: bool) -> TurnClient {
     let mut random = Random::from_seed([3; 32]);
-    TurnClient::new(
-        TurnConfig {
-            username: USER.into(),
-            credential: PASS.into(),
-            reliable,
-        },
-        &mut random,
-    )
+    TurnClient::new(TurnConfig { username: USER.into(), credential: PASS.into(), reliable }, &mut random)
 }
 
 fn key() -> Vec<u8> {
@@ -46,8 +39,7 @@ fn challenge(req: &Message, nonce: &str) -> Vec<u8> {
 fn success(req: &Message, attrs: Vec<Attribute>) -> Vec<u8> {
     let mut m = req.response(Class::SuccessResponse);
     m.attributes = attrs;
-    m.encode_with(Some((IntegrityAlgorithm::Sha1, &key())), true)
-        .unwrap()
+    m.encode_with(Some((IntegrityAlgorithm::Sha1, &key())), true).unwrap()
 }
 
 /// Runs the 401 exchange and the signed Allocate; returns the client allocated.
@@ -56,10 +48,7 @@ fn allocated(reliable: bool) -> TurnClient {
     c.start(at(0));
     let (req, _) = next(&mut c);
     assert_eq!((req.method, req.class), (Method::ALLOCATE, Class::Request));
-    assert!(
-        req.username().is_none(),
-        "the first Allocate carries no credentials"
-    );
+    assert!(req.username().is_none(), "the first Allocate carries no credentials");
     c.handle_message(at(10), &challenge(&req, "n1"));
     let (req, bytes) = next(&mut c);
     assert_eq!(req.username(), Some(USER));
@@ -67,21 +56,9 @@ fn allocated(reliable: bool) -> TurnClient {
     assert_eq!(verify(&bytes, &key()), Ok(IntegrityAlgorithm::Sha1));
     c.handle_message(
         at(20),
-        &success(
-            &req,
-            vec![
-                Attribute::XorRelayedAddress(RELAYED.parse().unwrap()),
-                Attribute::Lifetime(600),
-            ],
-        ),
+        &success(&req, vec![Attribute::XorRelayedAddress(RELAYED.parse().unwrap()), Attribute::Lifetime(600)]),
     );
-    assert_eq!(
-        c.poll_event(),
-        Some(TurnEvent::Allocated {
-            relayed: RELAYED.parse().unwrap(),
-            mapped: None
-        })
-    );
+    assert_eq!(c.poll_event(), Some(TurnEvent::Allocated { relayed: RELAYED.parse().unwrap(), mapped: None }));
     assert_eq!(c.state(), TurnState::Allocated);
     c
 }
@@ -116,10 +93,7 @@ fn stale_nonce_is_followed_with_the_new_nonce() {
     assert_eq!((again.method, again.nonce()), (Method::REFRESH, Some("n2")));
     assert_ne!(again.transaction_id, req.transaction_id);
     assert!(verify(&bytes, &key()).is_ok());
-    c.handle_message(
-        at(540_040),
-        &success(&again, vec![Attribute::Lifetime(600)]),
-    );
+    c.handle_message(at(540_040), &success(&again, vec![Attribute::Lifetime(600)]));
     assert_eq!(c.state(), TurnState::Allocated);
     assert_eq!(c.poll_event(), None);
 }
@@ -131,19 +105,9 @@ fn wrong_credentials_fail_with_the_servers_code() {
     let (req, _) = next(&mut c);
     c.handle_message(at(1), &challenge(&req, "n1"));
     let (req, _) = next(&mut c);
-    let refused = req
-        .response(Class::ErrorResponse)
-        .with(Attribute::ErrorCode(ErrorCode::new(401)))
-        .encode()
-        .unwrap();
+    let refused = req.response(Class::ErrorResponse).with(Attribute::ErrorCode(ErrorCode::new(401))).encode().unwrap();
     c.handle_message(at(2), &refused);
-    assert_eq!(
-        c.poll_event(),
-        Some(TurnEvent::Failed {
-            code: 401,
-            reason: "Unauthorized".into()
-        })
-    );
+    assert_eq!(c.poll_event(), Some(TurnEvent::Failed { code: 401, reason: "Unauthorized".into() }));
     assert_eq!(c.state(), TurnState::Failed);
     assert_eq!(c.poll_timeout(), None);
 }
@@ -155,19 +119,9 @@ fn quota_error_is_reported() {
     let (req, _) = next(&mut c);
     c.handle_message(at(1), &challenge(&req, "n1"));
     let (req, _) = next(&mut c);
-    let full = req
-        .response(Class::ErrorResponse)
-        .with(Attribute::ErrorCode(ErrorCode::new(486)))
-        .encode()
-        .unwrap();
+    let full = req.response(Class::ErrorResponse).with(Attribute::ErrorCode(ErrorCode::new(486))).encode().unwrap();
     c.handle_message(at(2), &full);
-    assert_eq!(
-        c.poll_event(),
-        Some(TurnEvent::Failed {
-            code: 486,
-            reason: "Allocation Quota Reached".into()
-        })
-    );
+    assert_eq!(c.poll_event(), Some(TurnEvent::Failed { code: 486, reason: "Allocation Quota Reached".into() }));
 }
 
 #[test]
@@ -186,10 +140,7 @@ fn unreliable_transport_retransmits_then_times_out() {
     assert_eq!(sends, vec![0, 500, 1500, 3500, 7500, 15500, 31500]);
     assert_eq!(
         c.poll_event(),
-        Some(TurnEvent::Failed {
-            code: NO_RESPONSE,
-            reason: "the TURN server did not respond".into()
-        })
+        Some(TurnEvent::Failed { code: NO_RESPONSE, reason: "the TURN server did not respond".into() })
     );
 }
 
@@ -201,13 +152,7 @@ fn reliable_transport_sends_once_and_waits_39_5_s() {
     assert_eq!(c.poll_timeout(), Some(at(39_500)));
     c.handle_timeout(at(39_500));
     assert!(c.poll_transmit().is_none());
-    assert!(matches!(
-        c.poll_event(),
-        Some(TurnEvent::Failed {
-            code: NO_RESPONSE,
-            ..
-        })
-    ));
+    assert!(matches!(c.poll_event(), Some(TurnEvent::Failed { code: NO_RESPONSE, .. })));
 }
 
 #[test]
@@ -221,59 +166,27 @@ fn data_waits_for_the_permission_then_uses_the_channel() {
     assert!(c.poll_transmit().is_none(), "data waits for the permission");
     c.handle_message(at(110), &success(&perm, vec![]));
     let (send, _) = next(&mut c);
-    assert_eq!(
-        (send.method, send.class, send.data()),
-        (Method::SEND, Class::Indication, Some(&b"one"[..]))
-    );
+    assert_eq!((send.method, send.class, send.data()), (Method::SEND, Class::Indication, Some(&b"one"[..])));
     assert_eq!(send.xor_peer_addresses().next(), Some(peer));
 
     c.bind_channel(at(120), peer);
     let (bind, _) = next(&mut c);
-    assert_eq!(
-        (bind.method, bind.channel_number()),
-        (Method::CHANNEL_BIND, Some(0x4000))
-    );
+    assert_eq!((bind.method, bind.channel_number()), (Method::CHANNEL_BIND, Some(0x4000)));
     c.handle_message(at(130), &success(&bind, vec![]));
     c.send_to(at(140), peer, b"two").unwrap();
     let cd = c.poll_transmit().unwrap();
-    assert_eq!(
-        ChannelData::decode(&cd),
-        Ok(ChannelData {
-            channel: 0x4000,
-            data: b"two"
-        })
-    );
+    assert_eq!(ChannelData::decode(&cd), Ok(ChannelData { channel: 0x4000, data: b"two" }));
 
     // Inbound both ways.
-    c.handle_message(
-        at(150),
-        &ChannelData {
-            channel: 0x4000,
-            data: b"back",
-        }
-        .encode(false)
-        .unwrap(),
-    );
-    assert_eq!(
-        c.poll_event(),
-        Some(TurnEvent::Data {
-            peer,
-            data: b"back".to_vec()
-        })
-    );
+    c.handle_message(at(150), &ChannelData { channel: 0x4000, data: b"back" }.encode(false).unwrap());
+    assert_eq!(c.poll_event(), Some(TurnEvent::Data { peer, data: b"back".to_vec() }));
     let data = Message::new(Method::DATA, Class::Indication, [9; 12])
         .with(Attribute::XorPeerAddress(peer))
         .with(Attribute::Data(b"ind".to_vec()))
         .encode()
         .unwrap();
     c.handle_message(at(160), &data);
-    assert_eq!(
-        c.poll_event(),
-        Some(TurnEvent::Data {
-            peer,
-            data: b"ind".to_vec()
-        })
-    );
+    assert_eq!(c.poll_event(), Some(TurnEvent::Data { peer, data: b"ind".to_vec() }));
 
     // Permission refreshed at 240 s (used), channel at 540 s.
     c.handle_timeout(at(110 + 240_000));
@@ -281,9 +194,8 @@ fn data_waits_for_the_permission_then_uses_the_channel() {
     assert_eq!(again.method, Method::CREATE_PERMISSION);
     c.handle_message(at(240_200), &success(&again, vec![]));
     c.handle_timeout(at(130 + 540_000));
-    let kinds: Vec<Method> = std::iter::from_fn(|| c.poll_transmit())
-        .map(|b| Message::decode(&b).unwrap().method)
-        .collect();
+    let kinds: Vec<Method> =
+        std::iter::from_fn(|| c.poll_transmit()).map(|b| Message::decode(&b).unwrap().method).collect();
     assert!(kinds.contains(&Method::CHANNEL_BIND), "{kinds:?}");
 }
 
@@ -293,24 +205,14 @@ fn refused_permission_is_an_event_and_an_error() {
     let peer: SocketAddr = PEER.parse().unwrap();
     c.send_to(at(100), peer, b"x").unwrap();
     let (perm, _) = next(&mut c);
-    let forbidden = perm
-        .response(Class::ErrorResponse)
-        .with(Attribute::ErrorCode(ErrorCode::new(403)))
-        .encode()
-        .unwrap();
+    let forbidden =
+        perm.response(Class::ErrorResponse).with(Attribute::ErrorCode(ErrorCode::new(403))).encode().unwrap();
     c.handle_message(at(110), &forbidden);
     assert_eq!(
         c.poll_event(),
-        Some(TurnEvent::PermissionFailed {
-            peer: peer.ip(),
-            code: 403,
-            reason: "Forbidden".into()
-        })
+        Some(TurnEvent::PermissionFailed { peer: peer.ip(), code: 403, reason: "Forbidden".into() })
     );
-    assert_eq!(
-        c.send_to(at(120), peer, b"y"),
-        Err(TurnError::PermissionRefused)
-    );
+    assert_eq!(c.send_to(at(120), peer, b"y"), Err(TurnError::PermissionRefused));
 }
 
 #[test]
@@ -338,10 +240,7 @@ fn sha256_when_the_server_offers_it() {
         .with(Attribute::ErrorCode(ErrorCode::new(401)))
         .with(Attribute::Realm(REALM.into()))
         .with(Attribute::Nonce(format!("{NONCE_COOKIE}AAAAxyz")))
-        .with(Attribute::Unknown {
-            typ: types::PASSWORD_ALGORITHMS,
-            value: algs.clone(),
-        })
+        .with(Attribute::Unknown { typ: types::PASSWORD_ALGORITHMS, value: algs.clone() })
         .encode()
         .unwrap();
     c.handle_message(at(1), &offer);
@@ -349,10 +248,7 @@ fn sha256_when_the_server_offers_it() {
     assert_eq!(verify(&bytes, &key()), Ok(IntegrityAlgorithm::Sha256));
     assert_eq!(
         req.get(types::PASSWORD_ALGORITHMS),
-        Some(&Attribute::Unknown {
-            typ: types::PASSWORD_ALGORITHMS,
-            value: algs
-        })
+        Some(&Attribute::Unknown { typ: types::PASSWORD_ALGORITHMS, value: algs })
     );
 }
 

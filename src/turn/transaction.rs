@@ -28,17 +28,8 @@ pub struct Retransmit {
 impl Retransmit {
     /// A request first sent at `now`.
     pub fn new(now: Instant, reliable: bool, rto: Duration) -> Self {
-        let next = if reliable {
-            now + RELIABLE_TIMEOUT
-        } else {
-            now + rto
-        };
-        Retransmit {
-            reliable,
-            rto,
-            sends: 1,
-            next,
-        }
+        let next = if reliable { now + RELIABLE_TIMEOUT } else { now + rto };
+        Retransmit { reliable, rto, sends: 1, next }
     }
 
     /// When [`Self::on_timeout`] must run next.
@@ -55,11 +46,7 @@ impl Retransmit {
         self.sends += 1;
         // The interval doubles each time (RFC 8489 §6.2.1); after the Rc-th
         // transmission the client waits Rm × RTO.
-        self.next = if self.sends == RC {
-            now + self.rto * RM
-        } else {
-            now + self.rto * (1 << (self.sends - 1))
-        };
+        self.next = if self.sends == RC { now + self.rto * RM } else { now + self.rto * (1 << (self.sends - 1)) };
         true
     }
 }
@@ -84,10 +71,7 @@ mod tests {
     fn unreliable_follows_rfc_8489_example() {
         // RFC 8489 §6.2.1: sent at 0, 500, 1500, 3500, 7500, 15500 and
         // 31500 ms; failed at 39500 ms.
-        assert_eq!(
-            schedule(false),
-            (vec![0, 500, 1500, 3500, 7500, 15500, 31500], 39500)
-        );
+        assert_eq!(schedule(false), (vec![0, 500, 1500, 3500, 7500, 15500, 31500], 39500));
     }
 
     #[test]

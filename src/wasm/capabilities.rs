@@ -48,8 +48,5 @@ pub fn codec_capabilities(kind: &str) -> Result<Capabilities, CoreError> {
         })
         .collect();
     let header_extensions = extensions.iter().map(|uri| uri.to_string()).collect();
-    Ok(Capabilities {
-        codecs,
-        header_extensions,
-    })
+    Ok(Capabilities { codecs, header_extensions })
 }

@@ -41,15 +41,9 @@ impl CertificateMaterial {
 
 /// A new ECDSA P-256 certificate valid until `expires_ms`.
 #[wasm_bindgen(js_name = generateCertificate)]
-pub fn generate_certificate(
-    now_ms: f64,
-    expires_ms: f64,
-) -> Result<CertificateMaterial, CoreError> {
-    let certificate = Certificate::generate_ecdsa_p256(
-        &mut random()?,
-        now_ms.max(0.0) as u64,
-        expires_ms.max(0.0) as u64,
-    )?;
+pub fn generate_certificate(now_ms: f64, expires_ms: f64) -> Result<CertificateMaterial, CoreError> {
+    let certificate =
+        Certificate::generate_ecdsa_p256(&mut random()?, now_ms.max(0.0) as u64, expires_ms.max(0.0) as u64)?;
     Ok(CertificateMaterial { certificate })
 }
 

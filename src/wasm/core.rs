@@ -7,9 +7,7 @@ use wasm_bindgen::prelude::*;
 use crate::datachannel::{ChannelInit, Priority, DEFAULT_REMOTE_MAX_MESSAGE_SIZE};
 use crate::dtls::certificate::Certificate;
 use crate::ice::TunnelId;
-use crate::jsep::{
-    BundlePolicy, MediaKind, OfferOptions, SdpType, TransceiverDirection, TransceiverId,
-};
+use crate::jsep::{BundlePolicy, MediaKind, OfferOptions, SdpType, TransceiverDirection, TransceiverId};
 use crate::peer::{ChannelHandle, PeerConfig, PeerConnection};
 use crate::time::Instant;
 
@@ -34,32 +32,16 @@ impl Core {
     /// PKCS#8 key, from an RTCCertificate; the ws:/wss: relays of
     /// iceServers.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        bundle_policy: &str,
-        cert_der: &[u8],
-        key_der: &[u8],
-        relays: Vec<RelayServer>,
-    ) -> Result<Core, CoreError> {
+    pub fn new(bundle_policy: &str, cert_der: &[u8], key_der: &[u8], relays: Vec<RelayServer>) -> Result<Core, CoreError> {
         let bundle_policy = match bundle_policy {
             "balanced" => BundlePolicy::Balanced,
             "max-compat" => BundlePolicy::MaxCompat,
             "max-bundle" => BundlePolicy::MaxBundle,
-            other => {
-                return Err(CoreError::type_error(format!(
-                    "'{other}' is not a valid RTCBundlePolicy"
-                )))
-            }
+            other => return Err(CoreError::type_error(format!("'{other}' is not a valid RTCBundlePolicy"))),
         };
         let certificate = Certificate::from_parts(cert_der, key_der)?;
         let relays = relays.into_iter().map(Into::into).collect();
-        let pc = PeerConnection::new(
-            PeerConfig {
-                bundle_policy,
-                certificate,
-                relays,
-            },
-            random()?,
-        );
+        let pc = PeerConnection::new(PeerConfig { bundle_policy, certificate, relays }, random()?);
         Ok(Core { pc })
     }
 
@@ -76,26 +58,13 @@ impl Core {
     }
 
     #[wasm_bindgen(js_name = setLocalDescription)]
-    pub fn set_local_description(
-        &mut self,
-        ty: &str,
-        sdp: Option<String>,
-        now_ms: f64,
-    ) -> Result<Changes, CoreError> {
+    pub fn set_local_description(&mut self, ty: &str, sdp: Option<String>, now_ms: f64) -> Result<Changes, CoreError> {
         let ty = ty.parse::<SdpType>()?;
-        Ok(self
-            .pc
-            .set_local_description(at(now_ms), ty, sdp.as_deref())?
-            .into())
+        Ok(self.pc.set_local_description(at(now_ms), ty, sdp.as_deref())?.into())
     }
 
     #[wasm_bindgen(js_name = setRemoteDescription)]
-    pub fn set_remote_description(
-        &mut self,
-        ty: &str,
-        sdp: &str,
-        now_ms: f64,
-    ) -> Result<Changes, CoreError> {
+    pub fn set_remote_description(&mut self, ty: &str, sdp: &str, now_ms: f64) -> Result<Changes, CoreError> {
         let ty = ty.parse::<SdpType>()?;
         Ok(self.pc.set_remote_description(at(now_ms), ty, sdp)?.into())
     }
@@ -149,9 +118,7 @@ impl Core {
         now_ms: f64,
     ) -> Result<(), CoreError> {
         let (candidate, sdp_mid) = (candidate.as_deref(), sdp_mid.as_deref());
-        Ok(self
-            .pc
-            .add_ice_candidate(at(now_ms), candidate, sdp_mid, sdp_m_line_index)?)
+        Ok(self.pc.add_ice_candidate(at(now_ms), candidate, sdp_mid, sdp_m_line_index)?)
     }
 
     #[wasm_bindgen(js_name = restartIce)]
@@ -168,52 +135,32 @@ impl Core {
     /// RTCIceTransport.role: undefined before the transport exists.
     #[wasm_bindgen(js_name = iceRole)]
     pub fn ice_role(&self) -> Option<String> {
-        let role = if self.pc.ice()?.controlling() {
-            "controlling"
-        } else {
-            "controlled"
-        };
+        let role = if self.pc.ice()?.controlling() { "controlling" } else { "controlled" };
         Some(role.to_string())
     }
 
     /// The mid candidates are signaled for (the BUNDLE-tagged section).
     #[wasm_bindgen(js_name = candidateMid)]
     pub fn candidate_mid(&self) -> Option<String> {
-        self.pc
-            .jsep()
-            .local_candidate_section()
-            .map(|section| section.mid)
+        self.pc.jsep().local_candidate_section().map(|section| section.mid)
     }
 
     /// getLocalCandidates(), as candidate attributes.
     #[wasm_bindgen(js_name = localCandidates)]
     pub fn local_candidates(&self) -> Vec<String> {
-        self.pc.ice().map_or_else(Vec::new, |ice| {
-            ice.local_candidates()
-                .iter()
-                .map(ToString::to_string)
-                .collect()
-        })
+        self.pc.ice().map_or_else(Vec::new, |ice| ice.local_candidates().iter().map(ToString::to_string).collect())
     }
 
     /// getRemoteCandidates(), as candidate attributes.
     #[wasm_bindgen(js_name = remoteCandidates)]
     pub fn remote_candidates(&self) -> Vec<String> {
-        self.pc.ice().map_or_else(Vec::new, |ice| {
-            ice.remote_candidates()
-                .iter()
-                .map(ToString::to_string)
-                .collect()
-        })
+        self.pc.ice().map_or_else(Vec::new, |ice| ice.remote_candidates().iter().map(ToString::to_string).collect())
     }
 
     #[wasm_bindgen(js_name = selectedCandidatePair)]
     pub fn selected_candidate_pair(&self) -> Option<CandidatePair> {
         let (local, remote) = self.pc.ice()?.selected_pair()?;
-        Some(CandidatePair {
-            local: local.to_string(),
-            remote: remote.to_string(),
-        })
+        Some(CandidatePair { local: local.to_string(), remote: remote.to_string() })
     }
 
     /// getLocalParameters(): undefined before the transport exists.
@@ -221,10 +168,7 @@ impl Core {
     pub fn local_ice_parameters(&self) -> Option<IceParameters> {
         self.pc.ice()?;
         let (username_fragment, password) = self.pc.jsep().local_ice_credentials();
-        Some(IceParameters {
-            username_fragment,
-            password,
-        })
+        Some(IceParameters { username_fragment, password })
     }
 
     /// getRemoteParameters(): undefined before a remote description.
@@ -232,10 +176,7 @@ impl Core {
     pub fn remote_ice_parameters(&self) -> Option<IceParameters> {
         self.pc.ice()?;
         let remote = self.pc.jsep().remote_transport()?;
-        Some(IceParameters {
-            username_fragment: remote.ice_ufrag,
-            password: remote.ice_pwd,
-        })
+        Some(IceParameters { username_fragment: remote.ice_ufrag, password: remote.ice_pwd })
     }
 
     // --- DTLS (webrtc-pc §5.5) and stats (§8.2) ----------------------------
@@ -244,9 +185,7 @@ impl Core {
     #[wasm_bindgen(js_name = remoteCertificates)]
     pub fn remote_certificates(&self) -> Vec<js_sys::ArrayBuffer> {
         let certificates = self.pc.remote_certificates().iter();
-        certificates
-            .map(|der| js_sys::Uint8Array::from(der.as_slice()).buffer())
-            .collect()
+        certificates.map(|der| js_sys::Uint8Array::from(der.as_slice()).buffer()).collect()
     }
 
     /// getStats: the report's dictionaries as one JSON array.
@@ -268,8 +207,7 @@ impl Core {
 
     #[wasm_bindgen(js_name = handleTunnelMessage)]
     pub fn handle_tunnel_message(&mut self, tunnel: u32, message: &[u8], now_ms: f64) {
-        self.pc
-            .handle_tunnel_message(at(now_ms), TunnelId(tunnel), message);
+        self.pc.handle_tunnel_message(at(now_ms), TunnelId(tunnel), message);
     }
 
     #[wasm_bindgen(js_name = handleTimeout)]
@@ -290,11 +228,7 @@ impl Core {
     // --- transceivers (webrtc-pc §5) ----------------------------------------
 
     pub fn transceivers(&self) -> Vec<Transceiver> {
-        self.pc
-            .transceivers()
-            .into_iter()
-            .map(Transceiver::from)
-            .collect()
+        self.pc.transceivers().into_iter().map(Transceiver::from).collect()
     }
 
     /// `track_id` is the sender track's id, if a track was given.
@@ -308,20 +242,12 @@ impl Core {
     ) -> Result<u32, CoreError> {
         let kind = kind.parse::<MediaKind>()?;
         let direction = direction.parse::<TransceiverDirection>()?;
-        Ok(self
-            .pc
-            .add_transceiver(kind, track_id, direction, stream_ids)?
-            .0)
+        Ok(self.pc.add_transceiver(kind, track_id, direction, stream_ids)?.0)
     }
 
     /// Returns the id of the transceiver whose sender now sends the track.
     #[wasm_bindgen(js_name = addTrack)]
-    pub fn add_track(
-        &mut self,
-        kind: &str,
-        track_id: String,
-        stream_ids: Vec<String>,
-    ) -> Result<u32, CoreError> {
+    pub fn add_track(&mut self, kind: &str, track_id: String, stream_ids: Vec<String>) -> Result<u32, CoreError> {
         let kind = kind.parse::<MediaKind>()?;
         Ok(self.pc.add_track(kind, track_id, stream_ids)?.0)
     }
@@ -337,11 +263,7 @@ impl Core {
     }
 
     #[wasm_bindgen(js_name = setSenderStreams)]
-    pub fn set_sender_streams(
-        &mut self,
-        id: u32,
-        stream_ids: Vec<String>,
-    ) -> Result<(), CoreError> {
+    pub fn set_sender_streams(&mut self, id: u32, stream_ids: Vec<String>) -> Result<(), CoreError> {
         Ok(self.pc.set_sender_streams(TransceiverId(id), stream_ids)?)
     }
 
@@ -373,43 +295,21 @@ impl Core {
         priority: &str,
         now_ms: f64,
     ) -> Result<u32, CoreError> {
-        let priority = Priority::from_name(priority).ok_or_else(|| {
-            CoreError::type_error(format!("'{priority}' is not a valid RTCPriorityType"))
-        })?;
-        let init = ChannelInit {
-            label,
-            protocol,
-            ordered,
-            max_retransmits,
-            max_packet_life_time,
-            negotiated,
-            id,
-            priority,
-        };
-        Ok(self
-            .pc
-            .create_data_channel(Instant::from_millis_f64(now_ms), init)?
-            .0)
+        let priority = Priority::from_name(priority)
+            .ok_or_else(|| CoreError::type_error(format!("'{priority}' is not a valid RTCPriorityType")))?;
+        let init = ChannelInit { label, protocol, ordered, max_retransmits, max_packet_life_time, negotiated, id, priority };
+        Ok(self.pc.create_data_channel(Instant::from_millis_f64(now_ms), init)?.0)
     }
 
     /// RTCDataChannel.send: the bytes cross once into wasm memory.
-    pub fn send(
-        &mut self,
-        channel: u32,
-        binary: bool,
-        data: &[u8],
-        now_ms: f64,
-    ) -> Result<(), CoreError> {
-        Ok(self
-            .pc
-            .send(at(now_ms), ChannelHandle(channel), binary, data)?)
+    pub fn send(&mut self, channel: u32, binary: bool, data: &[u8], now_ms: f64) -> Result<(), CoreError> {
+        Ok(self.pc.send(at(now_ms), ChannelHandle(channel), binary, data)?)
     }
 
     /// True when the channel closed at once (the caller fires `close`).
     #[wasm_bindgen(js_name = closeDataChannel)]
     pub fn close_data_channel(&mut self, channel: u32, now_ms: f64) -> bool {
-        self.pc
-            .close_data_channel(at(now_ms), ChannelHandle(channel))
+        self.pc.close_data_channel(at(now_ms), ChannelHandle(channel))
     }
 
     #[wasm_bindgen(js_name = bufferedAmount)]
@@ -419,8 +319,7 @@ impl Core {
 
     #[wasm_bindgen(js_name = setBufferedAmountLowThreshold)]
     pub fn set_buffered_amount_low_threshold(&mut self, channel: u32, threshold: f64) {
-        self.pc
-            .set_buffered_amount_low_threshold(ChannelHandle(channel), threshold.max(0.0) as u64)
+        self.pc.set_buffered_amount_low_threshold(ChannelHandle(channel), threshold.max(0.0) as u64)
     }
 
     #[wasm_bindgen(js_name = dataChannelId)]
@@ -440,9 +339,7 @@ impl Core {
     /// description says otherwise; send() reads it per message.
     #[wasm_bindgen(js_name = sctpMaxMessageSize)]
     pub fn sctp_max_message_size(&self) -> f64 {
-        self.pc
-            .sctp_max_message_size()
-            .unwrap_or(DEFAULT_REMOTE_MAX_MESSAGE_SIZE) as f64
+        self.pc.sctp_max_message_size().unwrap_or(DEFAULT_REMOTE_MAX_MESSAGE_SIZE) as f64
     }
 
     /// RTCSctpTransport.maxChannels: undefined until SCTP is connected.

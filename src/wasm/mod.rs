@@ -21,10 +21,7 @@ use error::CoreError;
 /// The core's random source, seeded from the platform's CSPRNG.
 fn random() -> Result<Random, CoreError> {
     let mut seed = [0u8; 32];
-    getrandom::getrandom(&mut seed).map_err(|e| {
-        CoreError::from(crate::error::RtcError::operation(format!(
-            "no random source: {e}"
-        )))
-    })?;
+    getrandom::getrandom(&mut seed)
+        .map_err(|e| CoreError::from(crate::error::RtcError::operation(format!("no random source: {e}"))))?;
     Ok(Random::from_seed(seed))
 }

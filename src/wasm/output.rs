@@ -33,37 +33,15 @@ pub struct Output {
 
 impl From<PeerOutput> for Output {
     fn from(output: PeerOutput) -> Output {
-        let empty = |output_type| Output {
-            output_type,
-            tunnel: None,
-            url: None,
-            data: None,
-            at: None,
-            event: None,
-        };
+        let empty = |output_type| Output { output_type, tunnel: None, url: None, data: None, at: None, event: None };
         match output {
-            PeerOutput::OpenTunnel { tunnel, url } => Output {
-                tunnel: Some(tunnel.0),
-                url: Some(url),
-                ..empty(OutputType::Open)
-            },
-            PeerOutput::CloseTunnel { tunnel } => Output {
-                tunnel: Some(tunnel.0),
-                ..empty(OutputType::Close)
-            },
-            PeerOutput::Transmit { tunnel, data } => Output {
-                tunnel: Some(tunnel.0),
-                data: Some(data),
-                ..empty(OutputType::Transmit)
-            },
-            PeerOutput::Timeout(at) => Output {
-                at: Some(at.as_millis_f64()),
-                ..empty(OutputType::Timeout)
-            },
-            PeerOutput::Event(event) => Output {
-                event: Some(*event),
-                ..empty(OutputType::Event)
-            },
+            PeerOutput::OpenTunnel { tunnel, url } => Output { tunnel: Some(tunnel.0), url: Some(url), ..empty(OutputType::Open) },
+            PeerOutput::CloseTunnel { tunnel } => Output { tunnel: Some(tunnel.0), ..empty(OutputType::Close) },
+            PeerOutput::Transmit { tunnel, data } => {
+                Output { tunnel: Some(tunnel.0), data: Some(data), ..empty(OutputType::Transmit) }
+            }
+            PeerOutput::Timeout(at) => Output { at: Some(at.as_millis_f64()), ..empty(OutputType::Timeout) },
+            PeerOutput::Event(event) => Output { event: Some(*event), ..empty(OutputType::Event) },
         }
     }
 }
@@ -187,9 +165,7 @@ impl CoreEvent {
     #[wasm_bindgen(getter, js_name = sdpMLineIndex)]
     pub fn sdp_m_line_index(&self) -> Option<u16> {
         match &self.event {
-            PeerEvent::IceCandidate {
-                sdp_m_line_index, ..
-            } => Some(*sdp_m_line_index),
+            PeerEvent::IceCandidate { sdp_m_line_index, .. } => Some(*sdp_m_line_index),
             _ => None,
         }
     }
@@ -197,9 +173,7 @@ impl CoreEvent {
     #[wasm_bindgen(getter, js_name = usernameFragment)]
     pub fn username_fragment(&self) -> Option<String> {
         match &self.event {
-            PeerEvent::IceCandidate {
-                username_fragment, ..
-            } => Some(username_fragment.clone()),
+            PeerEvent::IceCandidate { username_fragment, .. } => Some(username_fragment.clone()),
             _ => None,
         }
     }
@@ -208,9 +182,7 @@ impl CoreEvent {
     #[wasm_bindgen(getter)]
     pub fn url(&self) -> Option<String> {
         match &self.event {
-            PeerEvent::IceCandidate { url, .. } | PeerEvent::IceCandidateError { url, .. } => {
-                Some(url.clone())
-            }
+            PeerEvent::IceCandidate { url, .. } | PeerEvent::IceCandidateError { url, .. } => Some(url.clone()),
             _ => None,
         }
     }
@@ -249,8 +221,9 @@ impl CoreEvent {
     #[wasm_bindgen(getter)]
     pub fn channel(&self) -> Option<u32> {
         match &self.event {
-            PeerEvent::DataChannelCreatedByPeer { handle, .. }
-            | PeerEvent::DataChannelMessage { handle, .. } => Some(handle.0),
+            PeerEvent::DataChannelCreatedByPeer { handle, .. } | PeerEvent::DataChannelMessage { handle, .. } => {
+                Some(handle.0)
+            }
             PeerEvent::DataChannelOpen(h)
             | PeerEvent::DataChannelBufferedAmountLow(h)
             | PeerEvent::DataChannelClosing(h)
@@ -313,9 +286,7 @@ impl CoreEvent {
     #[wasm_bindgen(getter)]
     pub fn priority(&self) -> Option<String> {
         match &self.event {
-            PeerEvent::DataChannelCreatedByPeer { channel, .. } => {
-                Some(channel.priority.as_str().to_string())
-            }
+            PeerEvent::DataChannelCreatedByPeer { channel, .. } => Some(channel.priority.as_str().to_string()),
             _ => None,
         }
     }
@@ -333,9 +304,7 @@ impl CoreEvent {
     #[wasm_bindgen(getter)]
     pub fn data(&self) -> Option<js_sys::Uint8Array> {
         match &self.event {
-            PeerEvent::DataChannelMessage { data, .. } => {
-                Some(js_sys::Uint8Array::from(data.as_slice()))
-            }
+            PeerEvent::DataChannelMessage { data, .. } => Some(js_sys::Uint8Array::from(data.as_slice())),
             _ => None,
         }
     }
@@ -344,9 +313,7 @@ impl CoreEvent {
     #[wasm_bindgen(getter, js_name = errorDetail)]
     pub fn error_detail(&self) -> Option<String> {
         match &self.event {
-            PeerEvent::DtlsError(e) | PeerEvent::DataChannelError(_, e) => {
-                e.detail.map(|d| d.as_str().to_string())
-            }
+            PeerEvent::DtlsError(e) | PeerEvent::DataChannelError(_, e) => e.detail.map(|d| d.as_str().to_string()),
             _ => None,
         }
     }

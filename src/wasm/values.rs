@@ -23,10 +23,7 @@ pub struct Description {
 
 impl Description {
     pub(super) fn from_parts(description: Option<(SdpType, String)>) -> Option<Description> {
-        description.map(|(ty, sdp)| Description {
-            sdp_type: ty.as_str().to_string(),
-            sdp,
-        })
+        description.map(|(ty, sdp)| Description { sdp_type: ty.as_str().to_string(), sdp })
     }
 }
 
@@ -110,31 +107,18 @@ pub struct Changes {
 impl Changes {
     #[wasm_bindgen(getter, js_name = removedTransceivers)]
     pub fn removed_transceivers(&self) -> Vec<u32> {
-        self.changes
-            .removed_transceivers
-            .iter()
-            .map(|id| id.0)
-            .collect()
+        self.changes.removed_transceivers.iter().map(|id| id.0).collect()
     }
 
     #[wasm_bindgen(getter, js_name = stoppedTransceivers)]
     pub fn stopped_transceivers(&self) -> Vec<u32> {
-        self.changes
-            .stopped_transceivers
-            .iter()
-            .map(|id| id.0)
-            .collect()
+        self.changes.stopped_transceivers.iter().map(|id| id.0).collect()
     }
 
     #[wasm_bindgen(getter, js_name = tracksAdded)]
     pub fn tracks_added(&self) -> Vec<TrackAdded> {
         let added = self.changes.tracks_added.iter();
-        added
-            .map(|(id, streams)| TrackAdded {
-                transceiver: id.0,
-                streams: streams.clone(),
-            })
-            .collect()
+        added.map(|(id, streams)| TrackAdded { transceiver: id.0, streams: streams.clone() }).collect()
     }
 
     #[wasm_bindgen(getter, js_name = streamTracksAdded)]
@@ -149,13 +133,7 @@ impl Changes {
 }
 
 fn stream_tracks(pairs: &[(String, crate::jsep::TransceiverId)]) -> Vec<StreamTrack> {
-    pairs
-        .iter()
-        .map(|(stream, id)| StreamTrack {
-            stream: stream.clone(),
-            transceiver: id.0,
-        })
-        .collect()
+    pairs.iter().map(|(stream, id)| StreamTrack { stream: stream.clone(), transceiver: id.0 }).collect()
 }
 
 impl From<DescriptionChanges> for Changes {
@@ -193,13 +171,7 @@ pub struct RelayServer {
 impl RelayServer {
     #[wasm_bindgen(constructor)]
     pub fn new(url: String, username: String, credential: String) -> RelayServer {
-        RelayServer {
-            relay: Relay {
-                url,
-                username,
-                credential,
-            },
-        }
+        RelayServer { relay: Relay { url, username, credential } }
     }
 }
 
@@ -272,7 +244,6 @@ impl CandidateFields {
 /// The candidate-attribute grammar (RFC 8839 §5.1) for RTCIceCandidate.
 #[wasm_bindgen(js_name = parseCandidate)]
 pub fn parse_candidate(candidate: &str) -> Result<CandidateFields, CoreError> {
-    let candidate = Candidate::parse(candidate)
-        .map_err(|e| CoreError::from(crate::error::RtcError::from(e)))?;
+    let candidate = Candidate::parse(candidate).map_err(|e| CoreError::from(crate::error::RtcError::from(e)))?;
     Ok(CandidateFields { candidate })
 }

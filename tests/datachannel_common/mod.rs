@@ -34,11 +34,7 @@ impl Side {
         self.events
             .iter()
             .filter_map(|e| match e {
-                DataChannelEvent::Message {
-                    id: i,
-                    binary,
-                    data,
-                } if *i == id => Some((*binary, data.clone())),
+                DataChannelEvent::Message { id: i, binary, data } if *i == id => Some((*binary, data.clone())),
                 _ => None,
             })
             .collect()
@@ -98,34 +94,20 @@ pub struct Pair {
 }
 
 pub fn config(role: DtlsRole) -> SctpConfig {
-    SctpConfig {
-        remote_max_message_size: Some(MAX_MESSAGE_SIZE),
-        ..SctpConfig::new(role)
-    }
+    SctpConfig { remote_max_message_size: Some(MAX_MESSAGE_SIZE), ..SctpConfig::new(role) }
 }
 
 impl Pair {
     pub fn new(seed: u64, net: Impairments) -> Pair {
-        Pair::with_configs(
-            seed,
-            net,
-            config(DtlsRole::Client),
-            config(DtlsRole::Server),
-        )
+        Pair::with_configs(seed, net, config(DtlsRole::Client), config(DtlsRole::Server))
     }
 
     pub fn with_configs(seed: u64, net: Impairments, a: SctpConfig, b: SctpConfig) -> Pair {
         let mut random = Random::from_seed([seed as u8; 32]);
         let now = Instant::from_micros(1_000_000);
         Pair {
-            a: Side {
-                dc: DataChannels::new(a, &mut random, now),
-                events: Vec::new(),
-            },
-            b: Side {
-                dc: DataChannels::new(b, &mut random, now),
-                events: Vec::new(),
-            },
+            a: Side { dc: DataChannels::new(a, &mut random, now), events: Vec::new() },
+            b: Side { dc: DataChannels::new(b, &mut random, now), events: Vec::new() },
             now,
             net: Network::new(seed, net),
         }
@@ -174,14 +156,8 @@ impl Pair {
         for to_b in [true, false] {
             loop {
                 let from = if to_b { &mut self.a } else { &mut self.b };
-                let Some(packet) = from.dc.poll_transmit() else {
-                    break;
-                };
-                let (src, dst) = if to_b {
-                    (End::A, End::B)
-                } else {
-                    (End::B, End::A)
-                };
+                let Some(packet) = from.dc.poll_transmit() else { break };
+                let (src, dst) = if to_b { (End::A, End::B) } else { (End::B, End::A) };
                 self.net.send(self.now, src, dst, packet);
             }
         }
@@ -199,30 +175,17 @@ impl Pair {
     }
 
     fn next_time(&self) -> Option<Instant> {
-        [
-            self.net.next_delivery(),
-            self.a.dc.poll_timeout(),
-            self.b.dc.poll_timeout(),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        [self.net.next_delivery(), self.a.dc.poll_timeout(), self.b.dc.poll_timeout()].into_iter().flatten().min()
     }
 
     /// Advances virtual time to the next delivery or timer and handles it.
     pub fn step(&mut self) -> bool {
         self.flush();
-        let Some(next) = self.next_time() else {
-            return false;
-        };
+        let Some(next) = self.next_time() else { return false };
         self.now = self.now.max(next);
         let now = self.now;
         while let Some(packet) = self.net.poll(now) {
-            let side = if packet.to == End::B {
-                &mut self.b
-            } else {
-                &mut self.a
-            };
+            let side = if packet.to == End::B { &mut self.b } else { &mut self.a };
             side.dc.handle_sctp_packet(now, &packet.data);
             self.flush();
         }

@@ -37,11 +37,7 @@ fn filler(seed: u32, len: usize) -> impl Iterator<Item = u8> {
 /// set on the others. 500 B–20 KB, so most take several packets.
 fn vp8_frame(from: usize, n: u32) -> (bool, Vec<u8>) {
     let key_frame = n == 0;
-    let len = if key_frame {
-        20_000
-    } else {
-        500 + (n.wrapping_mul(7919) % 19_500) as usize
-    };
+    let len = if key_frame { 20_000 } else { 500 + (n.wrapping_mul(7919) % 19_500) as usize };
     // show_frame = 1, version 0, first partition size 0x1234.
     let mut data = vec![0x10 | u8::from(!key_frame) | 0x40, 0x46, 0x02];
     if key_frame {
@@ -55,10 +51,7 @@ fn vp8_frame(from: usize, n: u32) -> (bool, Vec<u8>) {
 /// frame) and 60–160 bytes.
 fn opus_frame(from: usize, n: u32) -> Vec<u8> {
     let mut data = vec![0x48];
-    data.extend(filler(
-        n ^ ((from as u32) << 20) ^ 0x8000_0000,
-        60 + (n as usize * 13) % 100,
-    ));
+    data.extend(filler(n ^ ((from as u32) << 20) ^ 0x8000_0000, 60 + (n as usize * 13) % 100));
     data
 }
 
@@ -71,27 +64,10 @@ struct Media {
 }
 
 fn transceiver(pair: &Pair, i: usize, kind: MediaKind) -> (TransceiverId, u8) {
-    let t = pair.peers[i]
-        .pc
-        .transceivers()
-        .into_iter()
-        .find(|t| t.kind == kind)
-        .expect("a transceiver");
-    assert_eq!(
-        t.current_direction,
-        Some(TransceiverDirection::SendRecv),
-        "peer {i} {kind:?}"
-    );
-    let name = if kind == MediaKind::Audio {
-        "opus"
-    } else {
-        "VP8"
-    };
-    let codec = t
-        .codecs
-        .iter()
-        .find(|c| c.name == name)
-        .expect("the codec negotiated");
+    let t = pair.peers[i].pc.transceivers().into_iter().find(|t| t.kind == kind).expect("a transceiver");
+    assert_eq!(t.current_direction, Some(TransceiverDirection::SendRecv), "peer {i} {kind:?}");
+    let name = if kind == MediaKind::Audio { "opus" } else { "VP8" };
+    let codec = t.codecs.iter().find(|c| c.name == name).expect("the codec negotiated");
     (t.id, codec.payload_type)
 }
 
@@ -101,20 +77,8 @@ fn media_pair(seed: u64, udp: Impairments, profile: SrtpProfile) -> Media {
     let mut pair = Pair::new(seed, udp);
     for (i, peer) in pair.peers.iter_mut().enumerate() {
         peer.pc.set_srtp_profiles(vec![profile]);
-        peer.pc
-            .add_track(
-                MediaKind::Audio,
-                format!("audio{i}"),
-                vec![format!("stream{i}")],
-            )
-            .unwrap();
-        peer.pc
-            .add_track(
-                MediaKind::Video,
-                format!("video{i}"),
-                vec![format!("stream{i}")],
-            )
-            .unwrap();
+        peer.pc.add_track(MediaKind::Audio, format!("audio{i}"), vec![format!("stream{i}")]).unwrap();
+        peer.pc.add_track(MediaKind::Video, format!("video{i}"), vec![format!("stream{i}")]).unwrap();
     }
     pair.connect();
     let t = |i| {
@@ -123,11 +87,7 @@ fn media_pair(seed: u64, udp: Impairments, profile: SrtpProfile) -> Media {
         ((audio, video), (opus, vp8))
     };
     let (t0, t1) = (t(0), t(1));
-    Media {
-        transceivers: [t0.0, t1.0],
-        payload_types: [t0.1, t1.1],
-        pair,
-    }
+    Media { transceivers: [t0.0, t1.0], payload_types: [t0.1, t1.1], pair }
 }
 
 impl Media {
@@ -156,27 +116,13 @@ impl Media {
                 if [0, 4, 7].contains(&(tick % 10)) {
                     let n = sent.1.len() as u32;
                     let (key_frame, data) = vp8_frame(from, n);
-                    frames.push((
-                        video,
-                        Sent {
-                            payload_type: vp8,
-                            rtp_timestamp: 5000 + n * 3000,
-                            key_frame,
-                            data,
-                        },
-                    ));
+                    frames.push((video, Sent { payload_type: vp8, rtp_timestamp: 5000 + n * 3000, key_frame, data }));
                 }
                 for (transceiver, frame) in frames {
                     let now = self.pair.now;
                     self.pair.peers[from]
                         .pc
-                        .send_frame(
-                            now,
-                            transceiver,
-                            frame.payload_type,
-                            frame.rtp_timestamp,
-                            &frame.data,
-                        )
+                        .send_frame(now, transceiver, frame.payload_type, frame.rtp_timestamp, &frame.data)
                         .unwrap();
                     if transceiver == audio {
                         sent.0.push(frame)
@@ -198,22 +144,19 @@ impl Media {
         let mut dropped = Vec::new();
         for (_, event) in &self.pair.peers[i].events {
             match event {
-                PeerEvent::MediaFrame {
-                    transceiver: t,
-                    payload_type,
-                    rtp_timestamp,
-                    key_frame,
-                    data,
-                } if *t == transceiver => frames.push(Sent {
-                    payload_type: *payload_type,
-                    rtp_timestamp: *rtp_timestamp,
-                    key_frame: *key_frame,
-                    data: data.clone(),
-                }),
-                PeerEvent::MediaFrameDropped {
-                    transceiver: t,
-                    rtp_timestamp,
-                } if *t == transceiver => dropped.push(*rtp_timestamp),
+                PeerEvent::MediaFrame { transceiver: t, payload_type, rtp_timestamp, key_frame, data }
+                    if *t == transceiver =>
+                {
+                    frames.push(Sent {
+                        payload_type: *payload_type,
+                        rtp_timestamp: *rtp_timestamp,
+                        key_frame: *key_frame,
+                        data: data.clone(),
+                    })
+                }
+                PeerEvent::MediaFrameDropped { transceiver: t, rtp_timestamp } if *t == transceiver => {
+                    dropped.push(*rtp_timestamp)
+                }
                 _ => {}
             }
         }
@@ -239,20 +182,9 @@ pub fn frames_arrive_whole_and_in_order_on_a_clean_network() {
             let (audio, video) = media.transceivers[to];
             let (audio_sent, video_sent) = &sent[1 - to];
             assert_eq!((audio_sent.len(), video_sent.len()), (100, 60));
-            assert!(
-                video_sent.iter().filter(|f| f.data.len() > 1200).count() > 50,
-                "most frames fragment"
-            );
-            assert_eq!(
-                media.received(to, audio),
-                (audio_sent.clone(), vec![]),
-                "{profile:?}: audio to {to}"
-            );
-            assert_eq!(
-                media.received(to, video),
-                (video_sent.clone(), vec![]),
-                "{profile:?}: video to {to}"
-            );
+            assert!(video_sent.iter().filter(|f| f.data.len() > 1200).count() > 50, "most frames fragment");
+            assert_eq!(media.received(to, audio), (audio_sent.clone(), vec![]), "{profile:?}: audio to {to}");
+            assert_eq!(media.received(to, video), (video_sent.clone(), vec![]), "{profile:?}: video to {to}");
             assert_eq!(media.pair.peers[to].pc.media_datagrams_dropped(), 0);
         }
         println!("{profile:?}: 100 Opus and 60 VP8 frames each way, all whole and in order");
@@ -266,9 +198,7 @@ pub fn under_five_percent_loss_a_frame_is_whole_or_reported_dropped() {
         for to in 0..2 {
             let (audio, video) = media.transceivers[to];
             let (audio_sent, video_sent) = &sent[1 - to];
-            for (kind, transceiver, sent) in
-                [("audio", audio, audio_sent), ("video", video, video_sent)]
-            {
+            for (kind, transceiver, sent) in [("audio", audio, audio_sent), ("video", video, video_sent)] {
                 let (frames, dropped) = media.received(to, transceiver);
                 // Every frame handed out is one that was sent, unchanged, in order.
                 let mut rest = sent.iter();
@@ -282,9 +212,7 @@ pub fn under_five_percent_loss_a_frame_is_whole_or_reported_dropped() {
                 let delivered: HashSet<u32> = frames.iter().map(|f| f.rtp_timestamp).collect();
                 let timestamps: HashSet<u32> = sent.iter().map(|f| f.rtp_timestamp).collect();
                 assert!(
-                    dropped
-                        .iter()
-                        .all(|t| timestamps.contains(t) && !delivered.contains(t)),
+                    dropped.iter().all(|t| timestamps.contains(t) && !delivered.contains(t)),
                     "{kind}: {dropped:?}"
                 );
                 // What is neither was lost whole: no packet of it arrived.
@@ -319,15 +247,11 @@ pub fn forged_and_garbled_rtp_is_dropped_and_counted() {
         .iter()
         .rev()
         .find_map(|(_, e)| match e {
-            PeerEvent::SelectedCandidatePairChange { local, remote } => {
-                Some((local.clone(), remote.clone()))
-            }
+            PeerEvent::SelectedCandidatePairChange { local, remote } => Some((local.clone(), remote.clone())),
             _ => None,
         })
         .unwrap();
-    let addr = |c: &wasmrtc::sdp::Candidate| {
-        Addr::Relayed(format!("{}:{}", c.address, c.port).parse().unwrap())
-    };
+    let addr = |c: &wasmrtc::sdp::Candidate| Addr::Relayed(format!("{}:{}", c.address, c.port).parse().unwrap());
     let (from, to) = (addr(&local), addr(&remote));
     let sender_ssrc = media.pair.peers[0].pc.transceivers()[0].sender_ssrc;
     let opus = media.payload_types[0].0;
@@ -337,24 +261,16 @@ pub fn forged_and_garbled_rtp_is_dropped_and_counted() {
     let datagrams = [
         forged,
         vec![0x80, opus],
-        vec![
-            0x90, opus, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xbe, 0xde, 0xff, 0xff,
-        ],
+        vec![0x90, opus, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xbe, 0xde, 0xff, 0xff],
         // SRTCP: a receiver report with a garbage tag and index.
-        vec![
-            0x81, 201, 0, 7, 1, 2, 3, 4, 0xde, 0xad, 0xbe, 0xef, 0xde, 0xad, 0xbe, 0xef, 0x80, 0,
-            0, 1,
-        ],
+        vec![0x81, 201, 0, 7, 1, 2, 3, 4, 0xde, 0xad, 0xbe, 0xef, 0xde, 0xad, 0xbe, 0xef, 0x80, 0, 0, 1],
     ];
     let now = media.pair.now;
     for datagram in &datagrams {
         media.pair.net.send(now, from, to, datagram.clone());
     }
     media.pair.run_for(Duration::from_millis(100));
-    assert_eq!(
-        media.pair.peers[1].pc.media_datagrams_dropped(),
-        datagrams.len() as u64
-    );
+    assert_eq!(media.pair.peers[1].pc.media_datagrams_dropped(), datagrams.len() as u64);
     // And media still flows.
     let sent = media.exchange(1);
     let (audio, video) = media.transceivers[1];
@@ -364,38 +280,15 @@ pub fn forged_and_garbled_rtp_is_dropped_and_counted() {
 
 pub fn send_frame_refuses_what_cannot_be_sent() {
     let mut pair = Pair::new(41, CLEAN);
-    let audio = pair.peers[0]
-        .pc
-        .add_track(MediaKind::Audio, "a".into(), vec![])
-        .unwrap();
+    let audio = pair.peers[0].pc.add_track(MediaKind::Audio, "a".into(), vec![]).unwrap();
     let now = pair.now;
-    let error = pair.peers[0]
-        .pc
-        .send_frame(now, audio, 111, 0, &[0x48, 1, 2])
-        .unwrap_err();
-    assert_eq!(
-        error.name,
-        ErrorName::InvalidStateError,
-        "not negotiated yet"
-    );
+    let error = pair.peers[0].pc.send_frame(now, audio, 111, 0, &[0x48, 1, 2]).unwrap_err();
+    assert_eq!(error.name, ErrorName::InvalidStateError, "not negotiated yet");
     pair.connect();
     // Peer 1 has no track: the answer is recvonly, so peer 0 sends only.
-    let state = pair.peers[0]
-        .pc
-        .transceivers()
-        .into_iter()
-        .find(|t| t.id == audio)
-        .unwrap();
-    assert_eq!(
-        state.current_direction,
-        Some(TransceiverDirection::SendOnly)
-    );
-    let opus = state
-        .codecs
-        .iter()
-        .find(|c| c.name == "opus")
-        .unwrap()
-        .payload_type;
+    let state = pair.peers[0].pc.transceivers().into_iter().find(|t| t.id == audio).unwrap();
+    assert_eq!(state.current_direction, Some(TransceiverDirection::SendOnly));
+    let opus = state.codecs.iter().find(|c| c.name == "opus").unwrap().payload_type;
     let now = pair.now;
     let pc = &mut pair.peers[0].pc;
     pc.send_frame(now, audio, opus, 0, &[0x48, 1, 2]).unwrap();
@@ -404,26 +297,9 @@ pub fn send_frame_refuses_what_cannot_be_sent() {
         ErrorName::InvalidAccessError,
         "a video payload type"
     );
-    assert_eq!(
-        pc.send_frame(now, audio, opus, 0, &[]).unwrap_err().name,
-        ErrorName::OperationError,
-        "an empty frame"
-    );
-    pc.set_direction(audio, TransceiverDirection::RecvOnly)
-        .unwrap();
-    assert_eq!(
-        pc.send_frame(now, audio, opus, 0, &[0x48])
-            .unwrap_err()
-            .name,
-        ErrorName::InvalidStateError,
-        "recvonly"
-    );
+    assert_eq!(pc.send_frame(now, audio, opus, 0, &[]).unwrap_err().name, ErrorName::OperationError, "an empty frame");
+    pc.set_direction(audio, TransceiverDirection::RecvOnly).unwrap();
+    assert_eq!(pc.send_frame(now, audio, opus, 0, &[0x48]).unwrap_err().name, ErrorName::InvalidStateError, "recvonly");
     pc.stop_transceiver(audio).unwrap();
-    assert_eq!(
-        pc.send_frame(now, audio, opus, 0, &[0x48])
-            .unwrap_err()
-            .name,
-        ErrorName::InvalidStateError,
-        "stopped"
-    );
+    assert_eq!(pc.send_frame(now, audio, opus, 0, &[0x48]).unwrap_err().name, ErrorName::InvalidStateError, "stopped");
 }

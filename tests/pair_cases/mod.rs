@@ -28,13 +28,8 @@ fn connected(seed: u64, udp: Impairments) -> (Pair, ChannelHandle, ChannelHandle
     let mut pair = Pair::new(seed, udp);
     let chat = pair.create_channel(0, "chat");
     pair.connect();
-    assert!(
-        pair.run_within(Duration::from_secs(20), |p| p.peers[0].is_open(chat)
-            && p.peers[1]
-                .channels_by_peer()
-                .first()
-                .is_some_and(|(h, _)| p.peers[1].is_open(*h)))
-    );
+    assert!(pair.run_within(Duration::from_secs(20), |p| p.peers[0].is_open(chat)
+        && p.peers[1].channels_by_peer().first().is_some_and(|(h, _)| p.peers[1].is_open(*h))));
     let (theirs, label) = pair.peers[1].channels_by_peer()[0].clone();
     assert_eq!(label, "chat");
     (pair, chat, theirs)
@@ -56,27 +51,12 @@ pub fn connection_state_aggregates_ice_and_dtls() {
         use PeerConnectionState::*;
         assert_eq!(peer.connection_states(), vec![Connecting, Connected]);
         // connecting with ICE checking; connected only once DTLS is too.
-        let connecting = peer
-            .first(&PeerEvent::ConnectionStateChange(Connecting))
-            .unwrap();
-        assert_eq!(
-            peer.first(&PeerEvent::IceConnectionStateChange(
-                IceConnectionState::Checking
-            )),
-            Some(connecting)
-        );
-        let connected = peer
-            .first(&PeerEvent::ConnectionStateChange(Connected))
-            .unwrap();
-        assert_eq!(
-            peer.first(&PeerEvent::DtlsStateChange(DtlsState::Connected)),
-            Some(connected)
-        );
+        let connecting = peer.first(&PeerEvent::ConnectionStateChange(Connecting)).unwrap();
+        assert_eq!(peer.first(&PeerEvent::IceConnectionStateChange(IceConnectionState::Checking)), Some(connecting));
+        let connected = peer.first(&PeerEvent::ConnectionStateChange(Connected)).unwrap();
+        assert_eq!(peer.first(&PeerEvent::DtlsStateChange(DtlsState::Connected)), Some(connected));
         let position = |e: &PeerEvent| peer.events.iter().position(|(_, x)| x == e).unwrap();
-        assert!(
-            position(&PeerEvent::DtlsStateChange(DtlsState::Connected))
-                < position(&PeerEvent::ConnectionStateChange(Connected))
-        );
+        assert!(position(&PeerEvent::DtlsStateChange(DtlsState::Connected)) < position(&PeerEvent::ConnectionStateChange(Connected)));
         assert!(peer.signal_errors.is_empty(), "{:?}", peer.signal_errors);
     }
 }
@@ -92,12 +72,8 @@ pub fn the_first_flight_is_held_until_ice_has_a_pair_then_sent_at_once() {
         .find(|(_, e)| matches!(e, PeerEvent::SelectedCandidatePairChange { .. }))
         .map(|(t, _)| *t)
         .unwrap();
-    let dtls_connecting = client
-        .first(&PeerEvent::DtlsStateChange(DtlsState::Connecting))
-        .unwrap();
-    let dtls_connected = client
-        .first(&PeerEvent::DtlsStateChange(DtlsState::Connected))
-        .unwrap();
+    let dtls_connecting = client.first(&PeerEvent::DtlsStateChange(DtlsState::Connecting)).unwrap();
+    let dtls_connected = client.first(&PeerEvent::DtlsStateChange(DtlsState::Connected)).unwrap();
     assert!(dtls_connecting <= selected);
     // Two round trips through the relay (100 ms each), not a 1 s retransmission.
     let handshake = dtls_connected - selected;
@@ -113,9 +89,7 @@ pub fn data_channels_under_ten_percent_loss() {
             pair.send(1, theirs, &message(1, n)).unwrap();
             pair.run_for(Duration::from_millis(5));
         }
-        assert!(pair.run_within(Duration::from_secs(30), |p| p.peers[1]
-            .message_count(theirs)
-            == 50
+        assert!(pair.run_within(Duration::from_secs(30), |p| p.peers[1].message_count(theirs) == 50
             && p.peers[0].message_count(ours) == 50));
         assert_eq!(pair.peers[1].messages(theirs), expected(0, 50));
         assert_eq!(pair.peers[0].messages(ours), expected(1, 50));
@@ -138,54 +112,29 @@ pub fn ice_restart_mid_transfer_loses_nothing() {
         pair.send(1, theirs, &message(1, n)).unwrap();
         pair.run_for(Duration::from_millis(20));
     }
-    assert!(pair.run_within(Duration::from_secs(10), |p| p.peers[1]
-        .message_count(theirs)
-        == 80
+    assert!(pair.run_within(Duration::from_secs(10), |p| p.peers[1].message_count(theirs) == 80
         && p.peers[0].message_count(ours) == 80));
     assert_eq!(pair.peers[1].messages(theirs), expected(0, 80));
     assert_eq!(pair.peers[0].messages(ours), expected(1, 80));
     for (i, peer) in pair.peers.iter().enumerate() {
-        assert!(
-            selected_pairs(&pair, i) > pairs_before[i],
-            "peer {i} selected a new generation's pair"
-        );
-        assert_eq!(
-            peer.connection_states(),
-            vec![
-                PeerConnectionState::Connecting,
-                PeerConnectionState::Connected
-            ]
-        );
-        assert!(!peer.has(&PeerEvent::SctpStateChange(
-            wasmrtc::datachannel::SctpTransportState::Closed
-        )));
+        assert!(selected_pairs(&pair, i) > pairs_before[i], "peer {i} selected a new generation's pair");
+        assert_eq!(peer.connection_states(), vec![PeerConnectionState::Connecting, PeerConnectionState::Connected]);
+        assert!(!peer.has(&PeerEvent::SctpStateChange(wasmrtc::datachannel::SctpTransportState::Closed)));
         assert!(peer.signal_errors.is_empty(), "{:?}", peer.signal_errors);
     }
     let restarted = |i: usize| {
-        pair.peers[i]
-            .events
-            .iter()
-            .filter(|(_, e)| matches!(e, PeerEvent::IceCandidate { .. }))
-            .count()
+        pair.peers[i].events.iter().filter(|(_, e)| matches!(e, PeerEvent::IceCandidate { .. })).count()
     };
-    assert!(
-        restarted(0) >= 2 && restarted(1) >= 2,
-        "both gathered again"
-    );
+    assert!(restarted(0) >= 2 && restarted(1) >= 2, "both gathered again");
 }
 
 fn selected_pairs(pair: &Pair, i: usize) -> usize {
-    pair.peers[i]
-        .events
-        .iter()
-        .filter(|(_, e)| matches!(e, PeerEvent::SelectedCandidatePairChange { .. }))
-        .count()
+    pair.peers[i].events.iter().filter(|(_, e)| matches!(e, PeerEvent::SelectedCandidatePairChange { .. })).count()
 }
 
 /// Changes the first hex digit of the SDP's fingerprint.
 fn tamper_fingerprint(sdp: String) -> String {
-    let at =
-        sdp.find("a=fingerprint:sha-256 ").expect("a fingerprint") + "a=fingerprint:sha-256 ".len();
+    let at = sdp.find("a=fingerprint:sha-256 ").expect("a fingerprint") + "a=fingerprint:sha-256 ".len();
     let mut bytes = sdp.into_bytes();
     bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
     String::from_utf8(bytes).unwrap()
@@ -199,33 +148,18 @@ pub fn a_fingerprint_mismatch_fails_both_sides() {
         pair.peers[liar].munge = Some(tamper_fingerprint);
         pair.create_channel(0, "chat");
         pair.offer(0, OfferOptions { ice_restart: false });
-        assert!(pair.run_within(Duration::from_secs(10), |p| p
-            .both(PeerConnectionState::Failed)));
+        assert!(pair.run_within(Duration::from_secs(10), |p| p.both(PeerConnectionState::Failed)));
         let checker = &pair.peers[1 - liar];
         let errors: Vec<_> = checker
             .events
             .iter()
-            .filter_map(|(_, e)| {
-                if let PeerEvent::DtlsError(e) = e {
-                    e.detail
-                } else {
-                    None
-                }
-            })
+            .filter_map(|(_, e)| if let PeerEvent::DtlsError(e) = e { e.detail } else { None })
             .collect();
-        assert_eq!(
-            errors,
-            vec![RtcErrorDetail::FingerprintFailure],
-            "liar {liar}"
-        );
+        assert_eq!(errors, vec![RtcErrorDetail::FingerprintFailure], "liar {liar}");
         for peer in &pair.peers {
             assert_eq!(peer.pc.dtls_state(), DtlsState::Failed);
-            assert!(!peer.has(&PeerEvent::ConnectionStateChange(
-                PeerConnectionState::Connected
-            )));
-            assert!(peer.has(&PeerEvent::ConnectionStateChange(
-                PeerConnectionState::Failed
-            )));
+            assert!(!peer.has(&PeerEvent::ConnectionStateChange(PeerConnectionState::Connected)));
+            assert!(peer.has(&PeerEvent::ConnectionStateChange(PeerConnectionState::Failed)));
         }
         println!("liar {liar}: both failed at {:?}", pair.now);
     }
@@ -251,17 +185,8 @@ pub fn close_from_either_side() {
         // A closed DTLS transport counts as connected (webrtc-pc §4.3.3).
         assert_eq!(pair.state(other), PeerConnectionState::Connected);
         pair.run_for(Duration::from_secs(1));
-        assert_eq!(
-            pair.peers[closer].events.len(),
-            closing_events,
-            "{:?}",
-            &pair.peers[closer].events[closing_events..]
-        );
-        println!(
-            "closer {closer}: other side closed at {:?}, its states {:?}",
-            pair.now,
-            pair.peers[other].connection_states()
-        );
+        assert_eq!(pair.peers[closer].events.len(), closing_events, "{:?}", &pair.peers[closer].events[closing_events..]);
+        println!("closer {closer}: other side closed at {:?}, its states {:?}", pair.now, pair.peers[other].connection_states());
     }
 }
 
@@ -273,23 +198,15 @@ pub fn a_partition_disconnects_and_sctp_carries_on_after_it_heals() {
         pair.send(0, ours, &message(0, n)).unwrap();
         pair.run_for(Duration::from_millis(500));
     }
-    assert!(pair.run_within(Duration::from_secs(10), |p| p
-        .both(PeerConnectionState::Disconnected)));
-    assert!(
-        pair.peers[1].message_count(theirs) < 10,
-        "the partition held messages back"
-    );
+    assert!(pair.run_within(Duration::from_secs(10), |p| p.both(PeerConnectionState::Disconnected)));
+    assert!(pair.peers[1].message_count(theirs) < 10, "the partition held messages back");
     // Once it heals, consent checks succeed again and SCTP retransmits.
-    assert!(pair.run_within(Duration::from_secs(30), |p| p
-        .both(PeerConnectionState::Connected)
+    assert!(pair.run_within(Duration::from_secs(30), |p| p.both(PeerConnectionState::Connected)
         && p.peers[1].message_count(theirs) == 10));
     assert_eq!(pair.peers[1].messages(theirs), expected(0, 10));
     use PeerConnectionState::*;
     for peer in &pair.peers {
-        assert_eq!(
-            peer.connection_states(),
-            vec![Connecting, Connected, Disconnected, Connected]
-        );
+        assert_eq!(peer.connection_states(), vec![Connecting, Connected, Disconnected, Connected]);
     }
     assert!(pair.net.stats().partitioned > 0);
 }

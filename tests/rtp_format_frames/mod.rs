@@ -33,11 +33,7 @@ pub fn vp8(rng: &mut Rng, key: bool, len: usize) -> Vec<u8> {
 
 pub fn vp9(rng: &mut Rng, key: bool, len: usize) -> Vec<u8> {
     // A profile 0 key frame header of 320x240, or a non-key frame header.
-    let mut frame = if key {
-        vec![0x82, 0x49, 0x83, 0x42, 0x00, 0x13, 0xF0, 0x0E, 0xF0]
-    } else {
-        vec![0x86]
-    };
+    let mut frame = if key { vec![0x82, 0x49, 0x83, 0x42, 0x00, 0x13, 0xF0, 0x0E, 0xF0] } else { vec![0x86] };
     frame.extend(rng.bytes(len));
     frame
 }

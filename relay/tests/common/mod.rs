@@ -40,9 +40,7 @@ impl Conn {
         Conn::Tcp(TcpStream::connect(server).await.unwrap(), Vec::new())
     }
     pub async fn ws(http: SocketAddr) -> Conn {
-        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{http}/turn"))
-            .await
-            .unwrap();
+        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{http}/turn")).await.unwrap();
         Conn::Ws(Box::new(ws))
     }
     pub async fn send(&mut self, b: &[u8]) {
@@ -56,10 +54,7 @@ impl Conn {
     }
     /// The next message, or `None` on timeout or close.
     pub async fn recv(&mut self) -> Option<Vec<u8>> {
-        tokio::time::timeout(WAIT, self.recv_inner())
-            .await
-            .ok()
-            .flatten()
+        tokio::time::timeout(WAIT, self.recv_inner()).await.ok().flatten()
     }
     async fn recv_inner(&mut self) -> Option<Vec<u8>> {
         match self {
@@ -110,13 +105,7 @@ pub struct Client {
 
 impl Client {
     pub fn new(conn: Conn, user: &str, password: &str) -> Client {
-        Client {
-            conn,
-            user: user.into(),
-            key: long_term_key(user, "wasmrtc", password).to_vec(),
-            nonce: String::new(),
-            tid: 0,
-        }
+        Client { conn, user: user.into(), key: long_term_key(user, "wasmrtc", password).to_vec(), nonce: String::new(), tid: 0 }
     }
     pub fn request(&mut self, method: Method, attrs: Vec<Attribute>) -> Message {
         self.tid += 1;
@@ -155,9 +144,7 @@ impl Client {
             s.attributes.push(Attribute::Username(self.user.clone()));
             s.attributes.push(Attribute::Realm("wasmrtc".into()));
             s.attributes.push(Attribute::Nonce(self.nonce.clone()));
-            let b = s
-                .encode_with(Some((IntegrityAlgorithm::Sha1, &self.key)), true)
-                .unwrap();
+            let b = s.encode_with(Some((IntegrityAlgorithm::Sha1, &self.key)), true).unwrap();
             self.conn.send(&b).await;
             let r = self.reply().await?;
             if r.error_code().map(|e| e.code) == Some(438) {
@@ -177,21 +164,12 @@ impl Client {
         }
     }
     pub async fn permit(&mut self, peer: SocketAddr) -> Result<(), u16> {
-        let m = self.request(
-            Method::CREATE_PERMISSION,
-            vec![Attribute::XorPeerAddress(peer)],
-        );
+        let m = self.request(Method::CREATE_PERMISSION, vec![Attribute::XorPeerAddress(peer)]);
         let r = self.signed(m).await.ok_or(0u16)?;
         r.error_code().map_or(Ok(()), |e| Err(e.code))
     }
     pub async fn bind(&mut self, channel: u16, peer: SocketAddr) -> Result<(), u16> {
-        let m = self.request(
-            Method::CHANNEL_BIND,
-            vec![
-                Attribute::ChannelNumber(channel),
-                Attribute::XorPeerAddress(peer),
-            ],
-        );
+        let m = self.request(Method::CHANNEL_BIND, vec![Attribute::ChannelNumber(channel), Attribute::XorPeerAddress(peer)]);
         let r = self.signed(m).await.ok_or(0u16)?;
         r.error_code().map_or(Ok(()), |e| Err(e.code))
     }
@@ -203,9 +181,7 @@ impl Client {
     }
     pub async fn channel_data(&mut self, channel: u16, data: &[u8]) {
         let pad = matches!(self.conn, Conn::Tcp(..));
-        self.conn
-            .send(&ChannelData { channel, data }.encode(pad).unwrap())
-            .await;
+        self.conn.send(&ChannelData { channel, data }.encode(pad).unwrap()).await;
     }
     /// The next data from a peer: (peer if by Data indication, data).
     pub async fn data(&mut self) -> Option<(Option<SocketAddr>, Vec<u8>)> {

@@ -42,10 +42,7 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let req = CertificateRequest {
-            certificate_types: vec![ECDSA_SIGN, RSA_SIGN],
-            signature_schemes: vec![0x0403],
-        };
+        let req = CertificateRequest { certificate_types: vec![ECDSA_SIGN, RSA_SIGN], signature_schemes: vec![0x0403] };
         assert_eq!(CertificateRequest::parse(&req.encode()), Some(req));
         assert_eq!(CertificateRequest::parse(&[1, 64, 0, 1]), None);
     }

@@ -21,10 +21,7 @@ pub fn encode(scheme: u16, signature: &[u8]) -> Vec<u8> {
 mod tests {
     #[test]
     fn round_trip() {
-        assert_eq!(
-            super::parse(&super::encode(0x0403, &[1, 2])),
-            Some((0x0403, vec![1, 2]))
-        );
+        assert_eq!(super::parse(&super::encode(0x0403, &[1, 2])), Some((0x0403, vec![1, 2])));
         assert_eq!(super::parse(&[4, 3, 0]), None);
     }
 }

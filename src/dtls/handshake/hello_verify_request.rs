@@ -13,8 +13,7 @@ impl HelloVerifyRequest {
         let mut r = Reader::new(body);
         let version = r.u16()?;
         let cookie = r.vec8()?.to_vec();
-        r.is_empty()
-            .then_some(HelloVerifyRequest { version, cookie })
+        r.is_empty().then_some(HelloVerifyRequest { version, cookie })
     }
 
     pub fn encode(&self) -> Vec<u8> {
@@ -33,10 +32,7 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let hvr = HelloVerifyRequest {
-            version: 0xfeff,
-            cookie: vec![9; 32],
-        };
+        let hvr = HelloVerifyRequest { version: 0xfeff, cookie: vec![9; 32] };
         assert_eq!(HelloVerifyRequest::parse(&hvr.encode()), Some(hvr));
         assert_eq!(HelloVerifyRequest::parse(&[0xfe, 0xff, 2, 1]), None);
     }

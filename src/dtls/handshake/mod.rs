@@ -74,14 +74,7 @@ fn parse_fragment<'a>(r: &mut Reader<'a>) -> Option<Fragment<'a>> {
 }
 
 /// Appends a handshake header.
-pub fn write_header(
-    out: &mut Vec<u8>,
-    msg_type: u8,
-    length: usize,
-    seq: u16,
-    offset: usize,
-    fragment_len: usize,
-) {
+pub fn write_header(out: &mut Vec<u8>, msg_type: u8, length: usize, seq: u16, offset: usize, fragment_len: usize) {
     out.push(msg_type);
     put_u24(out, length);
     put_u16(out, seq);

@@ -42,18 +42,8 @@ impl ServerKeyExchange {
     }
 
     /// What the signature covers.
-    pub fn signed_data(
-        client_random: &[u8; 32],
-        server_random: &[u8; 32],
-        group: u16,
-        public: &[u8],
-    ) -> Vec<u8> {
-        [
-            &client_random[..],
-            &server_random[..],
-            &Self::params(group, public),
-        ]
-        .concat()
+    pub fn signed_data(client_random: &[u8; 32], server_random: &[u8; 32], group: u16, public: &[u8]) -> Vec<u8> {
+        [&client_random[..], &server_random[..], &Self::params(group, public)].concat()
     }
 
     pub fn encode(&self) -> Vec<u8> {
@@ -70,12 +60,7 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let ske = ServerKeyExchange {
-            group: 29,
-            public: vec![1; 32],
-            signature_scheme: 0x0403,
-            signature: vec![2; 70],
-        };
+        let ske = ServerKeyExchange { group: 29, public: vec![1; 32], signature_scheme: 0x0403, signature: vec![2; 70] };
         assert_eq!(ServerKeyExchange::parse(&ske.encode()), Some(ske));
         assert_eq!(ServerKeyExchange::parse(&[1, 0, 29]), None);
     }

@@ -52,12 +52,10 @@ pub fn split_temporal_unit(mut unit: &[u8]) -> Result<Vec<Obu<'_>>, FormatError>
             return Err(FormatError::BadFrame("OBU forbidden bit set"));
         }
         let header_len = if header & HAS_EXTENSION != 0 { 2 } else { 1 };
-        let after_header = unit
-            .get(header_len..)
-            .ok_or(FormatError::BadFrame("OBU extension header missing"))?;
+        let after_header =
+            unit.get(header_len..).ok_or(FormatError::BadFrame("OBU extension header missing"))?;
         let (payload, rest) = if header & HAS_SIZE_FIELD != 0 {
-            let (size, len) =
-                leb128::read(after_header).map_err(|_| FormatError::BadFrame("OBU size"))?;
+            let (size, len) = leb128::read(after_header).map_err(|_| FormatError::BadFrame("OBU size"))?;
             let body = &after_header[len..];
             if size > body.len() {
                 return Err(FormatError::BadFrame("OBU longer than the temporal unit"));
@@ -66,10 +64,7 @@ pub fn split_temporal_unit(mut unit: &[u8]) -> Result<Vec<Obu<'_>>, FormatError>
         } else {
             (after_header, &[][..])
         };
-        obus.push(Obu {
-            header: &unit[..header_len],
-            payload,
-        });
+        obus.push(Obu { header: &unit[..header_len], payload });
         unit = rest;
     }
     Ok(obus)
@@ -88,11 +83,7 @@ struct PacketPlan {
 }
 
 impl Packetizer for Av1Packetizer {
-    fn packetize(
-        &mut self,
-        frame: &[u8],
-        max_payload_size: usize,
-    ) -> Result<Vec<Payload>, FormatError> {
+    fn packetize(&mut self, frame: &[u8], max_payload_size: usize) -> Result<Vec<Payload>, FormatError> {
         use obu_type::*;
         if max_payload_size < 3 {
             return Err(FormatError::PayloadTooSmall {
@@ -114,9 +105,7 @@ impl Packetizer for Av1Packetizer {
             })
             .collect();
         if elements.is_empty() {
-            return Err(FormatError::BadFrame(
-                "AV1 temporal unit without OBUs to send",
-            ));
+            return Err(FormatError::BadFrame("AV1 temporal unit without OBUs to send"));
         }
 
         // Fill packets greedily, every element counted with its length.
@@ -180,10 +169,7 @@ impl Packetizer for Av1Packetizer {
                     }
                     data.extend_from_slice(&elements[index][range]);
                 }
-                Payload {
-                    data,
-                    marker: k + 1 == count,
-                }
+                Payload { data, marker: k + 1 == count }
             })
             .collect())
     }
@@ -199,16 +185,12 @@ pub struct Av1 {
 
 /// Writes a whole OBU element as an OBU with obu_has_size_field = 1.
 fn restore_size_field(element: &[u8], out: &mut Vec<u8>) -> Result<(), FormatError> {
-    let &header = element
-        .first()
-        .ok_or(FormatError::Malformed("empty OBU element"))?;
+    let &header = element.first().ok_or(FormatError::Malformed("empty OBU element"))?;
     if header & 0x80 != 0 {
         return Err(FormatError::Malformed("OBU forbidden bit set"));
     }
     let header_len = if header & HAS_EXTENSION != 0 { 2 } else { 1 };
-    let body = element
-        .get(header_len..)
-        .ok_or(FormatError::Truncated("OBU extension header"))?;
+    let body = element.get(header_len..).ok_or(FormatError::Truncated("OBU extension header"))?;
     let payload = if header & HAS_SIZE_FIELD != 0 {
         // A sender that kept the size field: trust it if it fits.
         let (size, len) = leb128::read(body)?;
@@ -226,14 +208,9 @@ fn restore_size_field(element: &[u8], out: &mut Vec<u8>) -> Result<(), FormatErr
 }
 
 impl PayloadFormat for Av1 {
-    fn parse<'a>(
-        &mut self,
-        info: &RtpInfo,
-        payload: &'a [u8],
-    ) -> Result<Fragment<'a>, FormatError> {
-        let (&aggregation, mut rest) = payload
-            .split_first()
-            .ok_or(FormatError::Truncated("AV1 aggregation header"))?;
+    fn parse<'a>(&mut self, info: &RtpInfo, payload: &'a [u8]) -> Result<Fragment<'a>, FormatError> {
+        let (&aggregation, mut rest) =
+            payload.split_first().ok_or(FormatError::Truncated("AV1 aggregation header"))?;
         let (z, y, w, n) = (
             aggregation & 0x80 != 0,
             aggregation & 0x40 != 0,
@@ -258,15 +235,9 @@ impl PayloadFormat for Av1 {
             rest = after;
         }
         if elements.is_empty() || (w != 0 && elements.len() != usize::from(w)) {
-            return Err(FormatError::Malformed(
-                "AV1 payload does not hold the W elements it says",
-            ));
+            return Err(FormatError::Malformed("AV1 payload does not hold the W elements it says"));
         }
-        let mut start = if n {
-            FrameStart::Yes
-        } else {
-            FrameStart::Unknown
-        };
+        let mut start = if n { FrameStart::Yes } else { FrameStart::Unknown };
         let mut pending = self.pending.take();
         if z {
             if pending.is_none() {
@@ -299,12 +270,7 @@ impl PayloadFormat for Av1 {
                 restore_size_field(&whole, &mut data)?;
             }
         }
-        Ok(Fragment {
-            start,
-            end: info.marker,
-            key_frame: n,
-            data: Cow::Owned(data),
-        })
+        Ok(Fragment { start, end: info.marker, key_frame: n, data: Cow::Owned(data) })
     }
 
     fn reset(&mut self, after_loss: bool) {
@@ -323,19 +289,11 @@ mod tests {
     fn splits_a_temporal_unit() {
         // TD, sequence header (2 bytes), frame with extension (3 bytes), then
         // a last OBU without size field.
-        let unit = [
-            0x12, 0x00, 0x0A, 0x02, 0xAA, 0xBB, 0x36, 0x10, 0x03, 1, 2, 3, 0x30, 9, 9,
-        ];
+        let unit = [0x12, 0x00, 0x0A, 0x02, 0xAA, 0xBB, 0x36, 0x10, 0x03, 1, 2, 3, 0x30, 9, 9];
         let obus = split_temporal_unit(&unit).unwrap();
         let types: Vec<_> = obus.iter().map(Obu::obu_type).collect();
         assert_eq!(types, [2, 1, 6, 6]);
-        assert_eq!(
-            obus[2],
-            Obu {
-                header: &[0x36, 0x10],
-                payload: &[1, 2, 3]
-            }
-        );
+        assert_eq!(obus[2], Obu { header: &[0x36, 0x10], payload: &[1, 2, 3] });
         assert_eq!(obus[3].payload, [9, 9]);
         assert!(split_temporal_unit(&[0x0A, 0x05, 1]).is_err());
         assert!(split_temporal_unit(&[0x8A, 0x00]).is_err());
@@ -349,10 +307,7 @@ mod tests {
         let payloads = Av1Packetizer.packetize(&unit, 1200).unwrap();
         assert_eq!(
             payloads,
-            vec![Payload {
-                data: vec![0x28, 0x03, 0x08, 0xAA, 0xBB, 0x30, 1, 2, 3],
-                marker: true
-            }]
+            vec![Payload { data: vec![0x28, 0x03, 0x08, 0xAA, 0xBB, 0x30, 1, 2, 3], marker: true }]
         );
     }
 
@@ -362,13 +317,6 @@ mod tests {
         let unit = [0x32, 0x08, 1, 2, 3, 4, 5, 6, 7, 8];
         let payloads = Av1Packetizer.packetize(&unit, 5).unwrap();
         let data: Vec<_> = payloads.iter().map(|p| p.data.clone()).collect();
-        assert_eq!(
-            data,
-            vec![
-                vec![0x50, 0x30, 1, 2, 3],
-                vec![0xD0, 4, 5, 6, 7],
-                vec![0x90, 8]
-            ]
-        );
+        assert_eq!(data, vec![vec![0x50, 0x30, 1, 2, 3], vec![0xD0, 4, 5, 6, 7], vec![0x90, 8]]);
     }
 }

@@ -42,26 +42,14 @@ pub fn decode_mu_law(code: u8) -> i16 {
     let segment = (code >> 4) & 0x07;
     let step = i32::from(code & 0x0F);
     let magnitude = (((step << 3) + MU_BIAS) << segment) - MU_BIAS;
-    (if code & 0x80 != 0 {
-        -magnitude
-    } else {
-        magnitude
-    }) as i16
+    (if code & 0x80 != 0 { -magnitude } else { magnitude }) as i16
 }
 
 pub fn encode_a_law(sample: i16) -> u8 {
     let value = i32::from(sample) >> 3;
     // A-law codes a negative value as the magnitude of value + 1.
-    let (magnitude, mask) = if value >= 0 {
-        (value, 0xD5)
-    } else {
-        (-value - 1, 0x55)
-    };
-    let segment = if magnitude < 32 {
-        0
-    } else {
-        (31 - magnitude.leading_zeros()) as i32 - 4
-    };
+    let (magnitude, mask) = if value >= 0 { (value, 0xD5) } else { (-value - 1, 0x55) };
+    let segment = if magnitude < 32 { 0 } else { (31 - magnitude.leading_zeros()) as i32 - 4 };
     let step = (magnitude >> segment.max(1)) & 0x0F;
     ((segment << 4) | step) as u8 ^ mask
 }
@@ -75,11 +63,7 @@ pub fn decode_a_law(code: u8) -> i16 {
         0 => step + 8,
         segment => (step + 0x108) << (segment - 1),
     };
-    (if code & 0x80 != 0 {
-        magnitude
-    } else {
-        -magnitude
-    }) as i16
+    (if code & 0x80 != 0 { magnitude } else { -magnitude }) as i16
 }
 
 /// Codes linear PCM samples as a PCMU or PCMA payload.
@@ -106,11 +90,7 @@ pub fn decode(law: Law, payload: &[u8]) -> Vec<i16> {
 pub struct G711Packetizer;
 
 impl Packetizer for G711Packetizer {
-    fn packetize(
-        &mut self,
-        frame: &[u8],
-        max_payload_size: usize,
-    ) -> Result<Vec<Payload>, FormatError> {
+    fn packetize(&mut self, frame: &[u8], max_payload_size: usize) -> Result<Vec<Payload>, FormatError> {
         one_frame_per_payload(frame, max_payload_size)
     }
 }
@@ -121,12 +101,7 @@ pub struct G711;
 
 impl PayloadFormat for G711 {
     fn parse<'a>(&mut self, _: &RtpInfo, payload: &'a [u8]) -> Result<Fragment<'a>, FormatError> {
-        Ok(Fragment {
-            start: FrameStart::Yes,
-            end: true,
-            key_frame: true,
-            data: Cow::Borrowed(payload),
-        })
+        Ok(Fragment { start: FrameStart::Yes, end: true, key_frame: true, data: Cow::Borrowed(payload) })
     }
 }
 
@@ -168,19 +143,13 @@ mod tests {
     fn segment_boundaries_are_the_tables() {
         // μ-law segment ends in 14-bit units: 31, 95, 223, ..., 8159 (×4 here,
         // less the half step the bias adds).
-        for (segment, first) in [124i16, 380, 892, 1916, 3964, 8060, 16252]
-            .into_iter()
-            .enumerate()
-        {
+        for (segment, first) in [124i16, 380, 892, 1916, 3964, 8060, 16252].into_iter().enumerate() {
             assert_eq!(mu_segment(first - 1), segment as u8, "below {first}");
             assert_eq!(mu_segment(first), segment as u8 + 1, "at {first}");
             assert_eq!(mu_segment(-first), segment as u8 + 1, "at -{first}");
         }
         // A-law segments start at 32, 64, ..., 2048 in 13-bit units.
-        for (segment, first) in [256i16, 512, 1024, 2048, 4096, 8192, 16384]
-            .into_iter()
-            .enumerate()
-        {
+        for (segment, first) in [256i16, 512, 1024, 2048, 4096, 8192, 16384].into_iter().enumerate() {
             assert_eq!(a_segment(first - 1), segment as u8, "below {first}");
             assert_eq!(a_segment(first), segment as u8 + 1, "at {first}");
         }
@@ -191,10 +160,7 @@ mod tests {
         for code in 0..=255u8 {
             let mu = encode_mu_law(decode_mu_law(code));
             // μ-law has two zeros (0xFF and 0x7F); both decode to 0.
-            assert!(
-                mu == code || (code == 0x7F && mu == 0xFF),
-                "μ-law {code:#04x} → {mu:#04x}"
-            );
+            assert!(mu == code || (code == 0x7F && mu == 0xFF), "μ-law {code:#04x} → {mu:#04x}");
             assert_eq!(encode_a_law(decode_a_law(code)), code, "A-law {code:#04x}");
         }
     }
@@ -206,18 +172,12 @@ mod tests {
             let mu_error = (i32::from(decode_mu_law(encode_mu_law(sample))) - x).abs();
             // μ-law steps are 2^(segment+3): half of that is (|x| + bias) / 32.
             if x.abs() <= MU_CLIP {
-                assert!(
-                    mu_error <= (x.abs() + MU_BIAS) / 32,
-                    "μ-law {sample}: {mu_error}"
-                );
+                assert!(mu_error <= (x.abs() + MU_BIAS) / 32, "μ-law {sample}: {mu_error}");
             }
             let a_error = (i32::from(decode_a_law(encode_a_law(sample))) - x).abs();
             // A-law steps are 16 below 512 and |x|/16 above; the 13-bit
             // truncation adds less than 8.
-            assert!(
-                a_error <= (x.abs() / 32).max(8) + 8,
-                "A-law {sample}: {a_error}"
-            );
+            assert!(a_error <= (x.abs() / 32).max(8) + 8, "A-law {sample}: {a_error}");
         }
     }
 
@@ -234,9 +194,7 @@ mod tests {
 
     #[test]
     fn payload_round_trip() {
-        let samples: Vec<i16> = (0..160)
-            .map(|i| ((i * 409) % 65536 - 32768) as i16)
-            .collect();
+        let samples: Vec<i16> = (0..160).map(|i| ((i * 409) % 65536 - 32768) as i16).collect();
         for law in [Law::MuLaw, Law::ALaw] {
             let payload = encode(law, &samples);
             assert_eq!(payload.len(), 160);

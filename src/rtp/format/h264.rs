@@ -13,8 +13,7 @@
 
 use super::vp8::balanced_chunks;
 use super::{
-    Depacketizer, FormatError, Fragment, Frame, FrameStart, Packetizer, Payload, PayloadFormat,
-    RtpInfo,
+    Depacketizer, FormatError, Fragment, Frame, FrameStart, Packetizer, Payload, PayloadFormat, RtpInfo,
 };
 use std::borrow::Cow;
 
@@ -39,20 +38,13 @@ fn nal_type(header: u8) -> u8 {
 pub fn split_annex_b(stream: &[u8]) -> Result<Vec<&[u8]>, FormatError> {
     let mut starts = Vec::new();
     let mut i = 0;
-    while let Some(offset) = stream
-        .get(i..)
-        .and_then(|rest| rest.windows(3).position(|w| w == [0, 0, 1]))
-    {
+    while let Some(offset) = stream.get(i..).and_then(|rest| rest.windows(3).position(|w| w == [0, 0, 1])) {
         starts.push((i + offset, i + offset + 3));
         i += offset + 3;
     }
     match starts.first() {
         Some(&(first, _)) if stream[..first].iter().all(|&b| b == 0) => {}
-        _ => {
-            return Err(FormatError::BadFrame(
-                "H.264 frame does not begin with a start code",
-            ))
-        }
+        _ => return Err(FormatError::BadFrame("H.264 frame does not begin with a start code")),
     }
     let mut units = Vec::with_capacity(starts.len());
     for (k, &(_, begin)) in starts.iter().enumerate() {
@@ -73,21 +65,12 @@ pub fn split_annex_b(stream: &[u8]) -> Result<Vec<&[u8]>, FormatError> {
 pub struct H264Packetizer;
 
 impl Packetizer for H264Packetizer {
-    fn packetize(
-        &mut self,
-        frame: &[u8],
-        max_payload_size: usize,
-    ) -> Result<Vec<Payload>, FormatError> {
+    fn packetize(&mut self, frame: &[u8], max_payload_size: usize) -> Result<Vec<Payload>, FormatError> {
         let units = split_annex_b(frame)?;
         // Types 24–31 mean aggregation and fragmentation on the wire (RFC
         // 6184 Table 1), and 0 is unspecified: none belongs in a frame.
-        if units
-            .iter()
-            .any(|unit| !(1..=23).contains(&nal_type(unit[0])))
-        {
-            return Err(FormatError::BadFrame(
-                "NAL unit type not allowed in an H.264 frame",
-            ));
+        if units.iter().any(|unit| !(1..=23).contains(&nal_type(unit[0]))) {
+            return Err(FormatError::BadFrame("NAL unit type not allowed in an H.264 frame"));
         }
         let mut payloads = Vec::new();
         let mut i = 0;
@@ -100,18 +83,12 @@ impl Packetizer for H264Packetizer {
             // Aggregate as many following units as fit (§5.7.1).
             let mut size = 1 + 2 + unit.len();
             let mut end = i + 1;
-            while let Some(next) = units
-                .get(end)
-                .filter(|next| size + 2 + next.len() <= max_payload_size)
-            {
+            while let Some(next) = units.get(end).filter(|next| size + 2 + next.len() <= max_payload_size) {
                 size += 2 + next.len();
                 end += 1;
             }
             if end - i == 1 {
-                payloads.push(Payload {
-                    data: unit.to_vec(),
-                    marker: false,
-                });
+                payloads.push(Payload { data: unit.to_vec(), marker: false });
             } else {
                 let aggregated = &units[i..end];
                 // F is the OR and NRI the maximum of the aggregated units' (§5.3).
@@ -123,10 +100,7 @@ impl Packetizer for H264Packetizer {
                     data.extend_from_slice(&(unit.len() as u16).to_be_bytes());
                     data.extend_from_slice(unit);
                 }
-                payloads.push(Payload {
-                    data,
-                    marker: false,
-                });
+                payloads.push(Payload { data, marker: false });
             }
             i = end;
         }
@@ -139,20 +113,11 @@ impl Packetizer for H264Packetizer {
 }
 
 /// Splits one NAL unit into FU-A payloads (§5.8).
-fn fragment(
-    unit: &[u8],
-    max_payload_size: usize,
-    payloads: &mut Vec<Payload>,
-) -> Result<(), FormatError> {
+fn fragment(unit: &[u8], max_payload_size: usize, payloads: &mut Vec<Payload>) -> Result<(), FormatError> {
     let capacity = max_payload_size.saturating_sub(2);
-    let (&header, body) = unit
-        .split_first()
-        .ok_or(FormatError::BadFrame("empty NAL unit"))?;
+    let (&header, body) = unit.split_first().ok_or(FormatError::BadFrame("empty NAL unit"))?;
     if capacity == 0 || body.is_empty() {
-        return Err(FormatError::PayloadTooSmall {
-            max: max_payload_size,
-            what: "an FU-A fragment",
-        });
+        return Err(FormatError::PayloadTooSmall { max: max_payload_size, what: "an FU-A fragment" });
     }
     let indicator = (header & 0xE0) | FU_A;
     let chunks: Vec<_> = balanced_chunks(body.len(), capacity).collect();
@@ -162,10 +127,7 @@ fn fragment(
         let mut data = Vec::with_capacity(2 + range.len());
         data.extend_from_slice(&[indicator, fu_header]);
         data.extend_from_slice(&body[range]);
-        payloads.push(Payload {
-            data,
-            marker: false,
-        });
+        payloads.push(Payload { data, marker: false });
     }
     Ok(())
 }
@@ -209,19 +171,13 @@ impl H264 {
 }
 
 impl PayloadFormat for H264 {
-    fn parse<'a>(
-        &mut self,
-        info: &RtpInfo,
-        payload: &'a [u8],
-    ) -> Result<Fragment<'a>, FormatError> {
+    fn parse<'a>(&mut self, info: &RtpInfo, payload: &'a [u8]) -> Result<Fragment<'a>, FormatError> {
         let Some((&header, body)) = payload.split_first() else {
             return Err(FormatError::Truncated("H.264 payload"));
         };
         let typ = nal_type(header);
         if typ != FU_A && self.fu == FuState::Open {
-            return Err(FormatError::Malformed(
-                "FU-A not ended before the next NAL unit",
-            ));
+            return Err(FormatError::Malformed("FU-A not ended before the next NAL unit"));
         }
         let mut fragment = Fragment {
             start: FrameStart::Unknown,
@@ -262,14 +218,9 @@ impl PayloadFormat for H264 {
                 fragment.data = Cow::Owned(data);
             }
             FU_A => {
-                let (&fu_header, body) = body
-                    .split_first()
-                    .ok_or(FormatError::Truncated("FU-A header"))?;
-                let (start, end, unit_type) = (
-                    fu_header & 0x80 != 0,
-                    fu_header & 0x40 != 0,
-                    nal_type(fu_header),
-                );
+                let (&fu_header, body) = body.split_first().ok_or(FormatError::Truncated("FU-A header"))?;
+                let (start, end, unit_type) =
+                    (fu_header & 0x80 != 0, fu_header & 0x40 != 0, nal_type(fu_header));
                 if start && end {
                     return Err(FormatError::Malformed("FU-A with both S and E"));
                 }
@@ -301,21 +252,13 @@ impl PayloadFormat for H264 {
                     fragment.data = Cow::Borrowed(body);
                 }
             }
-            _ => {
-                return Err(FormatError::Unsupported(
-                    "H.264 NAL unit type outside packetization-mode 1",
-                ))
-            }
+            _ => return Err(FormatError::Unsupported("H.264 NAL unit type outside packetization-mode 1")),
         }
         Ok(fragment)
     }
 
     fn reset(&mut self, after_loss: bool) {
-        self.fu = if after_loss {
-            FuState::Lost
-        } else {
-            FuState::Closed
-        };
+        self.fu = if after_loss { FuState::Lost } else { FuState::Closed };
         self.frame_has_sps = false;
         self.frame_has_pps = false;
     }
@@ -348,13 +291,8 @@ mod tests {
 
     #[test]
     fn annex_b_with_three_and_four_byte_start_codes() {
-        let stream = [
-            0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0, 0, 1, 0x65, 4, 0,
-        ];
-        assert_eq!(
-            split_annex_b(&stream),
-            Ok(vec![&[0x67, 1, 2][..], &[0x68, 3][..], &[0x65, 4][..]])
-        );
+        let stream = [0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0, 0, 1, 0x65, 4, 0];
+        assert_eq!(split_annex_b(&stream), Ok(vec![&[0x67, 1, 2][..], &[0x68, 3][..], &[0x65, 4][..]]));
         assert!(split_annex_b(&[0x65, 0, 0, 1, 0x41]).is_err());
         assert!(split_annex_b(&[]).is_err());
     }
@@ -363,16 +301,12 @@ mod tests {
     fn stap_a_layout_of_rfc_6184_figure_7() {
         // SPS and PPS aggregated: STAP-A header (NRI of the highest), then
         // each unit behind its 16-bit size.
-        let frame = [
-            0, 0, 0, 1, 0x67, 0x42, 0x00, 0x1F, 0, 0, 0, 1, 0x68, 0xCE, 0x3C, 0x80,
-        ];
+        let frame = [0, 0, 0, 1, 0x67, 0x42, 0x00, 0x1F, 0, 0, 0, 1, 0x68, 0xCE, 0x3C, 0x80];
         let payloads = H264Packetizer.packetize(&frame, 1200).unwrap();
         assert_eq!(
             payloads,
             vec![Payload {
-                data: vec![
-                    0x78, 0x00, 0x04, 0x67, 0x42, 0x00, 0x1F, 0x00, 0x04, 0x68, 0xCE, 0x3C, 0x80
-                ],
+                data: vec![0x78, 0x00, 0x04, 0x67, 0x42, 0x00, 0x1F, 0x00, 0x04, 0x68, 0xCE, 0x3C, 0x80],
                 marker: true
             }]
         );
@@ -384,17 +318,7 @@ mod tests {
         let frame = [0, 0, 0, 1, 0x65, 1, 2, 3, 4, 5];
         let payloads = H264Packetizer.packetize(&frame, 4).unwrap();
         let data: Vec<_> = payloads.iter().map(|p| p.data.clone()).collect();
-        assert_eq!(
-            data,
-            vec![
-                vec![0x7C, 0x85, 1, 2],
-                vec![0x7C, 0x05, 3, 4],
-                vec![0x7C, 0x45, 5]
-            ]
-        );
-        assert_eq!(
-            payloads.iter().map(|p| p.marker).collect::<Vec<_>>(),
-            [false, false, true]
-        );
+        assert_eq!(data, vec![vec![0x7C, 0x85, 1, 2], vec![0x7C, 0x05, 3, 4], vec![0x7C, 0x45, 5]]);
+        assert_eq!(payloads.iter().map(|p| p.marker).collect::<Vec<_>>(), [false, false, true]);
     }
 }

@@ -23,9 +23,7 @@ pub enum Level {
 }
 
 /// The level_idc values Table A-1 defines (10 is level 1, 31 is 3.1, ...).
-const LEVEL_IDCS: [u8; 19] = [
-    10, 11, 12, 13, 20, 21, 22, 30, 31, 32, 40, 41, 42, 50, 51, 52, 60, 61, 62,
-];
+const LEVEL_IDCS: [u8; 19] = [10, 11, 12, 13, 20, 21, 22, 30, 31, 32, 40, 41, 42, 50, 51, 52, 60, 61, 62];
 
 /// constraint_set3_flag in profile-iop.
 const CONSTRAINT_SET3: u8 = 0x10;
@@ -65,10 +63,8 @@ impl ProfileLevelId {
     /// The value an fmtp line without `profile-level-id` implies for WebRTC
     /// endpoints: libwebrtc takes Constrained Baseline 3.1 (RFC 6184 says
     /// Baseline 1) for compatibility, and so do we.
-    pub const DEFAULT: ProfileLevelId = ProfileLevelId {
-        profile: Profile::ConstrainedBaseline,
-        level: Level::Level(31),
-    };
+    pub const DEFAULT: ProfileLevelId =
+        ProfileLevelId { profile: Profile::ConstrainedBaseline, level: Level::Level(31) };
 
     /// Parses the six hex digits; `None` for a profile or level WebRTC does
     /// not know.
@@ -133,10 +129,7 @@ pub struct H264Fmtp<'a> {
 /// names the local level (what we can receive); otherwise the lower of the
 /// two, so the answer never upgrades the offer.
 #[allow(clippy::result_unit_err)]
-pub fn profile_level_id_for_answer(
-    local: H264Fmtp<'_>,
-    offered: H264Fmtp<'_>,
-) -> Result<Option<String>, ()> {
+pub fn profile_level_id_for_answer(local: H264Fmtp<'_>, offered: H264Fmtp<'_>) -> Result<Option<String>, ()> {
     if local.profile_level_id.is_none() && offered.profile_level_id.is_none() {
         return Ok(None);
     }
@@ -151,13 +144,7 @@ pub fn profile_level_id_for_answer(
     } else {
         offered_id.level
     };
-    ProfileLevelId {
-        profile: local_id.profile,
-        level,
-    }
-    .to_fmtp()
-    .map(Some)
-    .ok_or(())
+    ProfileLevelId { profile: local_id.profile, level }.to_fmtp().map(Some).ok_or(())
 }
 
 #[cfg(test)]
@@ -170,72 +157,36 @@ mod tests {
 
     #[test]
     fn profiles_from_rfc_6184_table_5() {
-        assert_eq!(
-            parse("42e01f"),
-            Some((Profile::ConstrainedBaseline, Level::Level(31)))
-        );
+        assert_eq!(parse("42e01f"), Some((Profile::ConstrainedBaseline, Level::Level(31))));
         assert_eq!(parse("42001f"), Some((Profile::Baseline, Level::Level(31))));
         assert_eq!(parse("4d001f"), Some((Profile::Main, Level::Level(31))));
-        assert_eq!(
-            parse("4d801f"),
-            Some((Profile::ConstrainedBaseline, Level::Level(31)))
-        );
-        assert_eq!(
-            parse("58c01f"),
-            Some((Profile::ConstrainedBaseline, Level::Level(31)))
-        );
+        assert_eq!(parse("4d801f"), Some((Profile::ConstrainedBaseline, Level::Level(31))));
+        assert_eq!(parse("58c01f"), Some((Profile::ConstrainedBaseline, Level::Level(31))));
         assert_eq!(parse("58801f"), Some((Profile::Baseline, Level::Level(31))));
-        assert_eq!(
-            parse("640c2a"),
-            Some((Profile::ConstrainedHigh, Level::Level(42)))
-        );
+        assert_eq!(parse("640c2a"), Some((Profile::ConstrainedHigh, Level::Level(42))));
         assert_eq!(parse("64001f"), Some((Profile::High, Level::Level(31))));
-        assert_eq!(
-            parse("f4001f"),
-            Some((Profile::PredictiveHigh444, Level::Level(31)))
-        );
+        assert_eq!(parse("f4001f"), Some((Profile::PredictiveHigh444, Level::Level(31))));
         assert_eq!(parse("42E01F"), parse("42e01f"));
     }
 
     #[test]
     fn level_1b_is_level_11_with_constraint_set3() {
-        assert_eq!(
-            parse("42f00b"),
-            Some((Profile::ConstrainedBaseline, Level::Level1b))
-        );
+        assert_eq!(parse("42f00b"), Some((Profile::ConstrainedBaseline, Level::Level1b)));
         assert_eq!(parse("42100b"), Some((Profile::Baseline, Level::Level1b)));
         assert_eq!(parse("4d100b"), Some((Profile::Main, Level::Level1b)));
-        assert_eq!(
-            parse("42e00b"),
-            Some((Profile::ConstrainedBaseline, Level::Level(11)))
-        );
-        for profile in [
-            Profile::ConstrainedBaseline,
-            Profile::Baseline,
-            Profile::Main,
-        ] {
-            let id = ProfileLevelId {
-                profile,
-                level: Level::Level1b,
-            };
+        assert_eq!(parse("42e00b"), Some((Profile::ConstrainedBaseline, Level::Level(11))));
+        for profile in [Profile::ConstrainedBaseline, Profile::Baseline, Profile::Main] {
+            let id = ProfileLevelId { profile, level: Level::Level1b };
             assert_eq!(ProfileLevelId::parse(&id.to_fmtp().unwrap()), Some(id));
         }
-        assert_eq!(
-            ProfileLevelId {
-                profile: Profile::High,
-                level: Level::Level1b
-            }
-            .to_fmtp(),
-            None
-        );
+        assert_eq!(ProfileLevelId { profile: Profile::High, level: Level::Level1b }.to_fmtp(), None);
     }
 
     #[test]
     fn unknown_values_are_refused() {
-        for value in [
-            "", "42e01", "42e01f0", "zze01f", "000000", "42e0ff", "6d001f", "640d1f", "42e0+1",
-            "+42e01",
-        ] {
+        for value in
+            ["", "42e01", "42e01f0", "zze01f", "000000", "42e0ff", "6d001f", "640d1f", "42e0+1", "+42e01"]
+        {
             assert_eq!(ProfileLevelId::parse(value), None, "{value}");
         }
     }
@@ -247,10 +198,7 @@ mod tests {
             level_asymmetry_allowed,
         };
         // Neither names one.
-        assert_eq!(
-            profile_level_id_for_answer(fmtp(None, false), fmtp(None, true)),
-            Ok(None)
-        );
+        assert_eq!(profile_level_id_for_answer(fmtp(None, false), fmtp(None, true)), Ok(None));
         // No asymmetry: the lower level.
         assert_eq!(
             profile_level_id_for_answer(fmtp(Some("42e01f"), false), fmtp(Some("42e015"), false)),

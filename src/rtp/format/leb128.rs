@@ -9,8 +9,8 @@ pub(crate) fn read(bytes: &[u8]) -> Result<(usize, usize), FormatError> {
     for (i, &byte) in bytes.iter().take(8).enumerate() {
         value |= u64::from(byte & 0x7F) << (7 * i);
         if byte & 0x80 == 0 {
-            let value = u32::try_from(value)
-                .map_err(|_| FormatError::Malformed("LEB128 value above 2^32 - 1"))?;
+            let value =
+                u32::try_from(value).map_err(|_| FormatError::Malformed("LEB128 value above 2^32 - 1"))?;
             return Ok((value as usize, i + 1));
         }
     }

@@ -90,11 +90,7 @@ pub enum FormatError {
 pub trait Packetizer {
     /// Splits `frame` into payloads of at most `max_payload_size` bytes each,
     /// in the order they are to be sent, all with the frame's timestamp.
-    fn packetize(
-        &mut self,
-        frame: &[u8],
-        max_payload_size: usize,
-    ) -> Result<Vec<Payload>, FormatError>;
+    fn packetize(&mut self, frame: &[u8], max_payload_size: usize) -> Result<Vec<Payload>, FormatError>;
 }
 
 /// Whether a payload begins a frame.
@@ -124,8 +120,7 @@ pub struct Fragment<'a> {
 /// One codec's payload format, as the shared [`Depacketizer`] reads it.
 pub trait PayloadFormat {
     /// Reads one non-empty payload.
-    fn parse<'a>(&mut self, info: &RtpInfo, payload: &'a [u8])
-        -> Result<Fragment<'a>, FormatError>;
+    fn parse<'a>(&mut self, info: &RtpInfo, payload: &'a [u8]) -> Result<Fragment<'a>, FormatError>;
 
     /// Forgets what was carried from one payload to the next (a fragment
     /// split across packets): called after each frame, and with `after_loss`
@@ -163,12 +158,7 @@ struct Partial {
 
 impl<F: PayloadFormat> Depacketizer<F> {
     pub fn new(format: F) -> Self {
-        Depacketizer {
-            format,
-            last_sequence_number: None,
-            current: None,
-            outputs: VecDeque::new(),
-        }
+        Depacketizer { format, last_sequence_number: None, current: None, outputs: VecDeque::new() }
     }
 
     /// Feeds the next packet's payload (the RTP payload, padding removed).
@@ -195,11 +185,7 @@ impl<F: PayloadFormat> Depacketizer<F> {
         if payload.is_empty() {
             return Ok(());
         }
-        if self
-            .current
-            .as_ref()
-            .is_some_and(|p| p.timestamp != info.timestamp)
-        {
+        if self.current.as_ref().is_some_and(|p| p.timestamp != info.timestamp) {
             self.drop_current(!contiguous);
         }
         let fragment = match self.format.parse(&info, payload) {
@@ -228,20 +214,14 @@ impl<F: PayloadFormat> Depacketizer<F> {
         }
         if fragment.end {
             if let Some(partial) = self.current.take() {
-                let dropped = Depacketized::Dropped {
-                    timestamp: partial.timestamp,
-                };
-                let mut frame = Frame {
-                    timestamp: partial.timestamp,
-                    data: partial.data,
-                    key_frame: partial.key_frame,
-                };
-                self.outputs
-                    .push_back(if !partial.broken && self.format.finish(&mut frame) {
-                        Depacketized::Frame(frame)
-                    } else {
-                        dropped
-                    });
+                let dropped = Depacketized::Dropped { timestamp: partial.timestamp };
+                let mut frame =
+                    Frame { timestamp: partial.timestamp, data: partial.data, key_frame: partial.key_frame };
+                self.outputs.push_back(if !partial.broken && self.format.finish(&mut frame) {
+                    Depacketized::Frame(frame)
+                } else {
+                    dropped
+                });
             }
             self.format.reset(false);
         }
@@ -254,44 +234,28 @@ impl<F: PayloadFormat> Depacketizer<F> {
     }
 
     fn current_or_new(&mut self, timestamp: u32, broken: bool) -> &mut Partial {
-        self.current.get_or_insert_with(|| Partial {
-            timestamp,
-            data: Vec::new(),
-            key_frame: false,
-            broken,
-        })
+        self.current.get_or_insert_with(|| Partial { timestamp, data: Vec::new(), key_frame: false, broken })
     }
 
     /// The current frame will never be completed: its end was lost.
     fn drop_current(&mut self, after_loss: bool) {
         if let Some(partial) = self.current.take() {
             self.format.reset(after_loss);
-            self.outputs.push_back(Depacketized::Dropped {
-                timestamp: partial.timestamp,
-            });
+            self.outputs.push_back(Depacketized::Dropped { timestamp: partial.timestamp });
         }
     }
 }
 
 /// Audio formats put one whole frame in each payload and cannot split one.
-fn one_frame_per_payload(
-    frame: &[u8],
-    max_payload_size: usize,
-) -> Result<Vec<Payload>, FormatError> {
+fn one_frame_per_payload(frame: &[u8], max_payload_size: usize) -> Result<Vec<Payload>, FormatError> {
     // An empty payload would read as padding.
     if frame.is_empty() {
         return Err(FormatError::BadFrame("empty audio frame"));
     }
     if frame.len() > max_payload_size {
-        return Err(FormatError::PayloadTooSmall {
-            max: max_payload_size,
-            what: "one audio frame",
-        });
+        return Err(FormatError::PayloadTooSmall { max: max_payload_size, what: "one audio frame" });
     }
-    Ok(vec![Payload {
-        data: frame.to_vec(),
-        marker: false,
-    }])
+    Ok(vec![Payload { data: frame.to_vec(), marker: false }])
 }
 
 #[cfg(test)]

@@ -12,11 +12,7 @@ use std::borrow::Cow;
 pub struct OpusPacketizer;
 
 impl Packetizer for OpusPacketizer {
-    fn packetize(
-        &mut self,
-        frame: &[u8],
-        max_payload_size: usize,
-    ) -> Result<Vec<Payload>, FormatError> {
+    fn packetize(&mut self, frame: &[u8], max_payload_size: usize) -> Result<Vec<Payload>, FormatError> {
         one_frame_per_payload(frame, max_payload_size)
     }
 }
@@ -26,12 +22,7 @@ pub struct Opus;
 
 impl PayloadFormat for Opus {
     fn parse<'a>(&mut self, _: &RtpInfo, payload: &'a [u8]) -> Result<Fragment<'a>, FormatError> {
-        Ok(Fragment {
-            start: FrameStart::Yes,
-            end: true,
-            key_frame: true,
-            data: Cow::Borrowed(payload),
-        })
+        Ok(Fragment { start: FrameStart::Yes, end: true, key_frame: true, data: Cow::Borrowed(payload) })
     }
 }
 

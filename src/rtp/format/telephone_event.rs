@@ -40,9 +40,7 @@ impl TelephoneEvent {
         }
         let blocks = payload.chunks_exact(EVENT_LEN);
         if !blocks.remainder().is_empty() {
-            return Err(FormatError::Malformed(
-                "telephone-event payload is not whole 4-byte events",
-            ));
+            return Err(FormatError::Malformed("telephone-event payload is not whole 4-byte events"));
         }
         Ok(blocks
             .map(|block| TelephoneEvent {
@@ -71,44 +69,22 @@ mod tests {
     #[test]
     fn layout_is_figure_1() {
         // Digit 9, ended, -10 dBm0, 1600 units (200 ms at 8 kHz).
-        let event = TelephoneEvent {
-            event: 9,
-            end: true,
-            volume: 10,
-            duration: 1600,
-        };
+        let event = TelephoneEvent { event: 9, end: true, volume: 10, duration: 1600 };
         assert_eq!(event.encode(), Ok([0x09, 0x8A, 0x06, 0x40]));
-        assert_eq!(
-            TelephoneEvent::decode_payload(&[0x09, 0x8A, 0x06, 0x40]),
-            Ok(vec![event])
-        );
+        assert_eq!(TelephoneEvent::decode_payload(&[0x09, 0x8A, 0x06, 0x40]), Ok(vec![event]));
     }
 
     #[test]
     fn reserved_bit_is_ignored_and_several_events_parse() {
-        let events =
-            TelephoneEvent::decode_payload(&[1, 0x40 | 7, 0, 160, 2, 0xC0, 0x01, 0x00]).unwrap();
+        let events = TelephoneEvent::decode_payload(&[1, 0x40 | 7, 0, 160, 2, 0xC0, 0x01, 0x00]).unwrap();
         assert_eq!(
             events,
             vec![
-                TelephoneEvent {
-                    event: 1,
-                    end: false,
-                    volume: 7,
-                    duration: 160
-                },
-                TelephoneEvent {
-                    event: 2,
-                    end: true,
-                    volume: 0,
-                    duration: 256
-                },
+                TelephoneEvent { event: 1, end: false, volume: 7, duration: 160 },
+                TelephoneEvent { event: 2, end: true, volume: 0, duration: 256 },
             ]
         );
-        assert_eq!(
-            TelephoneEvent::encode_payload(&events),
-            Ok(vec![1, 7, 0, 160, 2, 0x80, 0x01, 0x00])
-        );
+        assert_eq!(TelephoneEvent::encode_payload(&events), Ok(vec![1, 7, 0, 160, 2, 0x80, 0x01, 0x00]));
     }
 
     #[test]
@@ -116,13 +92,6 @@ mod tests {
         assert!(TelephoneEvent::decode_payload(&[]).is_err());
         assert!(TelephoneEvent::decode_payload(&[1, 2, 3]).is_err());
         assert!(TelephoneEvent::decode_payload(&[1, 2, 3, 4, 5]).is_err());
-        assert!(TelephoneEvent {
-            event: 0,
-            end: false,
-            volume: 64,
-            duration: 0
-        }
-        .encode()
-        .is_err());
+        assert!(TelephoneEvent { event: 0, end: false, volume: 64, duration: 0 }.encode().is_err());
     }
 }

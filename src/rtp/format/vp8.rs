@@ -2,9 +2,7 @@
 //! payload, and the VP8 payload header (§4.3) at the start of the first
 //! partition, whose P bit is 0 on a key frame (RFC 6386 §9.1).
 
-use super::{
-    Depacketizer, FormatError, Fragment, FrameStart, Packetizer, Payload, PayloadFormat, RtpInfo,
-};
+use super::{Depacketizer, FormatError, Fragment, FrameStart, Packetizer, Payload, PayloadFormat, RtpInfo};
 use std::borrow::Cow;
 
 /// A picture's number in the stream: 7 or 15 bits (RFC 7741 §4.2 M bit; the
@@ -22,10 +20,7 @@ impl PictureId {
     pub(crate) fn read(bytes: &[u8]) -> Result<(PictureId, usize), FormatError> {
         match bytes {
             [first, ..] if first & 0x80 == 0 => Ok((PictureId::Short(first & 0x7F), 1)),
-            [first, second, ..] => Ok((
-                PictureId::Long(u16::from_be_bytes([first & 0x7F, *second])),
-                2,
-            )),
+            [first, second, ..] => Ok((PictureId::Long(u16::from_be_bytes([first & 0x7F, *second])), 2)),
             _ => Err(FormatError::Truncated("PictureID")),
         }
     }
@@ -67,9 +62,8 @@ pub struct Vp8Descriptor {
 impl Vp8Descriptor {
     /// Reads the descriptor at the front of a payload: it and its length.
     pub fn parse(payload: &[u8]) -> Result<(Vp8Descriptor, usize), FormatError> {
-        let (&first, mut rest) = payload
-            .split_first()
-            .ok_or(FormatError::Truncated("VP8 payload descriptor"))?;
+        let (&first, mut rest) =
+            payload.split_first().ok_or(FormatError::Truncated("VP8 payload descriptor"))?;
         let mut descriptor = Vp8Descriptor {
             non_reference: first & 0x20 != 0,
             start_of_partition: first & 0x10 != 0,
@@ -77,9 +71,7 @@ impl Vp8Descriptor {
             ..Vp8Descriptor::default()
         };
         if first & 0x80 != 0 {
-            let (&extension, after) = rest
-                .split_first()
-                .ok_or(FormatError::Truncated("VP8 X byte"))?;
+            let (&extension, after) = rest.split_first().ok_or(FormatError::Truncated("VP8 X byte"))?;
             rest = after;
             if extension & 0x80 != 0 {
                 let (picture_id, len) = PictureId::read(rest)?;
@@ -87,22 +79,17 @@ impl Vp8Descriptor {
                 rest = &rest[len..];
             }
             if extension & 0x40 != 0 {
-                let (&tl0_pic_idx, after) = rest
-                    .split_first()
-                    .ok_or(FormatError::Truncated("VP8 TL0PICIDX"))?;
+                let (&tl0_pic_idx, after) =
+                    rest.split_first().ok_or(FormatError::Truncated("VP8 TL0PICIDX"))?;
                 descriptor.tl0_pic_idx = Some(tl0_pic_idx);
                 rest = after;
             }
             if extension & 0x30 != 0 {
-                let (&byte, after) = rest
-                    .split_first()
-                    .ok_or(FormatError::Truncated("VP8 TID/KEYIDX"))?;
+                let (&byte, after) = rest.split_first().ok_or(FormatError::Truncated("VP8 TID/KEYIDX"))?;
                 rest = after;
                 if extension & 0x20 != 0 {
-                    descriptor.temporal = Some(TemporalLayer {
-                        tid: byte >> 6,
-                        layer_sync: byte & 0x20 != 0,
-                    });
+                    descriptor.temporal =
+                        Some(TemporalLayer { tid: byte >> 6, layer_sync: byte & 0x20 != 0 });
                 }
                 if extension & 0x10 != 0 {
                     descriptor.key_idx = Some(byte & 0x1F);
@@ -134,9 +121,7 @@ impl Vp8Descriptor {
             out.push(tl0_pic_idx);
         }
         if self.temporal.is_some() || self.key_idx.is_some() {
-            let temporal = self
-                .temporal
-                .map_or(0, |t| (t.tid & 0x03) << 6 | u8::from(t.layer_sync) << 5);
+            let temporal = self.temporal.map_or(0, |t| (t.tid & 0x03) << 6 | u8::from(t.layer_sync) << 5);
             out.push(temporal | self.key_idx.unwrap_or(0) & 0x1F);
         }
     }
@@ -144,10 +129,7 @@ impl Vp8Descriptor {
 
 /// Splits `len` bytes into the fewest chunks of at most `capacity` bytes,
 /// as equal as possible (so no tiny last packet).
-pub(crate) fn balanced_chunks(
-    len: usize,
-    capacity: usize,
-) -> impl Iterator<Item = std::ops::Range<usize>> {
+pub(crate) fn balanced_chunks(len: usize, capacity: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
     let count = len.div_ceil(capacity.max(1)).max(1);
     let (base, extra) = (len / count, len % count);
     (0..count).scan(0, move |offset, i| {
@@ -167,18 +149,12 @@ pub struct Vp8Packetizer {
 impl Vp8Packetizer {
     /// `first_picture_id` should be random (RFC 7741 §4.2 leaves it free).
     pub fn new(first_picture_id: u16) -> Self {
-        Vp8Packetizer {
-            picture_id: first_picture_id & 0x7FFF,
-        }
+        Vp8Packetizer { picture_id: first_picture_id & 0x7FFF }
     }
 }
 
 impl Packetizer for Vp8Packetizer {
-    fn packetize(
-        &mut self,
-        frame: &[u8],
-        max_payload_size: usize,
-    ) -> Result<Vec<Payload>, FormatError> {
+    fn packetize(&mut self, frame: &[u8], max_payload_size: usize) -> Result<Vec<Payload>, FormatError> {
         const DESCRIPTOR_LEN: usize = 4;
         if frame.is_empty() {
             return Err(FormatError::BadFrame("empty VP8 frame"));
@@ -203,10 +179,7 @@ impl Packetizer for Vp8Packetizer {
                 }
                 .write(&mut data);
                 data.extend_from_slice(&frame[range]);
-                Payload {
-                    data,
-                    marker: false,
-                }
+                Payload { data, marker: false }
             })
             .collect();
         if let Some(last) = payloads.last_mut() {
@@ -220,23 +193,13 @@ impl Packetizer for Vp8Packetizer {
 pub struct Vp8;
 
 impl PayloadFormat for Vp8 {
-    fn parse<'a>(
-        &mut self,
-        info: &RtpInfo,
-        payload: &'a [u8],
-    ) -> Result<Fragment<'a>, FormatError> {
+    fn parse<'a>(&mut self, info: &RtpInfo, payload: &'a [u8]) -> Result<Fragment<'a>, FormatError> {
         let (descriptor, len) = Vp8Descriptor::parse(payload)?;
         let data = &payload[len..];
-        let &first = data
-            .first()
-            .ok_or(FormatError::Truncated("VP8 payload has no data"))?;
+        let &first = data.first().ok_or(FormatError::Truncated("VP8 payload has no data"))?;
         let starts_frame = descriptor.start_of_partition && descriptor.partition_index == 0;
         Ok(Fragment {
-            start: if starts_frame {
-                FrameStart::Yes
-            } else {
-                FrameStart::No
-            },
+            start: if starts_frame { FrameStart::Yes } else { FrameStart::No },
             end: info.marker,
             // RFC 7741 §4.3: P is the low bit of the first byte, 0 on key frames.
             key_frame: starts_frame && first & 0x01 == 0,
@@ -265,10 +228,7 @@ mod tests {
                 partition_index: 0,
                 picture_id: Some(PictureId::Long(0x1234)),
                 tl0_pic_idx: Some(7),
-                temporal: Some(TemporalLayer {
-                    tid: 2,
-                    layer_sync: true
-                }),
+                temporal: Some(TemporalLayer { tid: 2, layer_sync: true }),
                 key_idx: Some(5),
             }
         );
@@ -278,30 +238,17 @@ mod tests {
 
         // The minimal descriptor: N=1, PID 3, no extension.
         let (descriptor, len) = Vp8Descriptor::parse(&[0x23]).unwrap();
-        assert_eq!(
-            (descriptor.non_reference, descriptor.partition_index, len),
-            (true, 3, 1)
-        );
+        assert_eq!((descriptor.non_reference, descriptor.partition_index, len), (true, 3, 1));
 
         // 7-bit PictureID; K alone still takes the TID/KEYIDX byte.
         let (descriptor, len) = Vp8Descriptor::parse(&[0x80, 0x90, 0x11, 0x03]).unwrap();
         assert_eq!(descriptor.picture_id, Some(PictureId::Short(0x11)));
-        assert_eq!(
-            (descriptor.temporal, descriptor.key_idx, len),
-            (None, Some(3), 4)
-        );
+        assert_eq!((descriptor.temporal, descriptor.key_idx, len), (None, Some(3), 4));
     }
 
     #[test]
     fn truncated_descriptors_are_errors() {
-        for bytes in [
-            &[][..],
-            &[0x80],
-            &[0x80, 0x80],
-            &[0x80, 0x80, 0x80],
-            &[0x80, 0x40],
-            &[0x80, 0x20],
-        ] {
+        for bytes in [&[][..], &[0x80], &[0x80, 0x80], &[0x80, 0x80, 0x80], &[0x80, 0x40], &[0x80, 0x20]] {
             assert!(Vp8Descriptor::parse(bytes).is_err(), "{bytes:?}");
         }
     }

@@ -8,9 +8,7 @@
 //! header, VP9 bitstream spec §6.2) and a one-picture group.
 
 use super::vp8::{balanced_chunks, PictureId};
-use super::{
-    Depacketizer, FormatError, Fragment, FrameStart, Packetizer, Payload, PayloadFormat, RtpInfo,
-};
+use super::{Depacketizer, FormatError, Fragment, FrameStart, Packetizer, Payload, PayloadFormat, RtpInfo};
 use std::borrow::Cow;
 
 /// The layer indices (L bit): TID, U (switching up point), SID, D
@@ -175,10 +173,7 @@ impl ScalabilityStructure {
         let resolutions = if first & 0x10 != 0 {
             let mut resolutions = Vec::with_capacity(usize::from(spatial_layers));
             for _ in 0..spatial_layers {
-                resolutions.push((
-                    bytes.u16("VP9 SS resolution")?,
-                    bytes.u16("VP9 SS resolution")?,
-                ));
+                resolutions.push((bytes.u16("VP9 SS resolution")?, bytes.u16("VP9 SS resolution")?));
             }
             Some(resolutions)
         } else {
@@ -204,11 +199,7 @@ impl ScalabilityStructure {
         } else {
             None
         };
-        Ok(ScalabilityStructure {
-            spatial_layers,
-            resolutions,
-            picture_group,
-        })
+        Ok(ScalabilityStructure { spatial_layers, resolutions, picture_group })
     }
 
     fn write(&self, out: &mut Vec<u8>) {
@@ -254,10 +245,8 @@ impl Bits<'_> {
     fn read(&mut self, count: u32) -> Result<u32, FormatError> {
         let mut value = 0;
         for _ in 0..count {
-            let byte = self
-                .bytes
-                .get(self.position / 8)
-                .ok_or(FormatError::BadFrame("VP9 header truncated"))?;
+            let byte =
+                self.bytes.get(self.position / 8).ok_or(FormatError::BadFrame("VP9 header truncated"))?;
             value = value << 1 | u32::from(byte >> (7 - self.position % 8) & 1);
             self.position += 1;
         }
@@ -267,10 +256,7 @@ impl Bits<'_> {
 
 impl FrameHeader {
     pub fn parse(frame: &[u8]) -> Result<FrameHeader, FormatError> {
-        let mut bits = Bits {
-            bytes: frame,
-            position: 0,
-        };
+        let mut bits = Bits { bytes: frame, position: 0 };
         if bits.read(2)? != 2 {
             return Err(FormatError::BadFrame("no VP9 frame marker"));
         }
@@ -278,10 +264,7 @@ impl FrameHeader {
         if profile == 3 {
             bits.read(1)?;
         }
-        let not_key = FrameHeader {
-            key_frame: false,
-            size: None,
-        };
+        let not_key = FrameHeader { key_frame: false, size: None };
         if bits.read(1)? == 1 {
             return Ok(not_key); // show_existing_frame
         }
@@ -310,14 +293,8 @@ impl FrameHeader {
         let height = bits.read(16)? + 1;
         let size = (u16::try_from(width), u16::try_from(height));
         match size {
-            (Ok(width), Ok(height)) => Ok(FrameHeader {
-                key_frame: true,
-                size: Some((width, height)),
-            }),
-            _ => Ok(FrameHeader {
-                key_frame: true,
-                size: None,
-            }),
+            (Ok(width), Ok(height)) => Ok(FrameHeader { key_frame: true, size: Some((width, height)) }),
+            _ => Ok(FrameHeader { key_frame: true, size: None }),
         }
     }
 }
@@ -331,18 +308,12 @@ pub struct Vp9Packetizer {
 impl Vp9Packetizer {
     /// `first_picture_id` should be random.
     pub fn new(first_picture_id: u16) -> Self {
-        Vp9Packetizer {
-            picture_id: first_picture_id & 0x7FFF,
-        }
+        Vp9Packetizer { picture_id: first_picture_id & 0x7FFF }
     }
 }
 
 impl Packetizer for Vp9Packetizer {
-    fn packetize(
-        &mut self,
-        frame: &[u8],
-        max_payload_size: usize,
-    ) -> Result<Vec<Payload>, FormatError> {
+    fn packetize(&mut self, frame: &[u8], max_payload_size: usize) -> Result<Vec<Payload>, FormatError> {
         let header = FrameHeader::parse(frame)?;
         let picture_id = PictureId::Long(self.picture_id);
         self.picture_id = (self.picture_id + 1) & 0x7FFF;
@@ -376,12 +347,9 @@ impl Packetizer for Vp9Packetizer {
         }
         let first_len = first_capacity.min(frame.len());
         let rest = (first_len < frame.len()).then(|| {
-            balanced_chunks(frame.len() - first_len, capacity)
-                .map(|r| r.start + first_len..r.end + first_len)
+            balanced_chunks(frame.len() - first_len, capacity).map(|r| r.start + first_len..r.end + first_len)
         });
-        let chunks: Vec<_> = std::iter::once(0..first_len)
-            .chain(rest.into_iter().flatten())
-            .collect();
+        let chunks: Vec<_> = std::iter::once(0..first_len).chain(rest.into_iter().flatten()).collect();
         let count = chunks.len();
         Ok(chunks
             .into_iter()
@@ -401,11 +369,7 @@ impl Packetizer for Vp9Packetizer {
 pub struct Vp9;
 
 impl PayloadFormat for Vp9 {
-    fn parse<'a>(
-        &mut self,
-        info: &RtpInfo,
-        payload: &'a [u8],
-    ) -> Result<Fragment<'a>, FormatError> {
+    fn parse<'a>(&mut self, info: &RtpInfo, payload: &'a [u8]) -> Result<Fragment<'a>, FormatError> {
         let (descriptor, len) = Vp9Descriptor::parse(payload)?;
         let data = &payload[len..];
         if data.is_empty() {
@@ -414,11 +378,7 @@ impl PayloadFormat for Vp9 {
         let base_layer = descriptor.layer.is_none_or(|layer| layer.sid == 0);
         let starts_picture = descriptor.start_of_frame && base_layer;
         Ok(Fragment {
-            start: if starts_picture {
-                FrameStart::Yes
-            } else {
-                FrameStart::No
-            },
+            start: if starts_picture { FrameStart::Yes } else { FrameStart::No },
             end: info.marker,
             key_frame: starts_picture && !descriptor.inter_picture_predicted,
             data: Cow::Borrowed(data),
@@ -464,10 +424,8 @@ mod tests {
     fn non_flexible_mode_with_ss_layout() {
         // I L B V; PictureID 5 (M=0); TID 0 SID 0; TL0PICIDX 9;
         // SS: N_S=1 Y G, 640x360 and 1280x720, N_G=1: TID 0, R=1, P_DIFF 1.
-        let bytes = [
-            0xAA, 0x05, 0x00, 0x09, 0x38, 0x02, 0x80, 0x01, 0x68, 0x05, 0x00, 0x02, 0xD0, 0x01,
-            0x04, 0x01,
-        ];
+        let bytes =
+            [0xAA, 0x05, 0x00, 0x09, 0x38, 0x02, 0x80, 0x01, 0x68, 0x05, 0x00, 0x02, 0xD0, 0x01, 0x04, 0x01];
         let (descriptor, len) = Vp9Descriptor::parse(&bytes).unwrap();
         assert_eq!(len, bytes.len());
         assert_eq!(descriptor.tl0_pic_idx, Some(9));
@@ -490,14 +448,9 @@ mod tests {
 
     #[test]
     fn malformed_descriptors_are_errors() {
-        for bytes in [
-            &[][..],
-            &[0x80],
-            &[0x80, 0x80],
-            &[0x20],
-            &[0x50, 0x03, 0x03, 0x03, 0x03],
-            &[0x02, 0x10, 0, 0],
-        ] {
+        for bytes in
+            [&[][..], &[0x80], &[0x80, 0x80], &[0x20], &[0x50, 0x03, 0x03, 0x03, 0x03], &[0x02, 0x10, 0, 0]]
+        {
             assert!(Vp9Descriptor::parse(bytes).is_err(), "{bytes:?}");
         }
     }
@@ -506,20 +459,8 @@ mod tests {
     fn key_frame_header() {
         // Profile 0 key frame, BT.601, 320x240.
         let key = [0x82, 0x49, 0x83, 0x42, 0x00, 0x13, 0xF0, 0x0E, 0xF0, 0x00];
-        assert_eq!(
-            FrameHeader::parse(&key),
-            Ok(FrameHeader {
-                key_frame: true,
-                size: Some((320, 240))
-            })
-        );
-        assert_eq!(
-            FrameHeader::parse(&[0x86]),
-            Ok(FrameHeader {
-                key_frame: false,
-                size: None
-            })
-        );
+        assert_eq!(FrameHeader::parse(&key), Ok(FrameHeader { key_frame: true, size: Some((320, 240)) }));
+        assert_eq!(FrameHeader::parse(&[0x86]), Ok(FrameHeader { key_frame: false, size: None }));
         assert!(FrameHeader::parse(&[0x00]).is_err());
         assert!(FrameHeader::parse(&key[..6]).is_err());
     }

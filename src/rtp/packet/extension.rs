@@ -43,15 +43,9 @@ impl ExtensionKind {
         match self {
             ExtensionKind::Mid => "urn:ietf:params:rtp-hdrext:sdes:mid",
             ExtensionKind::RtpStreamId => "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id",
-            ExtensionKind::RepairedRtpStreamId => {
-                "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"
-            }
-            ExtensionKind::AbsSendTime => {
-                "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
-            }
-            ExtensionKind::TransportWideCc => {
-                "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
-            }
+            ExtensionKind::RepairedRtpStreamId => "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id",
+            ExtensionKind::AbsSendTime => "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time",
+            ExtensionKind::TransportWideCc => "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01",
             ExtensionKind::AudioLevel => "urn:ietf:params:rtp-hdrext:ssrc-audio-level",
             ExtensionKind::VideoOrientation => "urn:3gpp:video-orientation",
         }
@@ -89,10 +83,7 @@ impl ExtensionMap {
     }
 
     pub fn uri(&self, id: u8) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(i, _)| *i == id)
-            .map(|(_, u)| u.as_str())
+        self.entries.iter().find(|(i, _)| *i == id).map(|(_, u)| u.as_str())
     }
 
     pub fn kind(&self, id: u8) -> Option<ExtensionKind> {
@@ -100,10 +91,7 @@ impl ExtensionMap {
     }
 
     pub fn id(&self, kind: ExtensionKind) -> Option<u8> {
-        self.entries
-            .iter()
-            .find(|(_, u)| u == kind.uri())
-            .map(|(i, _)| *i)
+        self.entries.iter().find(|(_, u)| u == kind.uri()).map(|(i, _)| *i)
     }
 }
 
@@ -161,10 +149,7 @@ pub fn abs_send_time_duration(value: u32) -> Duration {
 /// RFC 8852 §3 and RFC 8843 §15 identifiers: 1..=255 alphanumeric octets
 /// (RFC 8851 §10 `rid-id` allows `-` and `_` too, as do MIDs in practice).
 fn identifier(data: &[u8]) -> Option<String> {
-    let ok = !data.is_empty()
-        && data
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_');
+    let ok = !data.is_empty() && data.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_');
     ok.then(|| data.iter().map(|&b| char::from(b)).collect())
 }
 
@@ -173,16 +158,12 @@ impl ExtensionValues {
     pub fn read(map: &ExtensionMap, packet: &RtpPacket<'_>) -> ExtensionValues {
         let mut values = ExtensionValues::default();
         for element in packet.extensions() {
-            let Some(kind) = map.kind(element.id) else {
-                continue;
-            };
+            let Some(kind) = map.kind(element.id) else { continue };
             let data = element.data;
             match kind {
                 ExtensionKind::Mid => values.mid = identifier(data),
                 ExtensionKind::RtpStreamId => values.rtp_stream_id = identifier(data),
-                ExtensionKind::RepairedRtpStreamId => {
-                    values.repaired_rtp_stream_id = identifier(data)
-                }
+                ExtensionKind::RepairedRtpStreamId => values.repaired_rtp_stream_id = identifier(data),
                 ExtensionKind::AbsSendTime => {
                     if let [a, b, c] = *data {
                         values.abs_send_time = Some(u32::from_be_bytes([0, a, b, c]));
@@ -195,10 +176,7 @@ impl ExtensionValues {
                 }
                 ExtensionKind::AudioLevel => {
                     if let [byte] = *data {
-                        values.audio_level = Some(AudioLevel {
-                            voice_activity: byte & 0x80 != 0,
-                            level: byte & 0x7F,
-                        });
+                        values.audio_level = Some(AudioLevel { voice_activity: byte & 0x80 != 0, level: byte & 0x7F });
                     }
                 }
                 ExtensionKind::VideoOrientation => {
@@ -227,16 +205,11 @@ impl ExtensionValues {
         for (kind, id) in [
             (ExtensionKind::Mid, &self.mid),
             (ExtensionKind::RtpStreamId, &self.rtp_stream_id),
-            (
-                ExtensionKind::RepairedRtpStreamId,
-                &self.repaired_rtp_stream_id,
-            ),
+            (ExtensionKind::RepairedRtpStreamId, &self.repaired_rtp_stream_id),
         ] {
             if let Some(id) = id {
                 if identifier(id.as_bytes()).is_none() || id.len() > 255 {
-                    return Err(PacketError::Unencodable(
-                        "identifier must be 1..=255 alphanumeric octets",
-                    ));
+                    return Err(PacketError::Unencodable("identifier must be 1..=255 alphanumeric octets"));
                 }
                 push(kind, id.as_bytes().to_vec());
             }
@@ -251,19 +224,13 @@ impl ExtensionValues {
             if a.level > 127 {
                 return Err(PacketError::Unencodable("audio level above 127"));
             }
-            push(
-                ExtensionKind::AudioLevel,
-                vec![u8::from(a.voice_activity) << 7 | a.level],
-            );
+            push(ExtensionKind::AudioLevel, vec![u8::from(a.voice_activity) << 7 | a.level]);
         }
         if let Some(o) = self.video_orientation {
             if o.rotation > 3 {
                 return Err(PacketError::Unencodable("rotation above 3 quarter turns"));
             }
-            push(
-                ExtensionKind::VideoOrientation,
-                vec![u8::from(o.back_camera) << 3 | u8::from(o.flip) << 2 | o.rotation],
-            );
+            push(ExtensionKind::VideoOrientation, vec![u8::from(o.back_camera) << 3 | u8::from(o.flip) << 2 | o.rotation]);
         }
         elements.sort_by_key(|e| e.id);
         Ok(elements)
@@ -272,11 +239,7 @@ impl ExtensionValues {
     /// Sets `header`'s extension to these values, one-byte form when they
     /// fit it, else two-byte — which without `extmap-allow-mixed` is only
     /// allowed when the map uses IDs above 14 (RFC 8285 §4.3, §6).
-    pub fn write_into(
-        &self,
-        map: &ExtensionMap,
-        header: &mut RtpHeader,
-    ) -> Result<(), PacketError> {
+    pub fn write_into(&self, map: &ExtensionMap, header: &mut RtpHeader) -> Result<(), PacketError> {
         let elements = self.to_elements(map)?;
         if elements.is_empty() {
             header.extension = None;
@@ -286,9 +249,7 @@ impl ExtensionValues {
         if let HeaderExtension::TwoByte(elements) = &extension {
             let needs_high_ids = elements.iter().any(|e| e.id > 14);
             if !map.allow_mixed && !needs_high_ids {
-                return Err(PacketError::Unencodable(
-                    "two-byte elements need extmap-allow-mixed",
-                ));
+                return Err(PacketError::Unencodable("two-byte elements need extmap-allow-mixed"));
             }
         }
         header.extension = Some(extension);

@@ -30,9 +30,7 @@ pub enum PacketError {
 
 /// Big-endian reads that fail instead of panicking.
 pub(crate) fn be16(bytes: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes(
-        bytes.get(at..at.checked_add(2)?)?.try_into().ok()?,
-    ))
+    Some(u16::from_be_bytes(bytes.get(at..at.checked_add(2)?)?.try_into().ok()?))
 }
 
 pub(crate) fn be24(bytes: &[u8], at: usize) -> Option<u32> {
@@ -41,7 +39,5 @@ pub(crate) fn be24(bytes: &[u8], at: usize) -> Option<u32> {
 }
 
 pub(crate) fn be32(bytes: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(
-        bytes.get(at..at.checked_add(4)?)?.try_into().ok()?,
-    ))
+    Some(u32::from_be_bytes(bytes.get(at..at.checked_add(4)?)?.try_into().ok()?))
 }

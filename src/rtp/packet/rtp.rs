@@ -67,24 +67,17 @@ impl<'a> RtpPacket<'a> {
         let first = bytes.first().copied().unwrap_or_default();
         let second = bytes.get(1).copied().unwrap_or_default();
         let csrc_end = FIXED_HEADER_LEN + 4 * usize::from(first & 0x0F);
-        let csrc = bytes
-            .get(FIXED_HEADER_LEN..csrc_end)
-            .ok_or(PacketError::Truncated("CSRC list"))?;
+        let csrc = bytes.get(FIXED_HEADER_LEN..csrc_end).ok_or(PacketError::Truncated("CSRC list"))?;
         let extension = if first & 0x10 != 0 {
-            let profile =
-                be16(bytes, csrc_end).ok_or(PacketError::Truncated("header extension"))?;
-            let body = bytes
-                .get(csrc_end + 4..header_len)
-                .ok_or(PacketError::Truncated("header extension"))?;
+            let profile = be16(bytes, csrc_end).ok_or(PacketError::Truncated("header extension"))?;
+            let body = bytes.get(csrc_end + 4..header_len).ok_or(PacketError::Truncated("header extension"))?;
             Some((profile, body))
         } else {
             None
         };
         let after_header = bytes.get(header_len..).unwrap_or_default();
         let padding = if first & 0x20 != 0 {
-            let count = *after_header
-                .last()
-                .ok_or(PacketError::Malformed("P bit set without padding"))?;
+            let count = *after_header.last().ok_or(PacketError::Malformed("P bit set without padding"))?;
             if count == 0 || usize::from(count) > after_header.len() {
                 return Err(PacketError::Malformed("padding count exceeds the payload"));
             }
@@ -92,9 +85,7 @@ impl<'a> RtpPacket<'a> {
         } else {
             0
         };
-        let payload = after_header
-            .get(..after_header.len() - usize::from(padding))
-            .unwrap_or_default();
+        let payload = after_header.get(..after_header.len() - usize::from(padding)).unwrap_or_default();
         Ok(RtpPacket {
             marker: second & 0x80 != 0,
             payload_type: second & 0x7F,
@@ -127,20 +118,11 @@ impl<'a> RtpPacket<'a> {
     /// Iteration stops at a malformed element or ID 15 (RFC 8285 §4.2).
     pub fn extensions(&self) -> ExtensionElements<'a> {
         match self.extension {
-            Some((ONE_BYTE_PROFILE, body)) => ExtensionElements {
-                body,
-                two_byte: false,
-            },
+            Some((ONE_BYTE_PROFILE, body)) => ExtensionElements { body, two_byte: false },
             Some((profile, body)) if profile & TWO_BYTE_PROFILE_MASK == TWO_BYTE_PROFILE => {
-                ExtensionElements {
-                    body,
-                    two_byte: true,
-                }
+                ExtensionElements { body, two_byte: true }
             }
-            _ => ExtensionElements {
-                body: &[],
-                two_byte: false,
-            },
+            _ => ExtensionElements { body: &[], two_byte: false },
         }
     }
 
@@ -157,10 +139,7 @@ impl<'a> RtpPacket<'a> {
             Some((profile, _)) if profile & TWO_BYTE_PROFILE_MASK == TWO_BYTE_PROFILE => {
                 Some(HeaderExtension::TwoByte(self.owned_elements()))
             }
-            Some((profile, body)) => Some(HeaderExtension::Other {
-                profile,
-                data: body.to_vec(),
-            }),
+            Some((profile, body)) => Some(HeaderExtension::Other { profile, data: body.to_vec() }),
         };
         RtpHeader {
             marker: self.marker,
@@ -174,12 +153,7 @@ impl<'a> RtpPacket<'a> {
     }
 
     fn owned_elements(&self) -> Vec<ExtensionElement> {
-        self.extensions()
-            .map(|e| ExtensionElement {
-                id: e.id,
-                data: e.data.to_vec(),
-            })
-            .collect()
+        self.extensions().map(|e| ExtensionElement { id: e.id, data: e.data.to_vec() }).collect()
     }
 }
 
@@ -249,9 +223,7 @@ impl HeaderExtension {
     /// The elements in the form they fit: one-byte when every ID and length
     /// allow it (RFC 8285 §4.2), two-byte otherwise.
     pub fn from_elements(elements: Vec<ExtensionElement>) -> HeaderExtension {
-        let one_byte = elements
-            .iter()
-            .all(|e| (1..=14).contains(&e.id) && (1..=16).contains(&e.data.len()));
+        let one_byte = elements.iter().all(|e| (1..=14).contains(&e.id) && (1..=16).contains(&e.data.len()));
         if one_byte {
             HeaderExtension::OneByte(elements)
         } else {
@@ -279,9 +251,7 @@ impl HeaderExtension {
             HeaderExtension::OneByte(elements) => {
                 for e in elements {
                     if !(1..=14).contains(&e.id) || !(1..=16).contains(&e.data.len()) {
-                        return Err(PacketError::Unencodable(
-                            "one-byte element needs ID 1..=14 and 1..=16 octets",
-                        ));
+                        return Err(PacketError::Unencodable("one-byte element needs ID 1..=14 and 1..=16 octets"));
                     }
                     out.push((e.id << 4) | (e.data.len() - 1) as u8);
                     out.extend_from_slice(&e.data);
@@ -289,9 +259,7 @@ impl HeaderExtension {
             }
             HeaderExtension::TwoByte(elements) => {
                 for e in elements {
-                    let len = u8::try_from(e.data.len()).map_err(|_| {
-                        PacketError::Unencodable("two-byte element longer than 255")
-                    })?;
+                    let len = u8::try_from(e.data.len()).map_err(|_| PacketError::Unencodable("two-byte element longer than 255"))?;
                     if e.id == 0 {
                         return Err(PacketError::Unencodable("extension ID 0 is padding"));
                     }
@@ -301,9 +269,7 @@ impl HeaderExtension {
             }
             HeaderExtension::Other { data, .. } => {
                 if data.len() % 4 != 0 {
-                    return Err(PacketError::Unencodable(
-                        "extension length is not a multiple of 4",
-                    ));
+                    return Err(PacketError::Unencodable("extension length is not a multiple of 4"));
                 }
                 out.extend_from_slice(data);
             }
@@ -311,8 +277,7 @@ impl HeaderExtension {
         while (out.len() - start) % 4 != 0 {
             out.push(0);
         }
-        let words = u16::try_from((out.len() - start - 4) / 4)
-            .map_err(|_| PacketError::Unencodable("header extension too long"))?;
+        let words = u16::try_from((out.len() - start - 4) / 4).map_err(|_| PacketError::Unencodable("header extension too long"))?;
         if let Some(slot) = out.get_mut(start + 2..start + 4) {
             slot.copy_from_slice(&words.to_be_bytes());
         }
@@ -335,12 +300,7 @@ pub struct RtpHeader {
 impl RtpHeader {
     /// Appends the header, then `payload`, then `padding` octets (0: none;
     /// else the P bit is set and the last octet holds the count).
-    pub fn write_packet(
-        &self,
-        payload: &[u8],
-        padding: u8,
-        out: &mut Vec<u8>,
-    ) -> Result<(), PacketError> {
+    pub fn write_packet(&self, payload: &[u8], padding: u8, out: &mut Vec<u8>) -> Result<(), PacketError> {
         let start = out.len();
         if let Err(e) = self.write(out) {
             out.truncate(start);
@@ -362,10 +322,7 @@ impl RtpHeader {
         if self.payload_type > 0x7F {
             return Err(PacketError::Unencodable("payload type above 127"));
         }
-        let cc = u8::try_from(self.csrc.len())
-            .ok()
-            .filter(|&n| n <= 15)
-            .ok_or(PacketError::Unencodable("more than 15 CSRCs"))?;
+        let cc = u8::try_from(self.csrc.len()).ok().filter(|&n| n <= 15).ok_or(PacketError::Unencodable("more than 15 CSRCs"))?;
         let x = if self.extension.is_some() { 0x10 } else { 0 };
         out.push((VERSION << 6) | x | cc);
         out.push(if self.marker { 0x80 } else { 0 } | self.payload_type);

@@ -37,15 +37,8 @@ pub(crate) const SRTCP_CLEAR_LEN: usize = 8;
 /// The session keys of one direction and one of SRTP or SRTCP.
 #[derive(Clone)]
 pub(crate) enum SessionCipher {
-    AesCm {
-        aes: Aes128,
-        salt: [u8; 14],
-        auth: Hmac<Sha1>,
-    },
-    Gcm {
-        aead: Aes128Gcm,
-        salt: [u8; 12],
-    },
+    AesCm { aes: Aes128, salt: [u8; 14], auth: Hmac<Sha1> },
+    Gcm { aead: Aes128Gcm, salt: [u8; 12] },
 }
 
 /// Authentication failed: the packet is forged, damaged, or keyed otherwise.
@@ -55,24 +48,11 @@ pub(crate) struct Forged;
 impl SessionCipher {
     /// Session keys for SRTP (`rtcp` false) or SRTCP from the master key and
     /// salt (RFC 3711 §4.3, RFC 7714 §11).
-    pub(crate) fn derive(
-        profile: SrtpProfile,
-        master_key: &[u8; 16],
-        master_salt: &[u8],
-        rtcp: bool,
-    ) -> SessionCipher {
+    pub(crate) fn derive(profile: SrtpProfile, master_key: &[u8; 16], master_salt: &[u8], rtcp: bool) -> SessionCipher {
         let (enc, auth, salt) = if rtcp {
-            (
-                Label::SrtcpEncryption,
-                Label::SrtcpAuthentication,
-                Label::SrtcpSalt,
-            )
+            (Label::SrtcpEncryption, Label::SrtcpAuthentication, Label::SrtcpSalt)
         } else {
-            (
-                Label::SrtpEncryption,
-                Label::SrtpAuthentication,
-                Label::SrtpSalt,
-            )
+            (Label::SrtpEncryption, Label::SrtpAuthentication, Label::SrtpSalt)
         };
         let mut key = [0u8; 16];
         kdf::derive(master_key, master_salt, enc, &mut key);
@@ -102,10 +82,7 @@ impl SessionCipher {
     }
 
     pub(crate) fn gcm(key: &[u8; 16], salt: [u8; 12]) -> SessionCipher {
-        SessionCipher::Gcm {
-            aead: Aes128Gcm::new(key.into()),
-            salt,
-        }
+        SessionCipher::Gcm { aead: Aes128Gcm::new(key.into()), salt }
     }
 
     /// Bytes SRTP appends to an RTP packet.
@@ -122,14 +99,7 @@ impl SessionCipher {
     }
 
     /// Encrypts the payload after `header_len` and appends the tag.
-    pub(crate) fn protect_rtp(
-        &self,
-        packet: &mut Vec<u8>,
-        header_len: usize,
-        ssrc: u32,
-        roc: u32,
-        seq: u16,
-    ) {
+    pub(crate) fn protect_rtp(&self, packet: &mut Vec<u8>, header_len: usize, ssrc: u32, roc: u32, seq: u16) {
         match self {
             SessionCipher::AesCm { aes, salt, auth } => {
                 let index = (u64::from(roc) << 16) | u64::from(seq);
@@ -152,19 +122,8 @@ impl SessionCipher {
 
     /// Checks the tag and decrypts the payload in place; drops the tag.
     /// The caller made sure the packet holds `header_len` plus the tag.
-    pub(crate) fn unprotect_rtp(
-        &self,
-        packet: &mut Vec<u8>,
-        header_len: usize,
-        ssrc: u32,
-        roc: u32,
-        seq: u16,
-    ) -> Result<(), Forged> {
-        let tag_at = packet
-            .len()
-            .checked_sub(self.rtp_overhead())
-            .filter(|&at| at >= header_len)
-            .ok_or(Forged)?;
+    pub(crate) fn unprotect_rtp(&self, packet: &mut Vec<u8>, header_len: usize, ssrc: u32, roc: u32, seq: u16) -> Result<(), Forged> {
+        let tag_at = packet.len().checked_sub(self.rtp_overhead()).filter(|&at| at >= header_len).ok_or(Forged)?;
         match self {
             SessionCipher::AesCm { aes, salt, auth } => {
                 let (authenticated, tag) = packet.split_at(tag_at);
@@ -205,10 +164,7 @@ impl SessionCipher {
             SessionCipher::Gcm { aead, salt } => {
                 // AAD: the clear header and the E||index word (RFC 7714 §9.2).
                 let mut aad = [0u8; SRTCP_CLEAR_LEN + SRTCP_INDEX_LEN];
-                if let (Some(head), Some(slot)) = (
-                    packet.get(..SRTCP_CLEAR_LEN),
-                    aad.get_mut(..SRTCP_CLEAR_LEN),
-                ) {
+                if let (Some(head), Some(slot)) = (packet.get(..SRTCP_CLEAR_LEN), aad.get_mut(..SRTCP_CLEAR_LEN)) {
                     slot.copy_from_slice(head);
                 }
                 aad[SRTCP_CLEAR_LEN..].copy_from_slice(&e_index);
@@ -239,17 +195,8 @@ impl SessionCipher {
 
     /// Checks the tag, decrypts when the E flag says so, and leaves the
     /// plain RTCP packet. The caller read `e_index` with `srtcp_e_index`.
-    pub(crate) fn unprotect_rtcp(
-        &self,
-        packet: &mut Vec<u8>,
-        ssrc: u32,
-        (encrypted, index): (bool, u32),
-    ) -> Result<(), Forged> {
-        let rtcp_len = packet
-            .len()
-            .checked_sub(self.rtcp_overhead())
-            .filter(|&n| n >= SRTCP_CLEAR_LEN)
-            .ok_or(Forged)?;
+    pub(crate) fn unprotect_rtcp(&self, packet: &mut Vec<u8>, ssrc: u32, (encrypted, index): (bool, u32)) -> Result<(), Forged> {
+        let rtcp_len = packet.len().checked_sub(self.rtcp_overhead()).filter(|&n| n >= SRTCP_CLEAR_LEN).ok_or(Forged)?;
         match self {
             SessionCipher::AesCm { aes, salt, auth } => {
                 let (authenticated, tag) = packet.split_at(rtcp_len + SRTCP_INDEX_LEN);
@@ -265,22 +212,17 @@ impl SessionCipher {
             }
             SessionCipher::Gcm { aead, salt } => {
                 let nonce = rtcp_nonce(salt, ssrc, index);
-                let e_index = packet
-                    .get(packet.len() - SRTCP_INDEX_LEN..)
-                    .and_then(|w| <[u8; 4]>::try_from(w).ok())
-                    .ok_or(Forged)?;
+                let e_index = packet.get(packet.len() - SRTCP_INDEX_LEN..).and_then(|w| <[u8; 4]>::try_from(w).ok()).ok_or(Forged)?;
                 if encrypted {
                     let mut aad = [0u8; SRTCP_CLEAR_LEN + SRTCP_INDEX_LEN];
-                    aad[..SRTCP_CLEAR_LEN]
-                        .copy_from_slice(packet.get(..SRTCP_CLEAR_LEN).ok_or(Forged)?);
+                    aad[..SRTCP_CLEAR_LEN].copy_from_slice(packet.get(..SRTCP_CLEAR_LEN).ok_or(Forged)?);
                     aad[SRTCP_CLEAR_LEN..].copy_from_slice(&e_index);
                     open(aead, &nonce, packet, SRTCP_CLEAR_LEN, rtcp_len, &aad)?;
                 } else {
                     // Authentication only (RFC 7714 §9.2): the whole packet
                     // and the E||index word are the AAD. Move the word in
                     // front of the tag so the AAD is one slice.
-                    packet
-                        .copy_within(rtcp_len..rtcp_len + GCM_TAG_LEN, rtcp_len + SRTCP_INDEX_LEN);
+                    packet.copy_within(rtcp_len..rtcp_len + GCM_TAG_LEN, rtcp_len + SRTCP_INDEX_LEN);
                     if let Some(slot) = packet.get_mut(rtcp_len..rtcp_len + SRTCP_INDEX_LEN) {
                         slot.copy_from_slice(&e_index);
                     }
@@ -312,8 +254,7 @@ fn keystream(aes: &Aes128, salt: &[u8; 14], ssrc: u32, index: u64, data: &mut [u
     for (slot, byte) in iv[8..14].iter_mut().zip(&index.to_be_bytes()[2..]) {
         *slot ^= byte;
     }
-    Aes128Ctr::from_core(ctr::CtrCore::inner_iv_init(aes.clone(), &iv.into()))
-        .apply_keystream(data);
+    Aes128Ctr::from_core(ctr::CtrCore::inner_iv_init(aes.clone(), &iv.into())).apply_keystream(data);
 }
 
 /// RFC 7714 §8.1: 00 00 || SSRC || ROC || SEQ, XOR the session salt.
@@ -341,41 +282,20 @@ fn xor_salt(mut iv: [u8; 12], salt: &[u8; 12]) -> Nonce<aes_gcm::aead::consts::U
 }
 
 /// Encrypts `packet[aad_len..]` with `packet[..aad_len]` as AAD.
-fn seal(
-    aead: &Aes128Gcm,
-    nonce: &Nonce<aes_gcm::aead::consts::U12>,
-    packet: &mut [u8],
-    aad_len: usize,
-) -> Tag {
+fn seal(aead: &Aes128Gcm, nonce: &Nonce<aes_gcm::aead::consts::U12>, packet: &mut [u8], aad_len: usize) -> Tag {
     let (aad, body) = packet.split_at_mut(aad_len.min(packet.len()));
-    aead.encrypt_in_place_detached(nonce, aad, body)
-        .unwrap_or_default()
+    aead.encrypt_in_place_detached(nonce, aad, body).unwrap_or_default()
 }
 
 /// Verifies and decrypts `packet[body_at..tag_at]` against the tag at
 /// `tag_at`, with `extra_aad` if given, else `packet[..body_at]`, as AAD.
-fn open(
-    aead: &Aes128Gcm,
-    nonce: &Nonce<aes_gcm::aead::consts::U12>,
-    packet: &mut [u8],
-    body_at: usize,
-    tag_at: usize,
-    extra_aad: &[u8],
-) -> Result<(), Forged> {
+fn open(aead: &Aes128Gcm, nonce: &Nonce<aes_gcm::aead::consts::U12>, packet: &mut [u8], body_at: usize, tag_at: usize, extra_aad: &[u8]) -> Result<(), Forged> {
     let (covered, tag) = packet.split_at_mut(tag_at);
-    let tag: [u8; GCM_TAG_LEN] = tag
-        .get(..GCM_TAG_LEN)
-        .and_then(|t| t.try_into().ok())
-        .ok_or(Forged)?;
+    let tag: [u8; GCM_TAG_LEN] = tag.get(..GCM_TAG_LEN).and_then(|t| t.try_into().ok()).ok_or(Forged)?;
     if body_at > covered.len() {
         return Err(Forged);
     }
     let (head, body) = covered.split_at_mut(body_at);
-    let aad: &[u8] = if extra_aad.is_empty() {
-        head
-    } else {
-        extra_aad
-    };
-    aead.decrypt_in_place_detached(nonce, aad, body, &Tag::from(tag))
-        .map_err(|_| Forged)
+    let aad: &[u8] = if extra_aad.is_empty() { head } else { extra_aad };
+    aead.decrypt_in_place_detached(nonce, aad, body, &Tag::from(tag)).map_err(|_| Forged)
 }

@@ -63,11 +63,7 @@ const MAX_SRTCP_INDEX: u32 = 0x7fff_ffff;
 impl SrtpContext {
     /// A context from a master key (16 bytes) and master salt (14 bytes for
     /// AES-CM, 12 for AES-GCM), deriving the session keys (RFC 3711 §4.3).
-    pub fn new(
-        profile: SrtpProfile,
-        master_key: &[u8],
-        master_salt: &[u8],
-    ) -> Result<SrtpContext, SrtpError> {
+    pub fn new(profile: SrtpProfile, master_key: &[u8], master_salt: &[u8]) -> Result<SrtpContext, SrtpError> {
         let key: &[u8; 16] = master_key.try_into().map_err(|_| SrtpError::KeyLength)?;
         if master_salt.len() != master_salt_len(profile) {
             return Err(SrtpError::KeyLength);
@@ -79,18 +75,8 @@ impl SrtpContext {
         ))
     }
 
-    pub(crate) fn with_ciphers(
-        profile: SrtpProfile,
-        rtp: SessionCipher,
-        rtcp: SessionCipher,
-    ) -> SrtpContext {
-        SrtpContext {
-            profile,
-            rtp,
-            rtcp,
-            streams: HashMap::new(),
-            counters: SrtpCounters::default(),
-        }
+    pub(crate) fn with_ciphers(profile: SrtpProfile, rtp: SessionCipher, rtcp: SessionCipher) -> SrtpContext {
+        SrtpContext { profile, rtp, rtcp, streams: HashMap::new(), counters: SrtpCounters::default() }
     }
 
     pub fn profile(&self) -> SrtpProfile {
@@ -120,13 +106,11 @@ impl SrtpContext {
     /// appends the tag. Reserve [`SrtpContext::rtp_overhead`] bytes of
     /// capacity to avoid a reallocation.
     pub fn protect_rtp(&mut self, packet: &mut Vec<u8>) -> Result<(), SrtpError> {
-        let (header_len, ssrc, seq) =
-            rtp_fields(packet).inspect_err(|_| self.counters.malformed += 1)?;
+        let (header_len, ssrc, seq) = rtp_fields(packet).inspect_err(|_| self.counters.malformed += 1)?;
         let stream = self.streams.entry(ssrc).or_default();
         let estimate = stream.rtp_index.estimate(seq);
         stream.rtp_index.update(seq, estimate);
-        self.rtp
-            .protect_rtp(packet, header_len, ssrc, estimate.roc, seq);
+        self.rtp.protect_rtp(packet, header_len, ssrc, estimate.roc, seq);
         self.counters.rtp_packets += 1;
         Ok(())
     }
@@ -135,29 +119,20 @@ impl SrtpContext {
     /// replayed or truncated packets are counted and left unchanged.
     pub fn unprotect_rtp(&mut self, packet: &mut Vec<u8>) -> Result<(), SrtpError> {
         let (header_len, ssrc, seq) = rtp_fields(packet)
-            .and_then(
-                |fields| match packet.len() >= fields.0 + self.rtp.rtp_overhead() {
-                    true => Ok(fields),
-                    false => Err(SrtpError::Truncated),
-                },
-            )
+            .and_then(|fields| match packet.len() >= fields.0 + self.rtp.rtp_overhead() {
+                true => Ok(fields),
+                false => Err(SrtpError::Truncated),
+            })
             .inspect_err(|_| self.counters.malformed += 1)?;
         let stream = self.streams.get(&ssrc);
-        let estimate = stream.map_or_else(
-            || RtpIndex::default().estimate(seq),
-            |s| s.rtp_index.estimate(seq),
-        );
+        let estimate = stream.map_or_else(|| RtpIndex::default().estimate(seq), |s| s.rtp_index.estimate(seq));
         if let Some(stream) = stream {
             if let Err(replay) = stream.rtp_replay.check(estimate.index) {
                 self.counters.replayed += 1;
                 return Err(replay.into());
             }
         }
-        if self
-            .rtp
-            .unprotect_rtp(packet, header_len, ssrc, estimate.roc, seq)
-            .is_err()
-        {
+        if self.rtp.unprotect_rtp(packet, header_len, ssrc, estimate.roc, seq).is_err() {
             self.counters.authentication_failures += 1;
             return Err(SrtpError::AuthenticationFailed);
         }
@@ -188,14 +163,7 @@ impl SrtpContext {
     /// Turns an SRTCP packet back into RTCP in place, or refuses it.
     pub fn unprotect_rtcp(&mut self, packet: &mut Vec<u8>) -> Result<(), SrtpError> {
         let (ssrc, e_index) = rtcp_ssrc(packet)
-            .and_then(|ssrc| {
-                Ok((
-                    ssrc,
-                    self.rtcp
-                        .srtcp_e_index(packet)
-                        .ok_or(SrtpError::Truncated)?,
-                ))
-            })
+            .and_then(|ssrc| Ok((ssrc, self.rtcp.srtcp_e_index(packet).ok_or(SrtpError::Truncated)?)))
             .inspect_err(|_| self.counters.malformed += 1)?;
         let index = u64::from(e_index.1);
         if let Some(stream) = self.streams.get(&ssrc) {
@@ -208,11 +176,7 @@ impl SrtpContext {
             self.counters.authentication_failures += 1;
             return Err(SrtpError::AuthenticationFailed);
         }
-        self.streams
-            .entry(ssrc)
-            .or_default()
-            .rtcp_replay
-            .accept(index);
+        self.streams.entry(ssrc).or_default().rtcp_replay.accept(index);
         self.counters.rtcp_packets += 1;
         Ok(())
     }

@@ -38,10 +38,7 @@ impl RtpIndex {
                 }
             }
         };
-        Estimate {
-            roc,
-            index: (u64::from(roc) << 16) | u64::from(seq),
-        }
+        Estimate { roc, index: (u64::from(roc) << 16) | u64::from(seq) }
     }
 
     /// Commits an authenticated packet: ROC and `s_l` move forward only.
@@ -77,22 +74,10 @@ mod tests {
         let mut i = RtpIndex::default();
         assert_eq!(step(&mut i, 65534).index, 65534);
         assert_eq!(step(&mut i, 65535).index, 65535);
-        assert_eq!(
-            step(&mut i, 0),
-            Estimate {
-                roc: 1,
-                index: 65536
-            }
-        );
+        assert_eq!(step(&mut i, 0), Estimate { roc: 1, index: 65536 });
         assert_eq!(step(&mut i, 2).index, 65538);
         // Late packets from before the wrap keep ROC 0 and do not move s_l.
-        assert_eq!(
-            step(&mut i, 65533),
-            Estimate {
-                roc: 0,
-                index: 65533
-            }
-        );
+        assert_eq!(step(&mut i, 65533), Estimate { roc: 0, index: 65533 });
         assert_eq!(step(&mut i, 1).index, 65537);
         assert_eq!(i.roc(), 1);
     }
@@ -101,12 +86,6 @@ mod tests {
     fn a_guess_below_roc_zero_stays_at_zero() {
         let mut i = RtpIndex::default();
         step(&mut i, 10);
-        assert_eq!(
-            i.estimate(65000),
-            Estimate {
-                roc: 0,
-                index: 65000
-            }
-        );
+        assert_eq!(i.estimate(65000), Estimate { roc: 0, index: 65000 });
     }
 }

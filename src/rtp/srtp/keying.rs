@@ -18,11 +18,7 @@ pub struct SrtpSession {
 impl SrtpSession {
     /// From what `DtlsEvent::Connected` hands out: the negotiated profile,
     /// the exported keying material, and our DTLS role.
-    pub fn from_dtls(
-        role: DtlsRole,
-        profile: SrtpProfile,
-        material: &[u8],
-    ) -> Result<SrtpSession, SrtpError> {
+    pub fn from_dtls(role: DtlsRole, profile: SrtpProfile, material: &[u8]) -> Result<SrtpSession, SrtpError> {
         if material.len() != profile.keying_material_len() {
             return Err(SrtpError::KeyLength);
         }
@@ -33,14 +29,8 @@ impl SrtpSession {
         let client = SrtpContext::new(profile, client_key, client_salt)?;
         let server = SrtpContext::new(profile, server_key, server_salt)?;
         Ok(match role {
-            DtlsRole::Client => SrtpSession {
-                local: client,
-                remote: server,
-            },
-            DtlsRole::Server => SrtpSession {
-                local: server,
-                remote: client,
-            },
+            DtlsRole::Client => SrtpSession { local: client, remote: server },
+            DtlsRole::Server => SrtpSession { local: server, remote: client },
         })
     }
 

@@ -93,9 +93,7 @@ pub(crate) mod tests {
         let mut packet = hex(RFC7714_RTP);
         cipher.protect_rtp(&mut packet, 12, 0x5501a0b2, 0, 0xf17b);
         assert_eq!(packet, hex(RFC7714_SRTP));
-        cipher
-            .unprotect_rtp(&mut packet, 12, 0x5501a0b2, 0, 0xf17b)
-            .unwrap();
+        cipher.unprotect_rtp(&mut packet, 12, 0x5501a0b2, 0, 0xf17b).unwrap();
         assert_eq!(packet, hex(RFC7714_RTP));
     }
 
@@ -115,9 +113,7 @@ pub(crate) mod tests {
         assert_eq!(packet, hex(RFC7714_SRTCP));
         let e_index = cipher.srtcp_e_index(&packet).unwrap();
         assert_eq!(e_index, (true, 0x5d4));
-        cipher
-            .unprotect_rtcp(&mut packet, 0x4d617273, e_index)
-            .unwrap();
+        cipher.unprotect_rtcp(&mut packet, 0x4d617273, e_index).unwrap();
         assert_eq!(packet, hex(RFC7714_RTCP));
     }
 
@@ -129,9 +125,7 @@ pub(crate) mod tests {
         let plain = hex(RFC7714_RTCP);
         // Build E=0 by hand: AAD = packet || E||index, empty plaintext.
         use aes_gcm::aead::AeadInPlace;
-        let SessionCipher::Gcm { aead, salt } = &cipher else {
-            unreachable!()
-        };
+        let SessionCipher::Gcm { aead, salt } = &cipher else { unreachable!() };
         let mut iv = [0u8; 12];
         iv[2..6].copy_from_slice(&0x4d617273u32.to_be_bytes());
         iv[8..12].copy_from_slice(&0x5d4u32.to_be_bytes());
@@ -140,9 +134,7 @@ pub(crate) mod tests {
         }
         let mut aad = plain.clone();
         aad.extend_from_slice(&0x5d4u32.to_be_bytes());
-        let tag = aead
-            .encrypt_in_place_detached(&iv.into(), &aad, &mut [])
-            .unwrap();
+        let tag = aead.encrypt_in_place_detached(&iv.into(), &aad, &mut []).unwrap();
         let mut packet = plain.clone();
         packet.extend_from_slice(&tag);
         packet.extend_from_slice(&0x5d4u32.to_be_bytes());
@@ -151,16 +143,12 @@ pub(crate) mod tests {
         forged[10] ^= 1;
         let before = forged.clone();
         let e_index = cipher.srtcp_e_index(&forged).unwrap();
-        assert!(cipher
-            .unprotect_rtcp(&mut forged, 0x4d617273, e_index)
-            .is_err());
+        assert!(cipher.unprotect_rtcp(&mut forged, 0x4d617273, e_index).is_err());
         assert_eq!(forged, before);
 
         let e_index = cipher.srtcp_e_index(&packet).unwrap();
         assert_eq!(e_index, (false, 0x5d4));
-        cipher
-            .unprotect_rtcp(&mut packet, 0x4d617273, e_index)
-            .unwrap();
+        cipher.unprotect_rtcp(&mut packet, 0x4d617273, e_index).unwrap();
         assert_eq!(packet, plain);
     }
 }

@@ -49,11 +49,7 @@ impl ReplayWindow {
             }
             Some(top) if index > top => {
                 let ahead = index - top;
-                self.seen = if ahead >= REPLAY_WINDOW {
-                    0
-                } else {
-                    self.seen << ahead
-                };
+                self.seen = if ahead >= REPLAY_WINDOW { 0 } else { self.seen << ahead };
                 self.seen |= 1;
                 self.top = Some(index);
             }

@@ -52,10 +52,7 @@ impl Impairments {
 
     /// Reliable and ordered after a fixed delay: a TCP or WebSocket stream.
     pub const fn reliable(delay: Duration) -> Impairments {
-        Impairments {
-            delay,
-            ..Impairments::PERFECT
-        }
+        Impairments { delay, ..Impairments::PERFECT }
     }
 
     /// `loss` and `duplicate` probabilities, and a delay uniform in `delay` (ms).
@@ -103,9 +100,7 @@ struct Partition<A> {
 impl<A: PartialEq> Partition<A> {
     fn cuts(&self, a: &A, b: &A, at: Instant) -> bool {
         let (x, y) = &self.between;
-        ((x == a && y == b) || (x == b && y == a))
-            && self.start <= at
-            && self.end.is_none_or(|end| at < end)
+        ((x == a && y == b) || (x == b && y == a)) && self.start <= at && self.end.is_none_or(|end| at < end)
     }
 }
 
@@ -187,20 +182,13 @@ impl<A: Ord + Clone> Network<A> {
     }
 
     pub fn impairments(&self, from: &A, to: &A) -> Impairments {
-        self.links
-            .get(&(from.clone(), to.clone()))
-            .copied()
-            .unwrap_or(self.default)
+        self.links.get(&(from.clone(), to.clone())).copied().unwrap_or(self.default)
     }
 
     /// Cuts `a` from `b` (both ways) from `start` until `end` (or until
     /// [`Network::heal`]): datagrams sent or due in the window are dropped.
     pub fn partition(&mut self, a: A, b: A, start: Instant, end: Option<Instant>) {
-        self.partitions.push(Partition {
-            between: (a, b),
-            start,
-            end,
-        });
+        self.partitions.push(Partition { between: (a, b), start, end });
     }
 
     /// Ends every open partition between `a` and `b` at `at`.
@@ -246,27 +234,13 @@ impl<A: Ord + Clone> Network<A> {
                 arrival = arrival + link.reorder_delay;
             }
             self.seq += 1;
-            self.in_flight.insert(
-                (arrival, self.seq),
-                Datagram {
-                    from: from.clone(),
-                    to: to.clone(),
-                    data: data.clone(),
-                },
-            );
+            self.in_flight.insert((arrival, self.seq), Datagram { from: from.clone(), to: to.clone(), data: data.clone() });
         }
     }
 
     /// When a datagram of `len` bytes has left a capped link, or None if
     /// the link's queue is full.
-    fn serialize(
-        &mut self,
-        now: Instant,
-        from: &A,
-        to: &A,
-        link: &Impairments,
-        len: usize,
-    ) -> Option<Instant> {
+    fn serialize(&mut self, now: Instant, from: &A, to: &A, link: &Impairments, len: usize) -> Option<Instant> {
         let Some(bytes_per_s) = link.bandwidth.filter(|b| *b > 0) else {
             return Some(now);
         };
@@ -307,8 +281,7 @@ impl<A: Ord + Clone> Network<A> {
 
     /// Forgets what is in flight to or from `endpoint` (a closed connection).
     pub fn drop_in_flight(&mut self, endpoint: &A) {
-        self.in_flight
-            .retain(|_, d| d.from != *endpoint && d.to != *endpoint);
+        self.in_flight.retain(|_, d| d.from != *endpoint && d.to != *endpoint);
     }
 
     pub fn in_flight(&self) -> usize {
@@ -350,10 +323,7 @@ mod tests {
             net.send(at(i as u64), 0, 1, vec![i]);
         }
         let got = drain(&mut net, at(100));
-        assert_eq!(
-            got.iter().map(|(_, d)| d[0]).collect::<Vec<_>>(),
-            (0..10).collect::<Vec<_>>()
-        );
+        assert_eq!(got.iter().map(|(_, d)| d[0]).collect::<Vec<_>>(), (0..10).collect::<Vec<_>>());
         assert_eq!(got[3].0, at(8));
         assert_eq!(net.poll(at(100)), None);
     }
@@ -373,47 +343,30 @@ mod tests {
         assert!((60..=140).contains(&stats.lost), "{stats:?}");
         assert!((20..=80).contains(&stats.duplicated), "{stats:?}");
         assert_eq!(stats.delivered, 1000 - stats.lost + stats.duplicated);
-        let order: Vec<u16> = a
-            .iter()
-            .map(|(_, d)| u16::from_be_bytes([d[0], d[1]]))
-            .collect();
+        let order: Vec<u16> = a.iter().map(|(_, d)| u16::from_be_bytes([d[0], d[1]])).collect();
         assert!(order.windows(2).any(|w| w[0] > w[1]), "jitter reorders");
     }
 
     #[test]
     fn explicit_reordering_holds_a_datagram_back() {
-        let link = Impairments {
-            reorder: 1.0,
-            reorder_delay: Duration::from_millis(50),
-            ..Impairments::PERFECT
-        };
+        let link = Impairments { reorder: 1.0, reorder_delay: Duration::from_millis(50), ..Impairments::PERFECT };
         let mut net = Network::new(1, Impairments::PERFECT);
         net.set(0u8, 1, link);
         net.send(at(0), 0, 1, vec![1]);
         net.send(at(1), 1, 0, vec![2]);
         net.send(at(2), 0, 1, vec![3]);
-        assert_eq!(
-            drain(&mut net, at(100)),
-            vec![(at(1), vec![2]), (at(50), vec![1]), (at(52), vec![3])]
-        );
+        assert_eq!(drain(&mut net, at(100)), vec![(at(1), vec![2]), (at(50), vec![1]), (at(52), vec![3])]);
     }
 
     #[test]
     fn a_bandwidth_cap_serializes_and_drops_the_tail() {
         // 100 kB/s: a 1000-byte datagram takes 10 ms; 3000 bytes may wait.
-        let link = Impairments {
-            bandwidth: Some(100_000),
-            queue_bytes: 3000,
-            ..Impairments::PERFECT
-        };
+        let link = Impairments { bandwidth: Some(100_000), queue_bytes: 3000, ..Impairments::PERFECT };
         let mut net = Network::new(1, link);
         for _ in 0..6 {
             net.send(at(0), 0u8, 1, vec![0; 1000]);
         }
-        let times: Vec<Instant> = drain(&mut net, at(1000))
-            .into_iter()
-            .map(|(t, _)| t)
-            .collect();
+        let times: Vec<Instant> = drain(&mut net, at(1000)).into_iter().map(|(t, _)| t).collect();
         assert_eq!(times, vec![at(10), at(20), at(30)]);
         assert_eq!(net.stats().queue_dropped, 3);
         // Once drained, the queue takes datagrams again.
@@ -442,9 +395,6 @@ mod tests {
         for ms in [5, 15, 25] {
             net.send(at(ms), 0, 1, vec![ms as u8]);
         }
-        assert_eq!(
-            drain(&mut net, at(100)),
-            vec![(at(5), vec![5]), (at(25), vec![25])]
-        );
+        assert_eq!(drain(&mut net, at(100)), vec![(at(5), vec![5]), (at(25), vec![25])]);
     }
 }

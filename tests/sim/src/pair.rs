@@ -17,16 +17,12 @@ use wasmrtc::dtls::certificate::Certificate;
 use wasmrtc::error::RtcError;
 use wasmrtc::ice::TunnelId;
 use wasmrtc::jsep::{BundlePolicy, OfferOptions, SdpType};
-use wasmrtc::peer::{
-    ChannelHandle, Output, PeerConfig, PeerConnection, PeerConnectionState, PeerEvent, Relay,
-};
+use wasmrtc::peer::{ChannelHandle, Output, PeerConfig, PeerConnection, PeerConnectionState, PeerEvent, Relay};
 use wasmrtc::random::Random;
 use wasmrtc::time::Instant;
 use wasmrtc_relay::auth::{Credentials, Nonces};
 use wasmrtc_relay::filter::PeerFilter;
-use wasmrtc_relay::turn::{
-    self, ClientKey, Config, PortRequest, RelayPorts, TurnServer, MAX_LIFETIME_S,
-};
+use wasmrtc_relay::turn::{self, ClientKey, Config, PortRequest, RelayPorts, TurnServer, MAX_LIFETIME_S};
 
 use crate::net::{Impairments, Network};
 
@@ -50,25 +46,11 @@ pub enum Addr {
 /// Something delivered in-process: signaling, and tunnels opening.
 #[derive(Debug, Clone)]
 enum Signal {
-    Description {
-        to: usize,
-        ty: SdpType,
-        sdp: String,
-    },
-    Candidate {
-        to: usize,
-        candidate: Option<String>,
-        mid: String,
-    },
-    TunnelOpen {
-        peer: usize,
-        tunnel: TunnelId,
-        conn: u64,
-    },
+    Description { to: usize, ty: SdpType, sdp: String },
+    Candidate { to: usize, candidate: Option<String>, mid: String },
+    TunnelOpen { peer: usize, tunnel: TunnelId, conn: u64 },
     /// A WebSocket close frame reaches the relay, after what was sent before it.
-    TunnelClosed {
-        conn: u64,
-    },
+    TunnelClosed { conn: u64 },
 }
 
 /// The relayed addresses allocated so far, 127.0.0.1:50001 on.
@@ -104,22 +86,13 @@ impl Peer {
 
     /// When this peer first reported `event`.
     pub fn first(&self, event: &PeerEvent) -> Option<Instant> {
-        self.events
-            .iter()
-            .find(|(_, e)| e == event)
-            .map(|(t, _)| *t)
+        self.events.iter().find(|(_, e)| e == event).map(|(t, _)| *t)
     }
 
     pub fn connection_states(&self) -> Vec<PeerConnectionState> {
         self.events
             .iter()
-            .filter_map(|(_, e)| {
-                if let PeerEvent::ConnectionStateChange(s) = e {
-                    Some(*s)
-                } else {
-                    None
-                }
-            })
+            .filter_map(|(_, e)| if let PeerEvent::ConnectionStateChange(s) = e { Some(*s) } else { None })
             .collect()
     }
 
@@ -128,9 +101,7 @@ impl Peer {
         self.events
             .iter()
             .filter_map(|(_, e)| match e {
-                PeerEvent::DataChannelMessage { handle, data, .. } if *handle == channel => {
-                    Some(data.clone())
-                }
+                PeerEvent::DataChannelMessage { handle, data, .. } if *handle == channel => Some(data.clone()),
                 _ => None,
             })
             .collect()
@@ -149,9 +120,7 @@ impl Peer {
         self.events
             .iter()
             .filter_map(|(_, e)| match e {
-                PeerEvent::DataChannelCreatedByPeer { handle, channel } => {
-                    Some((*handle, channel.label.clone()))
-                }
+                PeerEvent::DataChannelCreatedByPeer { handle, channel } => Some((*handle, channel.label.clone())),
                 _ => None,
             })
             .collect()
@@ -191,22 +160,12 @@ pub struct Pair {
 /// The relay every virtual-time test uses: long-term credentials for
 /// [`USERS`], loopback peers allowed, no quotas.
 pub fn turn_server() -> TurnServer {
-    let users = USERS
-        .iter()
-        .map(|(u, p)| (u.to_string(), p.to_string()))
-        .collect();
+    let users = USERS.iter().map(|(u, p)| (u.to_string(), p.to_string())).collect();
     TurnServer::new(Config {
         realm: "wasmrtc".into(),
-        credentials: Credentials {
-            users,
-            auth_secrets: vec![],
-        },
+        credentials: Credentials { users, auth_secrets: vec![] },
         nonces: Nonces::new([7; 32], 3600),
-        peers: PeerFilter {
-            allow_loopback: true,
-            allowed: vec![],
-            denied: vec![],
-        },
+        peers: PeerFilter { allow_loopback: true, allowed: vec![], denied: vec![] },
         user_quota: 0,
         total_quota: 0,
         max_bps: 0,
@@ -219,12 +178,8 @@ pub fn turn_server() -> TurnServer {
 /// A P-256 certificate, deterministic for a seed.
 pub fn certificate(seed: u8) -> Certificate {
     let mut random = Random::from_seed([seed; 32]);
-    Certificate::generate_ecdsa_p256(
-        &mut random,
-        UNIX_T0_MS - 86_400_000,
-        UNIX_T0_MS + 30 * 86_400_000,
-    )
-    .expect("certificate")
+    Certificate::generate_ecdsa_p256(&mut random, UNIX_T0_MS - 86_400_000, UNIX_T0_MS + 30 * 86_400_000)
+        .expect("certificate")
 }
 
 fn peer(i: usize, seed: u64) -> Peer {
@@ -232,11 +187,7 @@ fn peer(i: usize, seed: u64) -> Peer {
     let config = PeerConfig {
         bundle_policy: BundlePolicy::Balanced,
         certificate: certificate((seed as u8).wrapping_mul(2).wrapping_add(i as u8)),
-        relays: vec![Relay {
-            url: RELAY_URL.into(),
-            username: username.into(),
-            credential: credential.into(),
-        }],
+        relays: vec![Relay { url: RELAY_URL.into(), username: username.into(), credential: credential.into() }],
     };
     let mut seed_bytes = [i as u8; 32];
     seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
@@ -278,8 +229,7 @@ impl Pair {
 
     fn signal(&mut self, signal: Signal) {
         self.seq += 1;
-        self.signals
-            .insert((self.now + self.signal_delay, self.seq), signal);
+        self.signals.insert((self.now + self.signal_delay, self.seq), signal);
     }
 
     /// Peer `from` creates an offer, applies it and signals it; the other
@@ -288,15 +238,9 @@ impl Pair {
         let now = self.now;
         let peer = &mut self.peers[from];
         let offer = peer.pc.create_offer(options).expect("createOffer");
-        peer.pc
-            .set_local_description(now, SdpType::Offer, Some(&offer))
-            .expect("setLocalDescription(offer)");
+        peer.pc.set_local_description(now, SdpType::Offer, Some(&offer)).expect("setLocalDescription(offer)");
         let sdp = peer.munge.map_or(offer.clone(), |m| m(offer));
-        self.signal(Signal::Description {
-            to: 1 - from,
-            ty: SdpType::Offer,
-            sdp,
-        });
+        self.signal(Signal::Description { to: 1 - from, ty: SdpType::Offer, sdp });
         self.drain();
     }
 
@@ -304,13 +248,7 @@ impl Pair {
     pub fn connect(&mut self) {
         self.offer(0, OfferOptions { ice_restart: false });
         let up = self.run_until(|p| p.both(PeerConnectionState::Connected));
-        assert!(
-            up,
-            "not connected at {:?}: {:?} {:?}",
-            self.now,
-            self.state(0),
-            self.state(1)
-        );
+        assert!(up, "not connected at {:?}: {:?} {:?}", self.now, self.state(0), self.state(1));
     }
 
     pub fn state(&self, i: usize) -> PeerConnectionState {
@@ -325,13 +263,7 @@ impl Pair {
         let now = self.now;
         let handle = self.peers[on]
             .pc
-            .create_data_channel(
-                now,
-                ChannelInit {
-                    label: label.into(),
-                    ..Default::default()
-                },
-            )
+            .create_data_channel(now, ChannelInit { label: label.into(), ..Default::default() })
             .expect("createDataChannel");
         self.drain();
         handle
@@ -356,8 +288,7 @@ impl Pair {
         let relayed = self.ports.0.clone();
         for (i, a) in relayed.iter().enumerate() {
             for b in &relayed[i + 1..] {
-                self.net
-                    .partition(Addr::Relayed(*a), Addr::Relayed(*b), start, end);
+                self.net.partition(Addr::Relayed(*a), Addr::Relayed(*b), start, end);
             }
         }
     }
@@ -379,8 +310,7 @@ impl Pair {
         self.net.drop_in_flight(&Addr::Client(conn));
         self.net.drop_in_flight(&Addr::Server(conn));
         let mut out = Vec::new();
-        self.server
-            .handle_disconnect(turn::Transport::WebSocket, conn, &mut out);
+        self.server.handle_disconnect(turn::Transport::WebSocket, conn, &mut out);
         self.server_outputs(out);
     }
 
@@ -398,13 +328,11 @@ impl Pair {
             match o {
                 turn::Output::ToClient { to, bytes } => {
                     if self.conns.contains_key(&to.conn) {
-                        self.net
-                            .send(now, Addr::Server(to.conn), Addr::Client(to.conn), bytes);
+                        self.net.send(now, Addr::Server(to.conn), Addr::Client(to.conn), bytes);
                     }
                 }
                 turn::Output::ToPeer { relay, peer, bytes } => {
-                    self.net
-                        .send(now, Addr::Relayed(relay), Addr::Relayed(peer), bytes)
+                    self.net.send(now, Addr::Relayed(relay), Addr::Relayed(peer), bytes)
                 }
                 turn::Output::Release { .. } => {}
             }
@@ -429,58 +357,34 @@ impl Pair {
                 self.next_conn += 1;
                 let conn = self.next_conn;
                 let reliable = Impairments::reliable(self.tunnel_delay);
-                self.net
-                    .set_both(Addr::Client(conn), Addr::Server(conn), reliable);
+                self.net.set_both(Addr::Client(conn), Addr::Server(conn), reliable);
                 // The WebSocket handshake: a round trip before it is open.
                 self.seq += 1;
-                self.signals.insert(
-                    (now + self.tunnel_delay * 2, self.seq),
-                    Signal::TunnelOpen {
-                        peer: i,
-                        tunnel,
-                        conn,
-                    },
-                );
+                self.signals.insert((now + self.tunnel_delay * 2, self.seq), Signal::TunnelOpen { peer: i, tunnel, conn });
             }
             Output::CloseTunnel { tunnel } => {
                 if let Some(conn) = self.peers[i].tunnels.remove(&tunnel) {
                     self.seq += 1;
-                    self.signals.insert(
-                        (now + self.tunnel_delay, self.seq),
-                        Signal::TunnelClosed { conn },
-                    );
+                    self.signals.insert((now + self.tunnel_delay, self.seq), Signal::TunnelClosed { conn });
                 }
             }
             Output::Transmit { tunnel, data } => {
                 let conn = self.peers[i].tunnels.get(&tunnel).copied();
-                let conn = conn.unwrap_or_else(|| {
-                    panic!("peer {i} transmits on {tunnel:?}, which is not open")
-                });
-                self.net
-                    .send(now, Addr::Client(conn), Addr::Server(conn), data);
+                let conn = conn.unwrap_or_else(|| panic!("peer {i} transmits on {tunnel:?}, which is not open"));
+                self.net.send(now, Addr::Client(conn), Addr::Server(conn), data);
             }
             Output::Event(event) => {
                 match &*event {
-                    PeerEvent::IceCandidate {
-                        candidate, sdp_mid, ..
-                    } => {
+                    PeerEvent::IceCandidate { candidate, sdp_mid, .. } => {
                         self.peers[i].last_mid = sdp_mid.clone();
                         if self.trickle {
                             let candidate = Some(candidate.to_string());
-                            self.signal(Signal::Candidate {
-                                to: 1 - i,
-                                candidate,
-                                mid: sdp_mid.clone(),
-                            });
+                            self.signal(Signal::Candidate { to: 1 - i, candidate, mid: sdp_mid.clone() });
                         }
                     }
                     PeerEvent::IceCandidateEnd if self.trickle => {
                         let mid = self.peers[i].last_mid.clone();
-                        self.signal(Signal::Candidate {
-                            to: 1 - i,
-                            candidate: None,
-                            mid,
-                        });
+                        self.signal(Signal::Candidate { to: 1 - i, candidate: None, mid });
                     }
                     _ => {}
                 }
@@ -501,23 +405,14 @@ impl Pair {
                 }
                 if ty == SdpType::Offer {
                     let answer = peer.pc.create_answer().expect("createAnswer");
-                    peer.pc
-                        .set_local_description(now, SdpType::Answer, Some(&answer))
-                        .expect("setLocalDescription(answer)");
+                    peer.pc.set_local_description(now, SdpType::Answer, Some(&answer)).expect("setLocalDescription(answer)");
                     let sdp = peer.munge.map_or(answer.clone(), |m| m(answer));
-                    self.signal(Signal::Description {
-                        to: 1 - to,
-                        ty: SdpType::Answer,
-                        sdp,
-                    });
+                    self.signal(Signal::Description { to: 1 - to, ty: SdpType::Answer, sdp });
                 }
             }
             Signal::Candidate { to, candidate, mid } => {
                 let peer = &mut self.peers[to];
-                if let Err(e) =
-                    peer.pc
-                        .add_ice_candidate(now, candidate.as_deref(), Some(&mid), None)
-                {
+                if let Err(e) = peer.pc.add_ice_candidate(now, candidate.as_deref(), Some(&mid), None) {
                     peer.signal_errors.push(e);
                 }
             }
@@ -531,9 +426,7 @@ impl Pair {
     }
 
     fn server_deadline(&self) -> Option<Instant> {
-        self.server
-            .next_timeout()
-            .map(|ms| Instant::from_micros(ms.saturating_sub(UNIX_T0_MS) * 1000))
+        self.server.next_timeout().map(|ms| Instant::from_micros(ms.saturating_sub(UNIX_T0_MS) * 1000))
     }
 
     /// The earliest thing that happens next.
@@ -565,27 +458,16 @@ impl Pair {
             let mut out = Vec::new();
             match (datagram.from, datagram.to) {
                 (Addr::Client(conn), Addr::Server(_)) if self.conns.contains_key(&conn) => {
-                    self.server.handle_client(
-                        Self::key(conn),
-                        &datagram.data,
-                        server_ms,
-                        &mut self.ports,
-                        &mut out,
-                    )
+                    self.server.handle_client(Self::key(conn), &datagram.data, server_ms, &mut self.ports, &mut out)
                 }
                 (Addr::Server(conn), Addr::Client(_)) => {
                     let open = self.conns.get(&conn).copied();
-                    if let Some((i, tunnel)) =
-                        open.filter(|(i, t)| self.peers[*i].tunnels.get(t) == Some(&conn))
-                    {
-                        self.peers[i]
-                            .pc
-                            .handle_tunnel_message(now, tunnel, &datagram.data);
+                    if let Some((i, tunnel)) = open.filter(|(i, t)| self.peers[*i].tunnels.get(t) == Some(&conn)) {
+                        self.peers[i].pc.handle_tunnel_message(now, tunnel, &datagram.data);
                     }
                 }
                 (Addr::Relayed(from), Addr::Relayed(to)) => {
-                    self.server
-                        .handle_peer(to, from, &datagram.data, server_ms, &mut out)
+                    self.server.handle_peer(to, from, &datagram.data, server_ms, &mut out)
                 }
                 _ => {}
             }
@@ -632,16 +514,8 @@ impl Pair {
             if !self.step(end) {
                 return done(self);
             }
-            steps_at_now = if self.now == before {
-                steps_at_now + 1
-            } else {
-                0
-            };
-            assert!(
-                steps_at_now < 10_000,
-                "time does not advance at {:?}: a deadline is never handled",
-                self.now
-            );
+            steps_at_now = if self.now == before { steps_at_now + 1 } else { 0 };
+            assert!(steps_at_now < 10_000, "time does not advance at {:?}: a deadline is never handled", self.now);
         }
     }
 

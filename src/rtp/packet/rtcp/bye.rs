@@ -18,11 +18,7 @@ impl Goodbye {
         let at = 4 * usize::from(header.count);
         let reason = match body.get(at) {
             None => None,
-            Some(&len) => Some(
-                body.get(at + 1..at + 1 + usize::from(len))
-                    .ok_or(PacketError::Truncated("BYE reason"))?
-                    .to_vec(),
-            ),
+            Some(&len) => Some(body.get(at + 1..at + 1 + usize::from(len)).ok_or(PacketError::Truncated("BYE reason"))?.to_vec()),
         };
         Ok(Goodbye { sources, reason })
     }
@@ -34,8 +30,7 @@ impl Goodbye {
             out.extend_from_slice(&ssrc.to_be_bytes());
         }
         if let Some(reason) = &self.reason {
-            let len = u8::try_from(reason.len())
-                .map_err(|_| PacketError::Unencodable("BYE reason over 255 octets"))?;
+            let len = u8::try_from(reason.len()).map_err(|_| PacketError::Unencodable("BYE reason over 255 octets"))?;
             out.push(len);
             out.extend_from_slice(reason);
         }

@@ -28,10 +28,7 @@ impl Fir {
             sender_ssrc: be32(body, 0).ok_or(short)?,
             entries: fci
                 .chunks_exact(8)
-                .map(|e| FirEntry {
-                    ssrc: be32(e, 0).unwrap_or_default(),
-                    sequence_number: e.get(4).copied().unwrap_or_default(),
-                })
+                .map(|e| FirEntry { ssrc: be32(e, 0).unwrap_or_default(), sequence_number: e.get(4).copied().unwrap_or_default() })
                 .collect(),
         })
     }

@@ -86,9 +86,7 @@ pub fn parse(bytes: &[u8], reduced_size: bool) -> Result<Vec<RtcpPacket>, Packet
     while !rest.is_empty() {
         let (header, body, len) = split_packet(rest)?;
         if first && !reduced_size && !matches!(header.packet_type, SR | RR) {
-            return Err(PacketError::Malformed(
-                "compound RTCP must start with SR or RR",
-            ));
+            return Err(PacketError::Malformed("compound RTCP must start with SR or RR"));
         }
         first = false;
         if let Some(packet) = parse_one(header, body)? {
@@ -109,31 +107,16 @@ fn split_packet(bytes: &[u8]) -> Result<(Header, &[u8], usize), PacketError> {
     let packet_type = *bytes.get(1).ok_or(PacketError::Truncated("RTCP header"))?;
     let words = be16(bytes, 2).ok_or(PacketError::Truncated("RTCP header"))?;
     let len = 4 * (usize::from(words) + 1);
-    let packet = bytes
-        .get(..len)
-        .ok_or(PacketError::Truncated("RTCP length beyond the datagram"))?;
+    let packet = bytes.get(..len).ok_or(PacketError::Truncated("RTCP length beyond the datagram"))?;
     let mut body = packet.get(HEADER_LEN..).unwrap_or_default();
     if first & 0x20 != 0 {
-        let pad = usize::from(
-            *body
-                .last()
-                .ok_or(PacketError::Malformed("P bit without padding"))?,
-        );
+        let pad = usize::from(*body.last().ok_or(PacketError::Malformed("P bit without padding"))?);
         if pad == 0 || pad > body.len() {
-            return Err(PacketError::Malformed(
-                "RTCP padding count exceeds the packet",
-            ));
+            return Err(PacketError::Malformed("RTCP padding count exceeds the packet"));
         }
         body = body.get(..body.len() - pad).unwrap_or_default();
     }
-    Ok((
-        Header {
-            count: first & 0x1F,
-            packet_type,
-        },
-        body,
-        len,
-    ))
+    Ok((Header { count: first & 0x1F, packet_type }, body, len))
 }
 
 fn parse_one(header: Header, body: &[u8]) -> Result<Option<RtcpPacket>, PacketError> {
@@ -198,8 +181,7 @@ pub(crate) fn finish(out: &mut Vec<u8>, start: usize) -> Result<(), PacketError>
     while (out.len() - start) % 4 != 0 {
         out.push(0);
     }
-    let words = u16::try_from((out.len() - start) / 4 - 1)
-        .map_err(|_| PacketError::Unencodable("RTCP packet too long"))?;
+    let words = u16::try_from((out.len() - start) / 4 - 1).map_err(|_| PacketError::Unencodable("RTCP packet too long"))?;
     if let Some(slot) = out.get_mut(start + 2..start + 4) {
         slot.copy_from_slice(&words.to_be_bytes());
     }
@@ -208,8 +190,6 @@ pub(crate) fn finish(out: &mut Vec<u8>, start: usize) -> Result<(), PacketError>
 
 /// A count that must fit the header's 5 bits.
 pub(crate) fn count(n: usize, what: &'static str) -> Result<u8, PacketError> {
-    u8::try_from(n)
-        .ok()
-        .filter(|&n| n <= 31)
-        .ok_or(PacketError::Unencodable(what))
+    u8::try_from(n).ok().filter(|&n| n <= 31).ok_or(PacketError::Unencodable(what))
 }
+

@@ -22,11 +22,7 @@ pub struct Nack {
 impl Nack {
     /// A NACK for `lost`, given in sending order (wrapping allowed): each
     /// entry covers a PID and up to 16 sequence numbers after it.
-    pub fn from_lost(
-        sender_ssrc: u32,
-        media_ssrc: u32,
-        lost: impl IntoIterator<Item = u16>,
-    ) -> Nack {
+    pub fn from_lost(sender_ssrc: u32, media_ssrc: u32, lost: impl IntoIterator<Item = u16>) -> Nack {
         let mut pairs: Vec<NackPair> = Vec::new();
         for seq in lost {
             if let Some(last) = pairs.last_mut() {
@@ -41,21 +37,13 @@ impl Nack {
             }
             pairs.push(NackPair { pid: seq, blp: 0 });
         }
-        Nack {
-            sender_ssrc,
-            media_ssrc,
-            pairs,
-        }
+        Nack { sender_ssrc, media_ssrc, pairs }
     }
 
     /// Every sequence number the NACK names, entry by entry.
     pub fn lost(&self) -> impl Iterator<Item = u16> + '_ {
         self.pairs.iter().flat_map(|p| {
-            std::iter::once(p.pid).chain(
-                (0..16)
-                    .filter(move |i| p.blp & (1 << i) != 0)
-                    .map(move |i| p.pid.wrapping_add(i + 1)),
-            )
+            std::iter::once(p.pid).chain((0..16).filter(move |i| p.blp & (1 << i) != 0).map(move |i| p.pid.wrapping_add(i + 1)))
         })
     }
 
@@ -70,10 +58,7 @@ impl Nack {
             media_ssrc: be32(body, 4).ok_or(short)?,
             pairs: fci
                 .chunks_exact(4)
-                .map(|e| NackPair {
-                    pid: be16(e, 0).unwrap_or_default(),
-                    blp: be16(e, 2).unwrap_or_default(),
-                })
+                .map(|e| NackPair { pid: be16(e, 0).unwrap_or_default(), blp: be16(e, 2).unwrap_or_default() })
                 .collect(),
         })
     }

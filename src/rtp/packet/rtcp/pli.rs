@@ -12,10 +12,7 @@ pub struct Pli {
 impl Pli {
     pub(crate) fn parse(body: &[u8]) -> Result<Pli, PacketError> {
         let short = PacketError::Truncated("PLI");
-        Ok(Pli {
-            sender_ssrc: be32(body, 0).ok_or(short)?,
-            media_ssrc: be32(body, 4).ok_or(short)?,
-        })
+        Ok(Pli { sender_ssrc: be32(body, 0).ok_or(short)?, media_ssrc: be32(body, 4).ok_or(short)? })
     }
 
     pub(crate) fn write(&self, out: &mut Vec<u8>) -> Result<(), PacketError> {

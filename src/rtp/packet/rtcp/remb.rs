@@ -28,25 +28,15 @@ impl Remb {
         let num = usize::from(*body.get(12).ok_or(short)?);
         let exp = body.get(13).ok_or(short)? >> 2;
         let mantissa = be32(body, 12).ok_or(short)? & 0x3_FFFF;
-        let ssrcs = (0..num)
-            .map(|i| be32(body, 16 + 4 * i).ok_or(short))
-            .collect::<Result<Vec<_>, _>>()?;
+        let ssrcs = (0..num).map(|i| be32(body, 16 + 4 * i).ok_or(short)).collect::<Result<Vec<_>, _>>()?;
         // Beyond a u64 (exponents above 46), saturate at the largest bitrate
         // that still writes back the same.
-        let bitrate = u64::from(mantissa)
-            .checked_shl(u32::from(exp))
-            .filter(|b| b >> exp == u64::from(mantissa))
-            .unwrap_or(MAX_BITRATE);
-        Ok(Remb {
-            sender_ssrc: be32(body, 0).ok_or(short)?,
-            bitrate,
-            ssrcs,
-        })
+        let bitrate = u64::from(mantissa).checked_shl(u32::from(exp)).filter(|b| b >> exp == u64::from(mantissa)).unwrap_or(MAX_BITRATE);
+        Ok(Remb { sender_ssrc: be32(body, 0).ok_or(short)?, bitrate, ssrcs })
     }
 
     pub(crate) fn write(&self, out: &mut Vec<u8>) -> Result<(), PacketError> {
-        let num = u8::try_from(self.ssrcs.len())
-            .map_err(|_| PacketError::Unencodable("REMB for more than 255 SSRCs"))?;
+        let num = u8::try_from(self.ssrcs.len()).map_err(|_| PacketError::Unencodable("REMB for more than 255 SSRCs"))?;
         // A u64 needs at most 46 shifts to fit 18 bits: exp fits its 6.
         let mut exp = 0u32;
         while self.bitrate >> exp > 0x3_FFFF {

@@ -46,13 +46,8 @@ impl ReportBlock {
 
     pub(crate) fn parse_list(body: &[u8], count: u8) -> Result<Vec<ReportBlock>, PacketError> {
         let needed = usize::from(count) * REPORT_BLOCK_LEN;
-        let blocks = body
-            .get(..needed)
-            .ok_or(PacketError::Truncated("report blocks"))?;
-        blocks
-            .chunks_exact(REPORT_BLOCK_LEN)
-            .map(ReportBlock::parse)
-            .collect()
+        let blocks = body.get(..needed).ok_or(PacketError::Truncated("report blocks"))?;
+        blocks.chunks_exact(REPORT_BLOCK_LEN).map(ReportBlock::parse).collect()
     }
 
     pub(crate) fn write(&self, out: &mut Vec<u8>) {

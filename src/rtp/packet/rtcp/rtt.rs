@@ -11,17 +11,11 @@ pub fn ntp_compact(ntp_timestamp: u64) -> u32 {
 
 /// RTT = A - LSR - DLSR. `None` when the report names no SR (LSR 0) or the
 /// result would be negative (clock skew, or a report older than its SR).
-pub fn round_trip_time(
-    arrival_ntp_compact: u32,
-    last_sr: u32,
-    delay_since_last_sr: u32,
-) -> Option<Duration> {
+pub fn round_trip_time(arrival_ntp_compact: u32, last_sr: u32, delay_since_last_sr: u32) -> Option<Duration> {
     if last_sr == 0 {
         return None;
     }
-    let rtt = arrival_ntp_compact
-        .wrapping_sub(last_sr)
-        .wrapping_sub(delay_since_last_sr);
+    let rtt = arrival_ntp_compact.wrapping_sub(last_sr).wrapping_sub(delay_since_last_sr);
     if rtt > 0x8000_0000 {
         return None;
     }

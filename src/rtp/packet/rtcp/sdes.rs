@@ -29,13 +29,7 @@ pub struct SourceDescription {
 impl SdesChunk {
     /// A chunk carrying only a CNAME.
     pub fn cname(ssrc: u32, cname: &str) -> SdesChunk {
-        SdesChunk {
-            ssrc,
-            items: vec![SdesItem {
-                item_type: SDES_CNAME,
-                value: cname.as_bytes().to_vec(),
-            }],
-        }
+        SdesChunk { ssrc, items: vec![SdesItem { item_type: SDES_CNAME, value: cname.as_bytes().to_vec() }] }
     }
 }
 
@@ -65,18 +59,9 @@ impl SourceDescription {
                     at = at.div_ceil(4) * 4;
                     break;
                 }
-                let len = usize::from(
-                    *body
-                        .get(at + 1)
-                        .ok_or(PacketError::Truncated("SDES item"))?,
-                );
-                let value = body
-                    .get(at + 2..at + 2 + len)
-                    .ok_or(PacketError::Truncated("SDES item"))?;
-                items.push(SdesItem {
-                    item_type,
-                    value: value.to_vec(),
-                });
+                let len = usize::from(*body.get(at + 1).ok_or(PacketError::Truncated("SDES item"))?);
+                let value = body.get(at + 2..at + 2 + len).ok_or(PacketError::Truncated("SDES item"))?;
+                items.push(SdesItem { item_type, value: value.to_vec() });
                 at += 2 + len;
             }
             chunks.push(SdesChunk { ssrc, items });
@@ -90,8 +75,7 @@ impl SourceDescription {
         for chunk in &self.chunks {
             out.extend_from_slice(&chunk.ssrc.to_be_bytes());
             for item in &chunk.items {
-                let len = u8::try_from(item.value.len())
-                    .map_err(|_| PacketError::Unencodable("SDES item over 255 octets"))?;
+                let len = u8::try_from(item.value.len()).map_err(|_| PacketError::Unencodable("SDES item over 255 octets"))?;
                 if item.item_type == 0 {
                     return Err(PacketError::Unencodable("SDES item type 0 ends a chunk"));
                 }

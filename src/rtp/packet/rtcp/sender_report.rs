@@ -29,10 +29,7 @@ impl SenderReport {
             packet_count: be32(body, 16).ok_or(short)?,
             octet_count: be32(body, 20).ok_or(short)?,
             // Profile-specific extensions after the blocks are ignored.
-            reports: ReportBlock::parse_list(
-                body.get(SENDER_INFO_LEN..).ok_or(short)?,
-                header.count,
-            )?,
+            reports: ReportBlock::parse_list(body.get(SENDER_INFO_LEN..).ok_or(short)?, header.count)?,
         })
     }
 

@@ -54,8 +54,7 @@ impl TransportCc {
         let mut symbols = Vec::with_capacity(status_count);
         let mut at = 16;
         while symbols.len() < status_count {
-            let chunk =
-                be16(body, at).ok_or(PacketError::Truncated("transport-cc packet chunk"))?;
+            let chunk = be16(body, at).ok_or(PacketError::Truncated("transport-cc packet chunk"))?;
             at += 2;
             let left = status_count - symbols.len();
             if chunk & 0x8000 == 0 {
@@ -65,12 +64,7 @@ impl TransportCc {
             } else if chunk & 0x4000 == 0 {
                 symbols.extend((0..14).rev().map(|i| ((chunk >> i) & 1) as u8).take(left));
             } else {
-                symbols.extend(
-                    (0..7)
-                        .rev()
-                        .map(|i| ((chunk >> (2 * i)) & 3) as u8)
-                        .take(left),
-                );
+                symbols.extend((0..7).rev().map(|i| ((chunk >> (2 * i)) & 3) as u8).take(left));
             }
         }
         let mut packets = Vec::with_capacity(status_count);
@@ -78,23 +72,16 @@ impl TransportCc {
             packets.push(match s {
                 NOT_RECEIVED => None,
                 SMALL_DELTA => {
-                    let delta = *body
-                        .get(at)
-                        .ok_or(PacketError::Truncated("transport-cc receive delta"))?;
+                    let delta = *body.get(at).ok_or(PacketError::Truncated("transport-cc receive delta"))?;
                     at += 1;
                     Some(i16::from(delta))
                 }
                 LARGE_DELTA => {
-                    let delta = be16(body, at)
-                        .ok_or(PacketError::Truncated("transport-cc receive delta"))?;
+                    let delta = be16(body, at).ok_or(PacketError::Truncated("transport-cc receive delta"))?;
                     at += 2;
                     Some(delta as i16)
                 }
-                _ => {
-                    return Err(PacketError::Malformed(
-                        "transport-cc reserved status symbol",
-                    ))
-                }
+                _ => return Err(PacketError::Malformed("transport-cc reserved status symbol")),
             });
         }
         Ok(TransportCc {
@@ -108,8 +95,7 @@ impl TransportCc {
     }
 
     pub(crate) fn write(&self, out: &mut Vec<u8>) -> Result<(), PacketError> {
-        let status_count = u16::try_from(self.packets.len())
-            .map_err(|_| PacketError::Unencodable("more than 65535 statuses"))?;
+        let status_count = u16::try_from(self.packets.len()).map_err(|_| PacketError::Unencodable("more than 65535 statuses"))?;
         if !(-0x80_0000..=0x7F_FFFF).contains(&self.reference_time) {
             return Err(PacketError::Unencodable("reference time beyond 24 bits"));
         }
@@ -124,11 +110,7 @@ impl TransportCc {
         let mut i = 0;
         while let Some(&first) = symbols.get(i) {
             let rest = symbols.get(i..).unwrap_or_default();
-            let run = rest
-                .iter()
-                .take_while(|&&s| s == first)
-                .count()
-                .min(MAX_RUN);
+            let run = rest.iter().take_while(|&&s| s == first).count().min(MAX_RUN);
             let mut chunk: u16;
             if run >= 14 || run == rest.len() {
                 // A run is no worse than a vector once it fills one.
