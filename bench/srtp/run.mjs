@@ -141,3 +141,4 @@ for (const [name, label] of [['aes-cm', 'AES_CM_128_HMAC_SHA1_80'], ['aes-gcm', 
   const n = native.frame_us[name];
   console.log(`| ${label} | ${w.toFixed(0)} µs | ${n.toFixed(0)} µs | ${(w / n).toFixed(1)}× | ${((w / 33333) * 100).toFixed(1)} % |`);
 }
+console.log(`(${native.datagrams_per_frame['aes-gcm']} datagrams a frame)`);

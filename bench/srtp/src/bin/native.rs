@@ -26,6 +26,7 @@ fn main() {
     let (rounds, packets, frames) = (arg(1, 5) as u32, arg(2, 4000), arg(3, 20) as u32);
     let mut srtp = Vec::new();
     let mut frame = Vec::new();
+    let mut per_frame = Vec::new();
     for name in ["aes-cm", "aes-gcm"] {
         let mut bench = Srtp::new(name, packets);
         let mut protect = 0.0f64;
@@ -36,11 +37,18 @@ fn main() {
         }
         srtp.push(format!(r#""{name}":{{"protect":{:.1},"unprotect":{:.1}}}"#, protect / 1e6, unprotect / 1e6));
         let mut sender = FrameSender::new(name);
+        let datagrams = sender.send(1);
         let per_second = best(rounds, || {
             sender.send(frames);
             frames as usize
         });
         frame.push(format!(r#""{name}":{:.1}"#, 1e6 / per_second));
+        per_frame.push(format!(r#""{name}":{datagrams}"#));
     }
-    println!(r#"{{"srtp":{{{}}},"frame_us":{{{}}}}}"#, srtp.join(","), frame.join(","));
+    println!(
+        r#"{{"srtp":{{{}}},"frame_us":{{{}}},"datagrams_per_frame":{{{}}}}}"#,
+        srtp.join(","),
+        frame.join(","),
+        per_frame.join(",")
+    );
 }
