@@ -1,0 +1,19 @@
+//! Send-side congestion control in the manner of Google Congestion Control
+//! (draft-ietf-rmcat-gcc-02) over transport-wide feedback
+//! (draft-holmer-rmcat-transport-wide-cc-extensions-01), and the pacer that
+//! spreads packets at the rate it allows.
+//!
+//! The receiver records arrivals ([`twcc_receiver`]) and feeds them back;
+//! the sender matches them with what it sent ([`feedback_adapter`] over
+//! [`send_history`]), measures what got through ([`acknowledged_bitrate`]),
+//! and estimates twice: from delay ([`delay_based`]: [`inter_arrival`]
+//! groups, [`trendline`] slope, [`overuse_detector`], [`aimd`] with
+//! [`link_capacity`]) and from loss ([`loss_based`]). The [`controller`]
+//! takes the lower; the [`pacer`] sends at a multiple of it.
+
+pub mod bitrate;
+pub mod sequence;
+pub mod twcc_receiver;
+
+pub use bitrate::Bitrate;
+pub use twcc_receiver::TwccReceiver;
