@@ -12,8 +12,12 @@
 //! takes the lower; the [`pacer`] sends at a multiple of it.
 
 pub mod bitrate;
+pub mod feedback_adapter;
+pub mod send_history;
 pub mod sequence;
 pub mod twcc_receiver;
 
 pub use bitrate::Bitrate;
+pub use feedback_adapter::{FeedbackAdapter, PacketResult, TransportPacketsFeedback};
+pub use send_history::{SendHistory, SentPacket};
 pub use twcc_receiver::TwccReceiver;
