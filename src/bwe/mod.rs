@@ -11,6 +11,7 @@
 //! [`link_capacity`]) and from loss ([`loss_based`]). The [`controller`]
 //! takes the lower; the [`pacer`] sends at a multiple of it.
 
+pub mod acknowledged_bitrate;
 pub mod bitrate;
 pub mod feedback_adapter;
 pub mod send_history;
