@@ -14,8 +14,11 @@
 pub mod acknowledged_bitrate;
 pub mod bitrate;
 pub mod feedback_adapter;
+pub mod inter_arrival;
+pub mod overuse_detector;
 pub mod send_history;
 pub mod sequence;
+pub mod trendline;
 pub mod twcc_receiver;
 
 pub use bitrate::Bitrate;
