@@ -12,9 +12,11 @@
 //! takes the lower; the [`pacer`] sends at a multiple of it.
 
 pub mod acknowledged_bitrate;
+pub mod aimd;
 pub mod bitrate;
 pub mod feedback_adapter;
 pub mod inter_arrival;
+pub mod link_capacity;
 pub mod overuse_detector;
 pub mod send_history;
 pub mod sequence;
