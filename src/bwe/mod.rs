@@ -14,6 +14,7 @@
 pub mod acknowledged_bitrate;
 pub mod aimd;
 pub mod bitrate;
+pub mod delay_based;
 pub mod feedback_adapter;
 pub mod inter_arrival;
 pub mod link_capacity;
