@@ -18,6 +18,7 @@ pub mod delay_based;
 pub mod feedback_adapter;
 pub mod inter_arrival;
 pub mod link_capacity;
+pub mod loss_based;
 pub mod overuse_detector;
 pub mod send_history;
 pub mod sequence;

@@ -1,0 +1,142 @@
+//! The loss-based estimate (draft-ietf-rmcat-gcc-02 §6): from the fraction
+//! of packets lost since the last update, over at least 20 packets,
+//! decrease by half the loss (A = A · (1 − 0.5 p)) above 10% loss, increase
+//! below 2%, hold between. As in libwebrtc, the increase is 8% over the
+//! lowest estimate of the last second (so a burst of feedback cannot
+//! compound it), a decrease waits 300 ms plus a round trip after the last
+//! one (its effect must show first), and the estimate is never above the
+//! delay-based one: loss can only lower the target.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use super::bitrate::Bitrate;
+use crate::time::Instant;
+
+const LOW_LOSS: f64 = 0.02;
+const HIGH_LOSS: f64 = 0.10;
+const MIN_PACKETS: u64 = 20;
+const INCREASE_FACTOR: f64 = 1.08;
+const INCREASE_EXTRA: Bitrate = Bitrate::bps(1000);
+const MIN_HISTORY: Duration = Duration::from_secs(1);
+const DECREASE_INTERVAL: Duration = Duration::from_millis(300);
+
+#[derive(Debug)]
+pub struct LossBasedBwe {
+    estimate: Bitrate,
+    min: Bitrate,
+    max: Bitrate,
+    lost: u64,
+    expected: u64,
+    last_loss_fraction: f64,
+    last_decrease: Option<Instant>,
+    /// (time, estimate), increasing in both: the minimum of the last second
+    /// is at the front.
+    min_history: VecDeque<(Instant, Bitrate)>,
+}
+
+impl LossBasedBwe {
+    pub fn new(start: Bitrate, min: Bitrate, max: Bitrate) -> LossBasedBwe {
+        LossBasedBwe {
+            estimate: start.clamp(min, max),
+            min,
+            max,
+            lost: 0,
+            expected: 0,
+            last_loss_fraction: 0.0,
+            last_decrease: None,
+            min_history: VecDeque::new(),
+        }
+    }
+
+    pub fn estimate(&self) -> Bitrate {
+        self.estimate
+    }
+
+    /// The loss fraction of the last update.
+    pub fn loss_fraction(&self) -> f64 {
+        self.last_loss_fraction
+    }
+
+    /// `lost` of `expected` packets were reported; `delay_based` caps the
+    /// result.
+    pub fn handle_feedback(
+        &mut self,
+        lost: u64,
+        expected: u64,
+        delay_based: Bitrate,
+        rtt: Duration,
+        now: Instant,
+    ) -> Bitrate {
+        self.lost += lost;
+        self.expected += expected;
+        if self.expected >= MIN_PACKETS {
+            let loss = self.lost as f64 / self.expected as f64;
+            self.last_loss_fraction = loss;
+            self.lost = 0;
+            self.expected = 0;
+            self.update_min_history(now);
+            if loss < LOW_LOSS {
+                let lowest = self.min_history.front().map_or(self.estimate, |(_, b)| *b);
+                self.estimate = lowest.scale(INCREASE_FACTOR).saturating_add(INCREASE_EXTRA);
+            } else if loss > HIGH_LOSS
+                && self.last_decrease.is_none_or(|t| now.saturating_duration_since(t) >= DECREASE_INTERVAL + rtt)
+            {
+                self.estimate = self.estimate.scale(1.0 - 0.5 * loss);
+                self.last_decrease = Some(now);
+            }
+        }
+        self.estimate = self.estimate.min(delay_based).clamp(self.min, self.max);
+        self.estimate
+    }
+
+    fn update_min_history(&mut self, now: Instant) {
+        while self.min_history.front().is_some_and(|(t, _)| now.saturating_duration_since(*t) > MIN_HISTORY) {
+            self.min_history.pop_front();
+        }
+        while self.min_history.back().is_some_and(|(_, b)| *b >= self.estimate) {
+            self.min_history.pop_back();
+        }
+        self.min_history.push_back((now, self.estimate));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(ms: u64) -> Instant {
+        Instant::from_micros(ms * 1000)
+    }
+
+    const RTT: Duration = Duration::from_millis(100);
+
+    #[test]
+    fn high_loss_halves_the_loss_low_loss_grows_8_percent_a_second() {
+        let mut l = LossBasedBwe::new(Bitrate::kbps(1000), Bitrate::kbps(30), Bitrate::kbps(5000));
+        let unlimited = Bitrate::kbps(5000);
+        // Fewer than 20 packets: no verdict yet.
+        assert_eq!(l.handle_feedback(5, 10, unlimited, RTT, ms(0)), Bitrate::kbps(1000));
+        // 25 of 50 lost (with the 10 before): 1 − 0.25.
+        assert_eq!(l.handle_feedback(20, 40, unlimited, RTT, ms(100)), Bitrate::kbps(750));
+        assert_eq!(l.loss_fraction(), 0.5);
+        // Too soon after a decrease (300 ms + RTT).
+        assert_eq!(l.handle_feedback(20, 40, unlimited, RTT, ms(300)), Bitrate::kbps(750));
+        assert_eq!(l.handle_feedback(20, 40, unlimited, RTT, ms(500)), Bitrate::bps(562_500));
+        // 5%: hold.
+        assert_eq!(l.handle_feedback(2, 40, unlimited, RTT, ms(600)), Bitrate::bps(562_500));
+        // No loss, every 100 ms: from the lowest of the last second.
+        let mut rate = Bitrate::ZERO;
+        for i in 0..10 {
+            rate = l.handle_feedback(0, 40, unlimited, RTT, ms(700 + i * 100));
+        }
+        assert_eq!(rate, Bitrate::bps(562_500 * 108 / 100 + 1000));
+    }
+
+    #[test]
+    fn never_above_the_delay_based_estimate() {
+        let mut l = LossBasedBwe::new(Bitrate::kbps(300), Bitrate::kbps(30), Bitrate::kbps(5000));
+        assert_eq!(l.handle_feedback(0, 100, Bitrate::kbps(200), RTT, ms(0)), Bitrate::kbps(200));
+        assert_eq!(l.handle_feedback(0, 100, Bitrate::kbps(1000), RTT, ms(100)), Bitrate::bps(217_000));
+    }
+}
