@@ -14,6 +14,7 @@
 pub mod acknowledged_bitrate;
 pub mod aimd;
 pub mod bitrate;
+pub mod controller;
 pub mod delay_based;
 pub mod feedback_adapter;
 pub mod inter_arrival;
@@ -26,6 +27,7 @@ pub mod trendline;
 pub mod twcc_receiver;
 
 pub use bitrate::Bitrate;
+pub use controller::{Config, Controller};
 pub use feedback_adapter::{FeedbackAdapter, PacketResult, TransportPacketsFeedback};
 pub use send_history::{SendHistory, SentPacket};
 pub use twcc_receiver::TwccReceiver;
