@@ -73,7 +73,7 @@ impl FeedbackAdapter {
             Some(last) => {
                 let mut delta = i64::from(feedback.reference_time) - i64::from(last);
                 delta = (delta + REFERENCE_WRAP / 2).rem_euclid(REFERENCE_WRAP) - REFERENCE_WRAP / 2;
-                self.reference_offset += delta * REFERENCE_TIME_MILLIS * 1000;
+                self.reference_offset = self.reference_offset.saturating_add(delta * REFERENCE_TIME_MILLIS * 1000);
             }
         }
         self.last_reference = Some(feedback.reference_time);
@@ -83,7 +83,7 @@ impl FeedbackAdapter {
         let mut packet_results = Vec::new();
         for (i, status) in feedback.packets.iter().enumerate() {
             if let Some(delta) = status {
-                arrival += i64::from(*delta) * DELTA_TICK_MICROS;
+                arrival = arrival.saturating_add(i64::from(*delta) * DELTA_TICK_MICROS);
             }
             let Some((sent, reported)) = self.history.get_mut(base + i as u64) else { continue };
             if reported.received {

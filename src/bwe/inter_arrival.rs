@@ -6,7 +6,8 @@
 //! complete groups the inter-departure and inter-arrival deltas are what
 //! the trendline filter sees.
 //!
-//! Times are signed microseconds so that deltas may be negative.
+//! Times are signed microseconds so that deltas may be negative; arrival
+//! times come from the peer's feedback, so the arithmetic saturates.
 
 const SEND_TIME_GROUP_LENGTH: i64 = 5_000;
 const BURST_DELTA_THRESHOLD: i64 = 5_000;
@@ -25,6 +26,20 @@ struct PacketGroup {
     first_arrival: i64,
     last_arrival: i64,
     last_system: i64,
+}
+
+impl PacketGroup {
+    /// A group of one packet.
+    fn first(send: i64, arrival: i64, system: i64, size: usize) -> PacketGroup {
+        PacketGroup {
+            size,
+            first_send: send,
+            last_send: send,
+            first_arrival: arrival,
+            last_arrival: arrival,
+            last_system: system,
+        }
+    }
 }
 
 /// The change between two groups.
@@ -55,14 +70,7 @@ impl InterArrival {
     pub fn compute_deltas(&mut self, send: i64, arrival: i64, system: i64, size: usize) -> Option<Deltas> {
         let mut deltas = None;
         let Some(current) = self.current.as_mut() else {
-            self.current = Some(PacketGroup {
-                size,
-                first_send: send,
-                last_send: send,
-                first_arrival: arrival,
-                last_arrival: arrival,
-                last_system: system,
-            });
+            self.current = Some(PacketGroup::first(send, arrival, system, size));
             return None;
         };
         if send < current.first_send {
@@ -72,10 +80,10 @@ impl InterArrival {
         if Self::starts_new_group(current, send, arrival) {
             let closed = *current;
             if let Some(previous) = self.previous {
-                let send_delta = closed.last_send - previous.last_send;
-                let arrival_delta = closed.last_arrival - previous.last_arrival;
-                let system_delta = closed.last_system - previous.last_system;
-                if arrival_delta - system_delta >= ARRIVAL_TIME_OFFSET_THRESHOLD {
+                let send_delta = closed.last_send.saturating_sub(previous.last_send);
+                let arrival_delta = closed.last_arrival.saturating_sub(previous.last_arrival);
+                let system_delta = closed.last_system.saturating_sub(previous.last_system);
+                if arrival_delta.saturating_sub(system_delta) >= ARRIVAL_TIME_OFFSET_THRESHOLD {
                     self.reset();
                     return None;
                 }
@@ -91,14 +99,7 @@ impl InterArrival {
                     Some(Deltas { send_delta, arrival_delta, size_delta: closed.size as i64 - previous.size as i64 });
             }
             self.previous = Some(closed);
-            self.current = Some(PacketGroup {
-                size,
-                first_send: send,
-                last_send: send,
-                first_arrival: arrival,
-                last_arrival: arrival,
-                last_system: system,
-            });
+            self.current = Some(PacketGroup::first(send, arrival, system, size));
             return deltas;
         }
         current.last_send = current.last_send.max(send);
@@ -109,19 +110,19 @@ impl InterArrival {
     }
 
     fn starts_new_group(group: &PacketGroup, send: i64, arrival: i64) -> bool {
-        !Self::in_burst(group, send, arrival) && send - group.first_send > SEND_TIME_GROUP_LENGTH
+        !Self::in_burst(group, send, arrival) && send.saturating_sub(group.first_send) > SEND_TIME_GROUP_LENGTH
     }
 
     fn in_burst(group: &PacketGroup, send: i64, arrival: i64) -> bool {
-        let arrival_delta = arrival - group.last_arrival;
-        let send_delta = send - group.last_send;
+        let arrival_delta = arrival.saturating_sub(group.last_arrival);
+        let send_delta = send.saturating_sub(group.last_send);
         if send_delta == 0 {
             return true;
         }
-        let propagation_delta = arrival_delta - send_delta;
+        let propagation_delta = arrival_delta.saturating_sub(send_delta);
         propagation_delta < 0
             && arrival_delta <= BURST_DELTA_THRESHOLD
-            && arrival - group.first_arrival < MAX_BURST_DURATION
+            && arrival.saturating_sub(group.first_arrival) < MAX_BURST_DURATION
     }
 
     fn reset(&mut self) {

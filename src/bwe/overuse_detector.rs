@@ -95,6 +95,10 @@ impl OveruseDetector {
     }
 
     fn update_threshold(&mut self, modified_trend: f64, now_ms: f64) {
+        if !modified_trend.is_finite() {
+            // Nothing to learn from, and a NaN threshold would never compare again.
+            return;
+        }
         let last = *self.last_update_ms.get_or_insert(now_ms);
         let magnitude = modified_trend.abs();
         if magnitude > self.threshold + MAX_ADAPT_OFFSET_MS {

@@ -128,7 +128,7 @@ impl TwccReceiver {
 
     fn bound_span(&mut self) {
         if let (Some(start), Some((&last, _))) = (self.next_start, self.arrivals.last_key_value()) {
-            if last - start >= MAX_SPAN {
+            if last.saturating_sub(start) >= MAX_SPAN {
                 let start = last + 1 - MAX_SPAN;
                 self.next_start = Some(start);
                 self.arrivals = self.arrivals.split_off(&start);
