@@ -102,7 +102,7 @@ mod tests {
     fn feedback(start_us: u64, count: u64, gap_us: u64) -> TransportPacketsFeedback {
         let packet_results = (0..count)
             .map(|i| PacketResult {
-                sent: SentPacket { sequence_number: i, size: 1000, send_time: Instant::ZERO },
+                sent: SentPacket { sequence_number: i, size: 1000, send_time: Instant::ZERO, probe_cluster: None },
                 receive_time: Some(Instant::from_micros(start_us + i * gap_us)),
             })
             .collect();

@@ -68,6 +68,12 @@ impl AimdRateControl {
         &self.link_capacity
     }
 
+    /// Takes a measured rate (a probe's) as the estimate.
+    pub fn set_estimate(&mut self, bitrate: Bitrate, now: Instant) {
+        self.current = bitrate.clamp(self.min, self.max);
+        self.time_last_change = Some(now);
+    }
+
     pub fn set_rtt(&mut self, rtt: Duration) {
         self.rtt = rtt;
     }

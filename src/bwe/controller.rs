@@ -2,6 +2,8 @@
 //! is recorded, every transport-cc feedback turned into results that feed
 //! the acknowledged rate, the delay-based and the loss-based estimates,
 //! and the target is the lower of the two, within the configured bounds.
+//! At start it asks for probe clusters ([`ProbeController`]); a probe's
+//! measured rate ([`ProbeEstimator`]) resets both estimates to it.
 //! The round trip for the rate controller comes from the feedback itself:
 //! the time from sending the newest packet it reports to receiving it.
 
@@ -12,6 +14,9 @@ use super::bitrate::Bitrate;
 use super::delay_based::DelayBasedBwe;
 use super::feedback_adapter::{FeedbackAdapter, TransportPacketsFeedback};
 use super::loss_based::LossBasedBwe;
+use super::overuse_detector::BandwidthUsage;
+use super::probe_controller::{ProbeCluster, ProbeController};
+use super::probe_estimator::ProbeEstimator;
 use super::send_history::SentPacket;
 use crate::rtp::packet::rtcp::TransportCc;
 use crate::time::Instant;
@@ -40,6 +45,8 @@ pub struct Controller {
     acknowledged: AcknowledgedBitrate,
     delay_based: DelayBasedBwe,
     loss_based: LossBasedBwe,
+    probe_controller: ProbeController,
+    probe_estimator: ProbeEstimator,
     rtt: Option<Duration>,
     target: Bitrate,
 }
@@ -53,15 +60,23 @@ impl Controller {
             acknowledged: AcknowledgedBitrate::new(),
             delay_based: DelayBasedBwe::new(start_bitrate, min_bitrate, max_bitrate),
             loss_based: LossBasedBwe::new(start_bitrate, min_bitrate, max_bitrate),
+            probe_controller: ProbeController::new(start_bitrate, max_bitrate),
+            probe_estimator: ProbeEstimator::new(),
             rtt: None,
             target: start_bitrate.clamp(min_bitrate, max_bitrate),
         }
     }
 
     /// A packet with transport-wide sequence number `seq` and `size` bytes
-    /// on the wire left at `now`.
-    pub fn on_sent(&mut self, seq: u16, size: usize, now: Instant) -> SentPacket {
-        self.adapter.on_sent(seq, size, now)
+    /// on the wire left at `now`, in `probe_cluster` if the pacer sent it
+    /// as a probe.
+    pub fn on_sent(&mut self, seq: u16, size: usize, probe_cluster: Option<u32>, now: Instant) -> SentPacket {
+        self.adapter.on_sent(seq, size, probe_cluster, now)
+    }
+
+    /// A probe cluster for the pacer to send.
+    pub fn poll_probe_cluster(&mut self) -> Option<ProbeCluster> {
+        self.probe_controller.poll_cluster()
     }
 
     /// A transport-cc feedback arrived at `now`; returns the new target.
@@ -70,7 +85,14 @@ impl Controller {
         self.update_rtt(&results, now);
         self.acknowledged.handle_feedback(&results);
         let acknowledged = self.acknowledged.bitrate();
-        let delay_based = self.delay_based.handle_feedback(&results, acknowledged, now);
+        let probe = self.probe_estimator.handle_feedback(&results);
+        let delay_based = self.delay_based.handle_feedback(&results, acknowledged, probe, now);
+        if let Some(probe) = probe {
+            self.probe_controller.on_probe_result(probe);
+            if self.delay_based.usage() != BandwidthUsage::Overusing {
+                self.loss_based.set_estimate(delay_based);
+            }
+        }
         let lost = results.lost() as u64;
         let expected = results.packet_results.len() as u64;
         let rtt = self.rtt.unwrap_or_default();
@@ -131,7 +153,7 @@ mod tests {
         let mut packets = Vec::new();
         let mut previous_tick = i64::from(reference_time) * 256;
         for i in 0..count {
-            c.on_sent(seq + i, 1000, ms(start_ms + u64::from(i) * 5));
+            c.on_sent(seq + i, 1000, None, ms(start_ms + u64::from(i) * 5));
             let tick = ((first_arrival_ms + u64::from(i) * 5) * 4) as i64;
             if lost.contains(&i) {
                 packets.push(None);

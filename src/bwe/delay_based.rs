@@ -2,7 +2,8 @@
 //! received packets, in arrival order, are grouped ([`InterArrival`]), the
 //! delay gradient filtered ([`Trendline`]) and judged ([`OveruseDetector`]);
 //! the verdict drives the rate controller ([`AimdRateControl`]), which
-//! cuts at most once per round trip while over-use lasts.
+//! cuts at most once per round trip while over-use lasts. A probe's
+//! measured rate, unless the path is over-used, becomes the estimate.
 
 use std::time::Duration;
 
@@ -48,11 +49,13 @@ impl DelayBasedBwe {
         self.rate_control.set_rtt(rtt);
     }
 
-    /// One feedback's results, with the acknowledged rate after it.
+    /// One feedback's results, with the acknowledged rate after it and
+    /// the rate a probe in it measured.
     pub fn handle_feedback(
         &mut self,
         feedback: &TransportPacketsFeedback,
         acknowledged: Option<Bitrate>,
+        probe: Option<Bitrate>,
         now: Instant,
     ) -> Bitrate {
         let system = micros(feedback.feedback_time);
@@ -76,6 +79,10 @@ impl DelayBasedBwe {
                 deltas.send_delta as f64 / 1000.0,
                 micros(now) as f64 / 1000.0,
             );
+        }
+        if let Some(probe) = probe.filter(|_| usage != BandwidthUsage::Overusing) {
+            self.rate_control.set_estimate(probe, now);
+            return self.rate_control.estimate();
         }
         match (usage, acknowledged) {
             (BandwidthUsage::Overusing, Some(acked)) if !self.rate_control.time_to_reduce_further(now, acked) => {}
@@ -110,7 +117,12 @@ mod tests {
         while send < start + 100_000 {
             *queue += queue_growth;
             packet_results.push(PacketResult {
-                sent: SentPacket { sequence_number: *seq, size: 1000, send_time: Instant::from_micros(send) },
+                sent: SentPacket {
+                    sequence_number: *seq,
+                    size: 1000,
+                    send_time: Instant::from_micros(send),
+                    probe_cluster: None,
+                },
                 receive_time: Some(Instant::from_micros(send + 20_000 + *queue)),
             });
             *seq += 1;
@@ -127,7 +139,7 @@ mod tests {
         let mut t = 0;
         for _ in 0..20 {
             let fb = feedback(&mut seq, t, 8000, 0, &mut queue);
-            bwe.handle_feedback(&fb, Some(Bitrate::kbps(1000)), fb.feedback_time);
+            bwe.handle_feedback(&fb, Some(Bitrate::kbps(1000)), None, fb.feedback_time);
             t += 100_000;
         }
         assert_eq!(bwe.usage(), BandwidthUsage::Normal);
@@ -137,7 +149,7 @@ mod tests {
         // Each packet 1 ms later: the queue grows by 1 ms every 8 ms.
         for _ in 0..10 {
             let fb = feedback(&mut seq, t, 8000, 1000, &mut queue);
-            bwe.handle_feedback(&fb, Some(Bitrate::kbps(400)), fb.feedback_time);
+            bwe.handle_feedback(&fb, Some(Bitrate::kbps(400)), None, fb.feedback_time);
             t += 100_000;
         }
         assert_eq!(bwe.usage(), BandwidthUsage::Overusing);

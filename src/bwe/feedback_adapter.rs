@@ -61,8 +61,8 @@ impl FeedbackAdapter {
         FeedbackAdapter::default()
     }
 
-    pub fn on_sent(&mut self, seq: u16, size: usize, now: Instant) -> SentPacket {
-        self.history.on_sent(seq, size, now)
+    pub fn on_sent(&mut self, seq: u16, size: usize, probe_cluster: Option<u32>, now: Instant) -> SentPacket {
+        self.history.on_sent(seq, size, probe_cluster, now)
     }
 
     /// The results a feedback packet received at `now` carries, or `None`
@@ -129,7 +129,7 @@ mod tests {
     fn matches_feedback_with_what_was_sent() {
         let mut a = FeedbackAdapter::new();
         for (i, seq) in [65534u16, 65535, 0, 1].into_iter().enumerate() {
-            a.on_sent(seq, 1000 + i, ms(i as u64 * 5));
+            a.on_sent(seq, 1000 + i, None, ms(i as u64 * 5));
         }
         // 65534 at +1 ms from the reference, 65535 +5 ms later, 0 lost, 1 +10 ms.
         let fb = a.handle_feedback(&feedback(65534, 100, vec![Some(4), Some(20), None, Some(40)]), ms(200)).unwrap();
@@ -160,9 +160,9 @@ mod tests {
     #[test]
     fn follows_the_reference_time_across_its_wrap_and_reports_a_loss_once() {
         let mut a = FeedbackAdapter::new();
-        a.on_sent(10, 100, ms(0));
-        a.on_sent(11, 100, ms(1));
-        a.on_sent(12, 100, ms(2));
+        a.on_sent(10, 100, None, ms(0));
+        a.on_sent(11, 100, None, ms(1));
+        a.on_sent(12, 100, None, ms(2));
         a.handle_feedback(&feedback(10, (1 << 23) - 1, vec![Some(0), None]), ms(100)).unwrap();
         // Reference time wraps from 2^23 - 1 to -2^23: one step of 64 ms.
         let fb = a.handle_feedback(&feedback(11, -(1 << 23), vec![None, Some(0)]), ms(200)).unwrap();

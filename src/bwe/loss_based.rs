@@ -53,6 +53,13 @@ impl LossBasedBwe {
         self.estimate
     }
 
+    /// Takes a measured rate (a probe's) as the estimate; the minimum of
+    /// the last second no longer holds the increase back.
+    pub fn set_estimate(&mut self, bitrate: Bitrate) {
+        self.estimate = bitrate.clamp(self.min, self.max);
+        self.min_history.clear();
+    }
+
     /// The loss fraction of the last update.
     pub fn loss_fraction(&self) -> f64 {
         self.last_loss_fraction

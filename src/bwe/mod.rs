@@ -9,7 +9,9 @@
 //! and estimates twice: from delay ([`delay_based`]: [`inter_arrival`]
 //! groups, [`trendline`] slope, [`overuse_detector`], [`aimd`] with
 //! [`link_capacity`]) and from loss ([`loss_based`]). The [`controller`]
-//! takes the lower; the [`pacer`] sends at a multiple of it.
+//! takes the lower; the [`pacer`] sends at a multiple of it. At start the
+//! path is probed ([`probe_controller`], [`probe_estimator`]), so the
+//! estimate reaches the capacity in a round trip or two.
 
 pub mod acknowledged_bitrate;
 pub mod aimd;
@@ -22,6 +24,8 @@ pub mod link_capacity;
 pub mod loss_based;
 pub mod overuse_detector;
 pub mod pacer;
+pub mod probe_controller;
+pub mod probe_estimator;
 pub mod send_history;
 pub mod sequence;
 pub mod trendline;
@@ -30,6 +34,7 @@ pub mod twcc_receiver;
 pub use bitrate::Bitrate;
 pub use controller::{Config, Controller};
 pub use feedback_adapter::{FeedbackAdapter, PacketResult, TransportPacketsFeedback};
-pub use pacer::Pacer;
+pub use pacer::{Paced, Pacer};
+pub use probe_controller::ProbeCluster;
 pub use send_history::{SendHistory, SentPacket};
 pub use twcc_receiver::TwccReceiver;

@@ -7,6 +7,10 @@
 //! rate rises to drain it in 2 s (libwebrtc's expected-queue limit), so
 //! media never waits behind a stale queue for long.
 //!
+//! A probe cluster ([`Pacer::create_probe_cluster`]) is sent at its own
+//! rate: queued media first, padding when there is none, each packet
+//! tagged with the cluster, until it has its packets and bytes.
+//!
 //! Sans-IO: [`Pacer::handle_packet`] queues, [`Pacer::poll_timeout`] says
 //! when the next packet may leave, [`Pacer::handle_timeout`] releases the
 //! packets due, [`Pacer::poll_transmit`] drains them.
@@ -15,12 +19,32 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use super::bitrate::Bitrate;
+use super::probe_controller::ProbeCluster;
 use crate::time::Instant;
 
 /// Pacing rate over target rate (libwebrtc's default pacing factor).
 pub const PACING_FACTOR: f64 = 2.5;
 /// The longest the queue may be expected to take to drain.
 pub const MAX_EXPECTED_QUEUE_TIME: Duration = Duration::from_secs(2);
+/// The size of a padding packet a probe asks for.
+pub const PROBE_PADDING_SIZE: usize = 1000;
+
+/// What the pacer releases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Paced<T> {
+    /// A queued packet, sent as part of a probe cluster or not.
+    Media { packet: T, probe_cluster: Option<u32> },
+    /// Padding of `size` bytes the sender makes for a probe cluster.
+    Padding { size: usize, probe_cluster: u32 },
+}
+
+/// A cluster being sent, and what it has sent so far.
+#[derive(Debug, Clone, Copy)]
+struct ActiveProbe {
+    cluster: ProbeCluster,
+    packets: usize,
+    bytes: u64,
+}
 
 pub struct Pacer<T> {
     pacing_rate: Bitrate,
@@ -30,7 +54,8 @@ pub struct Pacer<T> {
     /// Bytes sent beyond what the rate has paid for, at `last_update`.
     debt: f64,
     last_update: Option<Instant>,
-    ready: VecDeque<T>,
+    probes: VecDeque<ActiveProbe>,
+    ready: VecDeque<Paced<T>>,
 }
 
 impl<T> Pacer<T> {
@@ -41,6 +66,7 @@ impl<T> Pacer<T> {
             queued_bytes: 0,
             debt: 0.0,
             last_update: None,
+            probes: VecDeque::new(),
             ready: VecDeque::new(),
         }
     }
@@ -60,6 +86,9 @@ impl<T> Pacer<T> {
     /// [`MAX_EXPECTED_QUEUE_TIME`] (at least a millisecond is left, so a
     /// late call does not ask for an infinite rate).
     fn effective_rate(&self) -> Bitrate {
+        if let Some(probe) = self.probes.front() {
+            return probe.cluster.bitrate;
+        }
         let (Some((_, _, queued_at)), Some(now)) = (self.queue.front(), self.last_update) else {
             return self.pacing_rate;
         };
@@ -84,9 +113,16 @@ impl<T> Pacer<T> {
         self.release();
     }
 
-    /// When the next queued packet may leave; `None` with nothing queued.
+    /// Sends `cluster` before anything else at its rate.
+    pub fn create_probe_cluster(&mut self, cluster: ProbeCluster, now: Instant) {
+        self.pay_debt(now);
+        self.probes.push_back(ActiveProbe { cluster, packets: 0, bytes: 0 });
+        self.release();
+    }
+
+    /// When the next packet may leave; `None` with nothing queued or to probe.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        if self.queue.is_empty() {
+        if self.queue.is_empty() && self.probes.is_empty() {
             return None;
         }
         let last = self.last_update.unwrap_or(Instant::ZERO);
@@ -105,7 +141,7 @@ impl<T> Pacer<T> {
     }
 
     /// A packet released to go on the wire now.
-    pub fn poll_transmit(&mut self) -> Option<T> {
+    pub fn poll_transmit(&mut self) -> Option<Paced<T>> {
         self.ready.pop_front()
     }
 
@@ -122,10 +158,26 @@ impl<T> Pacer<T> {
     fn release(&mut self) {
         // Within a thousandth of a byte is paid: the rest is rounding.
         while self.debt <= 1e-3 {
-            let Some((packet, size, _)) = self.queue.pop_front() else { break };
-            self.queued_bytes -= size as u64;
+            let probe_cluster = self.probes.front().map(|p| p.cluster.id);
+            let (paced, size) = match (self.queue.pop_front(), probe_cluster) {
+                (Some((packet, size, _)), _) => {
+                    self.queued_bytes -= size as u64;
+                    (Paced::Media { packet, probe_cluster }, size)
+                }
+                (None, Some(probe_cluster)) => {
+                    (Paced::Padding { size: PROBE_PADDING_SIZE, probe_cluster }, PROBE_PADDING_SIZE)
+                }
+                (None, None) => break,
+            };
             self.debt += size as f64;
-            self.ready.push_back(packet);
+            self.ready.push_back(paced);
+            if let Some(probe) = self.probes.front_mut() {
+                probe.packets += 1;
+                probe.bytes += size as u64;
+                if probe.packets >= probe.cluster.min_probes && probe.bytes >= probe.cluster.min_bytes {
+                    self.probes.pop_front();
+                }
+            }
         }
     }
 }
@@ -134,15 +186,19 @@ impl<T> Pacer<T> {
 mod tests {
     use super::*;
 
-    fn drive(p: &mut Pacer<u32>, until: Instant) -> Vec<(u32, Instant)> {
+    fn drive(p: &mut Pacer<u32>, until: Instant) -> Vec<(Paced<u32>, Instant)> {
         let mut out = Vec::new();
         while let Some(at) = p.poll_timeout().filter(|at| *at <= until) {
             p.handle_timeout(at);
-            while let Some(n) = p.poll_transmit() {
-                out.push((n, at));
+            while let Some(paced) = p.poll_transmit() {
+                out.push((paced, at));
             }
         }
         out
+    }
+
+    fn media(packet: u32) -> Paced<u32> {
+        Paced::Media { packet, probe_cluster: None }
     }
 
     #[test]
@@ -153,7 +209,7 @@ mod tests {
         for n in 0..10 {
             p.handle_packet(n, 1250, t0);
         }
-        assert_eq!(p.poll_transmit(), Some(0), "the first goes at once");
+        assert_eq!(p.poll_transmit(), Some(media(0)), "the first goes at once");
         assert_eq!(p.poll_timeout(), Some(t0 + Duration::from_millis(10)));
         let sent = drive(&mut p, t0 + Duration::from_secs(1));
         let times: Vec<_> = sent.iter().map(|(_, at)| (*at - t0).as_millis()).collect();
@@ -163,7 +219,7 @@ mod tests {
         let t1 = t0 + Duration::from_secs(2);
         p.handle_packet(10, 1250, t1);
         p.handle_packet(11, 1250, t1);
-        assert_eq!(p.poll_transmit(), Some(10));
+        assert_eq!(p.poll_transmit(), Some(media(10)));
         assert_eq!(p.poll_transmit(), None);
         assert_eq!(p.poll_timeout(), Some(t1 + Duration::from_millis(10)));
     }
@@ -193,5 +249,31 @@ mod tests {
         // Each wait is rounded up to the microsecond.
         assert!(last <= Instant::ZERO + MAX_EXPECTED_QUEUE_TIME + Duration::from_millis(1), "{last:?}");
         assert_eq!(p.queued_packets(), 0);
+    }
+
+    #[test]
+    fn a_probe_cluster_goes_first_at_its_rate_padded_when_media_runs_out() {
+        let mut p = Pacer::new(Bitrate::kbps(100));
+        let t0 = Instant::ZERO;
+        p.handle_packet(0, 1000, t0);
+        assert_eq!(p.poll_transmit(), Some(media(0)));
+        p.handle_packet(1, 1000, t0);
+        // 1.6 Mbit/s: 1000 bytes every 5 ms; five packets and 2000 bytes.
+        let cluster = ProbeCluster { id: 7, bitrate: Bitrate::kbps(1600), min_probes: 5, min_bytes: 2000 };
+        p.create_probe_cluster(cluster, t0);
+        let sent = drive(&mut p, t0 + Duration::from_millis(100));
+        let got: Vec<_> = sent.iter().map(|(paced, at)| (paced.clone(), (*at - t0).as_millis())).collect();
+        let padding = Paced::Padding { size: PROBE_PADDING_SIZE, probe_cluster: 7 };
+        assert_eq!(
+            got,
+            [
+                (Paced::Media { packet: 1, probe_cluster: Some(7) }, 5),
+                (padding.clone(), 10),
+                (padding.clone(), 15),
+                (padding.clone(), 20),
+                (padding, 25),
+            ]
+        );
+        assert_eq!(p.poll_timeout(), None, "the cluster is done and nothing is queued");
     }
 }

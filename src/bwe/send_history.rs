@@ -22,6 +22,8 @@ pub struct SentPacket {
     /// Bytes on the wire (the RTP packet with its protection).
     pub size: usize,
     pub send_time: Instant,
+    /// The probe cluster it was sent in, if any.
+    pub probe_cluster: Option<u32>,
 }
 
 /// What feedback has said about a sent packet so far.
@@ -43,10 +45,10 @@ impl SendHistory {
     }
 
     /// A packet with transport-wide sequence number `seq` of `size` bytes
-    /// left at `now`.
-    pub fn on_sent(&mut self, seq: u16, size: usize, now: Instant) -> SentPacket {
+    /// left at `now`, in `probe_cluster` if it was a probe.
+    pub fn on_sent(&mut self, seq: u16, size: usize, probe_cluster: Option<u32>, now: Instant) -> SentPacket {
         let sequence_number = self.unwrapper.unwrap(seq);
-        let packet = SentPacket { sequence_number, size, send_time: now };
+        let packet = SentPacket { sequence_number, size, send_time: now, probe_cluster };
         self.packets.insert(sequence_number, (packet, Reported::default()));
         let oldest = now - HISTORY;
         while let Some((_, (first, _))) = self.packets.first_key_value() {
@@ -88,13 +90,13 @@ mod tests {
     #[test]
     fn keeps_packets_by_unwrapped_number_for_a_minute() {
         let mut h = SendHistory::new();
-        let a = h.on_sent(65535, 1200, Instant::from_micros(0));
-        let b = h.on_sent(0, 800, Instant::from_micros(1000));
+        let a = h.on_sent(65535, 1200, None, Instant::from_micros(0));
+        let b = h.on_sent(0, 800, Some(3), Instant::from_micros(1000));
         assert_eq!(b.sequence_number, a.sequence_number + 1);
         assert_eq!(h.unwrap(0), b.sequence_number);
         assert_eq!(h.unwrap(65535), a.sequence_number);
-        assert_eq!(h.get(b.sequence_number).map(|p| p.size), Some(800));
-        h.on_sent(1, 100, Instant::from_micros(1000) + HISTORY);
+        assert_eq!(h.get(b.sequence_number).map(|p| (p.size, p.probe_cluster)), Some((800, Some(3))));
+        h.on_sent(1, 100, None, Instant::from_micros(1000) + HISTORY);
         assert_eq!(h.get(a.sequence_number), None, "older than the window");
         assert_eq!(h.len(), 2);
     }
