@@ -181,8 +181,14 @@ mod tests {
         assert!(target > Bitrate::kbps(300), "{target}");
         assert!(c.rtt().unwrap() > Duration::from_millis(30), "{:?}", c.rtt());
         // 30% loss: the loss-based estimate cuts below the delay-based one.
+        // The loss-based estimate acts on a second's worth.
         let before = c.target_bitrate();
-        let after = round(&mut c, seq, t, 20, &[1, 3, 5, 7, 9, 11]);
+        let mut after = before;
+        for _ in 0..11 {
+            after = round(&mut c, seq, t, 20, &[1, 3, 5, 7, 9, 11]);
+            seq += 20;
+            t += 100;
+        }
         assert!(after < before && after == c.loss_based_estimate(), "{before} → {after}");
         assert!(c.loss_based_estimate() < c.delay_based_estimate());
     }

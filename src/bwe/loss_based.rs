@@ -1,5 +1,7 @@
 //! The loss-based estimate (draft-ietf-rmcat-gcc-02 §6): from the fraction
-//! of packets lost since the last update, over at least 20 packets,
+//! of packets lost since the last update, over at least 20 packets and a
+//! second (the draft reads it from receiver reports; per 100 ms feedback,
+//! 5% random loss would read above 10% one time in eight),
 //! decrease by half the loss (A = A · (1 − 0.5 p)) above 10% loss, increase
 //! below 2%, hold between. As in libwebrtc, the increase is 8% over the
 //! lowest estimate of the last second (so a burst of feedback cannot
@@ -16,6 +18,7 @@ use crate::time::Instant;
 const LOW_LOSS: f64 = 0.02;
 const HIGH_LOSS: f64 = 0.10;
 const MIN_PACKETS: u64 = 20;
+const UPDATE_INTERVAL: Duration = Duration::from_secs(1);
 const INCREASE_FACTOR: f64 = 1.08;
 const INCREASE_EXTRA: Bitrate = Bitrate::bps(1000);
 const MIN_HISTORY: Duration = Duration::from_secs(1);
@@ -30,6 +33,7 @@ pub struct LossBasedBwe {
     expected: u64,
     last_loss_fraction: f64,
     last_decrease: Option<Instant>,
+    last_update: Option<Instant>,
     /// (time, estimate), increasing in both: the minimum of the last second
     /// is at the front.
     min_history: VecDeque<(Instant, Bitrate)>,
@@ -45,6 +49,7 @@ impl LossBasedBwe {
             expected: 0,
             last_loss_fraction: 0.0,
             last_decrease: None,
+            last_update: None,
             min_history: VecDeque::new(),
         }
     }
@@ -77,7 +82,9 @@ impl LossBasedBwe {
     ) -> Bitrate {
         self.lost += lost;
         self.expected += expected;
-        if self.expected >= MIN_PACKETS {
+        let due = self.last_update.is_none_or(|t| now.saturating_duration_since(t) >= UPDATE_INTERVAL);
+        if self.expected >= MIN_PACKETS && due {
+            self.last_update = Some(now);
             let loss = self.lost as f64 / self.expected as f64;
             self.last_loss_fraction = loss;
             self.lost = 0;
@@ -98,7 +105,9 @@ impl LossBasedBwe {
     }
 
     fn update_min_history(&mut self, now: Instant) {
-        while self.min_history.front().is_some_and(|(t, _)| now.saturating_duration_since(*t) > MIN_HISTORY) {
+        // A second old is too old: an update a second after the last may
+        // increase from it.
+        while self.min_history.front().is_some_and(|(t, _)| now.saturating_duration_since(*t) >= MIN_HISTORY) {
             self.min_history.pop_front();
         }
         while self.min_history.back().is_some_and(|(_, b)| *b >= self.estimate) {
@@ -127,23 +136,34 @@ mod tests {
         // 25 of 50 lost (with the 10 before): 1 − 0.25.
         assert_eq!(l.handle_feedback(20, 40, unlimited, RTT, ms(100)), Bitrate::kbps(750));
         assert_eq!(l.loss_fraction(), 0.5);
-        // Too soon after a decrease (300 ms + RTT).
-        assert_eq!(l.handle_feedback(20, 40, unlimited, RTT, ms(300)), Bitrate::kbps(750));
-        assert_eq!(l.handle_feedback(20, 40, unlimited, RTT, ms(500)), Bitrate::bps(562_500));
+        // Within the second: counted, not acted on.
+        assert_eq!(l.handle_feedback(20, 40, unlimited, RTT, ms(600)), Bitrate::kbps(750));
+        assert_eq!(l.handle_feedback(20, 40, unlimited, RTT, ms(1100)), Bitrate::bps(562_500));
         // 5%: hold.
-        assert_eq!(l.handle_feedback(2, 40, unlimited, RTT, ms(600)), Bitrate::bps(562_500));
-        // No loss, every 100 ms: from the lowest of the last second.
-        let mut rate = Bitrate::ZERO;
-        for i in 0..10 {
-            rate = l.handle_feedback(0, 40, unlimited, RTT, ms(700 + i * 100));
+        assert_eq!(l.handle_feedback(2, 40, unlimited, RTT, ms(2100)), Bitrate::bps(562_500));
+        // No loss, once a second: 8% more each time.
+        let mut expected = 562_500u64;
+        for i in 0..3 {
+            expected = (expected as f64 * 1.08) as u64 + 1000;
+            assert_eq!(l.handle_feedback(0, 40, unlimited, RTT, ms(3100 + i * 1000)), Bitrate::bps(expected));
         }
-        assert_eq!(rate, Bitrate::bps(562_500 * 108 / 100 + 1000));
+    }
+
+    #[test]
+    fn a_decrease_waits_for_the_last_to_show() {
+        let mut l = LossBasedBwe::new(Bitrate::kbps(1000), Bitrate::kbps(30), Bitrate::kbps(5000));
+        let unlimited = Bitrate::kbps(5000);
+        l.handle_feedback(10, 20, unlimited, RTT, ms(0));
+        // 300 ms plus a round trip of 800 ms have not passed.
+        let long_rtt = Duration::from_millis(800);
+        assert_eq!(l.handle_feedback(10, 20, unlimited, long_rtt, ms(1000)), Bitrate::kbps(750));
+        assert_eq!(l.handle_feedback(10, 20, unlimited, long_rtt, ms(2000)), Bitrate::bps(562_500));
     }
 
     #[test]
     fn never_above_the_delay_based_estimate() {
         let mut l = LossBasedBwe::new(Bitrate::kbps(300), Bitrate::kbps(30), Bitrate::kbps(5000));
         assert_eq!(l.handle_feedback(0, 100, Bitrate::kbps(200), RTT, ms(0)), Bitrate::kbps(200));
-        assert_eq!(l.handle_feedback(0, 100, Bitrate::kbps(1000), RTT, ms(100)), Bitrate::bps(217_000));
+        assert_eq!(l.handle_feedback(0, 100, Bitrate::kbps(1000), RTT, ms(1000)), Bitrate::bps(217_000));
     }
 }
