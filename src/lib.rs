@@ -17,6 +17,7 @@
 //! - [`turn`]: the TURN client (RFC 8656): one allocation through a relay tunnel.
 //! - [`ice`]: the ICE agent (RFC 8445, trickle RFC 8838, consent RFC 7675) over TURN allocations.
 //! - [`rtp`]: media on the wire — RTP/RTCP packets (RFC 3550, RFC 4585, RFC 5104, RFC 8285), SRTP/SRTCP (RFC 3711, RFC 7714), payload formats.
+//! - [`bwe`]: send-side congestion control (draft-ietf-rmcat-gcc-02) over transport-wide feedback, and the pacer.
 //! - [`error`]: the one error type, named as the W3C spec names it.
 //! - [`stats`]: the W3C webrtc-stats dictionaries of getStats().
 //! - [`random`]: the injected random source.
@@ -25,6 +26,7 @@
 //! - `wasm` (wasm32 only): the wasm-bindgen boundary js/ calls.
 #![forbid(unsafe_code)]
 
+pub mod bwe;
 pub mod datachannel;
 pub mod dtls;
 pub mod error;
