@@ -163,6 +163,16 @@ function tap(senderOrReceiver, side) {
   return seen;
 }
 
+// Chromium decodes remote audio only while something plays it out.
+const players = [];
+function playOut(receiver) {
+  const element = new Audio();
+  element.muted = true;
+  element.srcObject = new MediaStream([receiver.track]);
+  element.play().catch(() => {});
+  players.push(element);
+}
+
 function nativeConfig(ports) {
   // Chromium's createEncodedStreams needs the flag at construction.
   return { ...relayConfig('native', ports), ...(scriptTransform ? {} : { encodedInsertableStreams: true }) };
@@ -251,6 +261,7 @@ export async function wasmrtcToNative({ ports, codecs, wasmrtcOffers, seconds = 
       n.getTransceivers().forEach((t, i) => {
         onlyCodec(t, codecs[i]);
         taps[codecs[i]] = tap(t.receiver, 'receive');
+        playOut(t.receiver);
       });
       await n.setLocalDescription();
       await w.setRemoteDescription(n.localDescription);
@@ -259,6 +270,7 @@ export async function wasmrtcToNative({ ports, codecs, wasmrtcOffers, seconds = 
         const t = n.addTransceiver(kindOf(m), { direction: 'recvonly' });
         onlyCodec(t, m);
         taps[m] = tap(t.receiver, 'receive');
+        playOut(t.receiver);
       }
       await n.setLocalDescription();
       await w.setRemoteDescription(n.localDescription);
@@ -286,6 +298,7 @@ export async function wasmrtcToNative({ ports, codecs, wasmrtcOffers, seconds = 
     });
     return result;
   } finally {
+    players.splice(0).forEach((p) => { p.srcObject = null; });
     w.close();
     n.close();
   }
@@ -321,11 +334,11 @@ export async function nativeToWasmrtc({ ports, codecs, wasmrtcOffers, seconds = 
       for (const m of codecs) listen(m, w.addTransceiver(kindOf(m), { direction: 'recvonly' }).receiver);
       await w.setLocalDescription();
       await n.setRemoteDescription(w.localDescription);
-      for (const [i, t] of n.getTransceivers().entries()) {
-        onlyCodec(t, codecs[i]);
-        t.direction = 'sendonly';
-        await t.sender.replaceTrack(trackOf(codecs[i]));
-        taps[codecs[i]] = tap(t.sender, 'send');
+      for (const m of codecs) {
+        // addTrack takes the transceiver the offer made (webrtc-pc §4.4.1.6).
+        const sender = n.addTrack(trackOf(m), media);
+        onlyCodec(n.getTransceivers().find((t) => t.sender === sender), m);
+        taps[m] = tap(sender, 'send');
       }
       await n.setLocalDescription();
       await w.setRemoteDescription(n.localDescription);
