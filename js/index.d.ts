@@ -39,3 +39,48 @@ export declare const RTCDataChannelEvent: typeof globalThis.RTCDataChannelEvent;
 export type RTCDataChannelEvent = globalThis.RTCDataChannelEvent;
 export declare const RTCErrorEvent: typeof globalThis.RTCErrorEvent;
 export type RTCErrorEvent = globalThis.RTCErrorEvent;
+
+// Not W3C: encoded frames below the track layer (js/media/encoded.js).
+
+/** A negotiated payload type (RTCRtpCodecParameters). */
+export interface NegotiatedCodec {
+  payloadType: number;
+  mimeType: string;
+  clockRate: number;
+  channels?: number;
+  sdpFmtpLine?: string;
+}
+
+/** A frame for sendEncodedFrame: a WebCodecs chunk, or bytes with a
+ * timestamp in microseconds. */
+export type EncodedFrameInput =
+  | EncodedVideoChunk
+  | EncodedAudioChunk
+  | { data: BufferSource; timestamp: number };
+
+/** The codecs the sender's or receiver's transceiver negotiated. */
+export declare function negotiatedCodecs(senderOrReceiver: RTCRtpSender | RTCRtpReceiver): NegotiatedCodec[];
+
+/** Sends one encoded frame on a wasmrtc sender, with the negotiated payload
+ * type of `options.mimeType` (default: the first negotiated codec) and the
+ * RTP timestamp timestamp(µs) × clock rate from a random origin. Throws
+ * InvalidStateError before the transceiver sends, InvalidAccessError for a
+ * codec not negotiated. */
+export declare function sendEncodedFrame(
+  sender: RTCRtpSender,
+  frame: EncodedFrameInput,
+  options?: { mimeType?: string },
+): { payloadType: number; mimeType: string; rtpTimestamp: number };
+
+/** `frame`: a whole encoded frame a receiver got; `framedropped`: one it saw
+ * part of (only rtpTimestamp is set). */
+export declare class EncodedFrameEvent extends Event {
+  readonly data: Uint8Array | null;
+  readonly payloadType: number | null;
+  readonly mimeType: string | null;
+  readonly rtpTimestamp: number;
+  readonly keyFrame: boolean;
+}
+
+/** The EventTarget a wasmrtc receiver's encoded frames arrive at. */
+export declare function encodedFrames(receiver: RTCRtpReceiver): EventTarget;

@@ -14,3 +14,5 @@ export {
   RTCPeerConnectionIceEvent, RTCPeerConnectionIceErrorEvent, RTCTrackEvent,
   RTCDataChannelEvent, RTCErrorEvent,
 } from './events.js';
+// Not W3C: encoded frames on a sender/receiver (js/media/encoded.js).
+export { sendEncodedFrame, encodedFrames, negotiatedCodecs, EncodedFrameEvent } from './media/encoded.js';

@@ -6,3 +6,5 @@ export const CLOSE_SILENTLY = Symbol('wasmrtc.closeSilently');
 export const SET_TRACK = Symbol('wasmrtc.setTrack');
 export const TRANSCEIVER_ID = Symbol('wasmrtc.transceiverId');
 export const CHANNEL_EVENT = Symbol('wasmrtc.channelEvent');
+// RTCRtpSender/RTCRtpReceiver: their encoded-frame hooks (js/media/encoded.js).
+export const ENCODED = Symbol('wasmrtc.encoded');

@@ -16,7 +16,8 @@ import { RTCDtlsTransport, RTCIceTransport } from './ice_transport.js';
 import { RemoteStreams } from './media/remote_track.js';
 import { RTCStatsReport } from './stats_report.js';
 import { relaysOf } from './relays.js';
-import { CHANNEL_EVENT, CLOSE_SILENTLY, CONSTRUCT, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
+import { CHANNEL_EVENT, CLOSE_SILENTLY, CONSTRUCT, ENCODED, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
+import { deliverFrame } from './media/encoded.js';
 import { RTCRtpTransceiver, checkDirection } from './rtp_transceiver.js';
 import { RTCSessionDescription, checkSdpType } from './session_description.js';
 
@@ -68,6 +69,8 @@ export class RTCPeerConnection extends EventTarget {
   #negotiationNeeded = false;
   #transceivers = new Map();
   #transceiverStates = new Map();
+  // By transceiver id: the negotiated codecs, as plain RTCRtpCodecParameters.
+  #transceiverCodecs = new Map();
   #descriptions = {};
   #canTrickle = null;
   #dataChannels = new Map();
@@ -128,6 +131,12 @@ export class RTCPeerConnection extends EventTarget {
         if (this.#closed) throw invalidState('setStreams');
         coreCall(() => this.#core.setSenderStreams(id, streamIds));
         this.#updateNegotiationNeededFlag();
+      },
+      codecs: (id) => this.#transceiverCodecs.get(id) ?? [],
+      sendFrame: (id, payloadType, rtpTimestamp, bytes) => {
+        if (this.#closed) throw invalidState('sendFrame');
+        coreCall(() => this.#core.sendFrame(id, payloadType, rtpTimestamp, bytes, this.#driver.now()));
+        this.#driver.pump();
       },
     };
   }
@@ -215,6 +224,11 @@ export class RTCPeerConnection extends EventTarget {
         const channel = this.#dataChannels.get(event.channel);
         if (name === 'close') this.#dataChannels.delete(event.channel);
         channel?.[CHANNEL_EVENT](name, event);
+        break;
+      }
+      case 'mediaframe': case 'mediaframedropped': {
+        const receiver = this.#transceivers.get(event.transceiver)?.receiver;
+        if (receiver) deliverFrame(receiver[ENCODED], name, event);
         break;
       }
       case 'dtlserror':
@@ -453,11 +467,23 @@ export class RTCPeerConnection extends EventTarget {
       live.add(t.id);
       this.#transceiverStates.get(t.id)?.free();
       this.#transceiverStates.set(t.id, t);
+      this.#transceiverCodecs.set(t.id, t.codecs.map((c) => {
+        const codec = { payloadType: c.payloadType, mimeType: c.mimeType, clockRate: c.clockRate };
+        if (c.channels !== undefined) codec.channels = c.channels;
+        if (c.sdpFmtpLine !== undefined) codec.sdpFmtpLine = c.sdpFmtpLine;
+        c.free();
+        return codec;
+      }));
       if (!this.#transceivers.has(t.id)) {
         this.#transceivers.set(t.id, new RTCRtpTransceiver(CONSTRUCT, t.id, t.kind, this.#control, null));
       }
     }
-    for (const id of [...this.#transceivers.keys()]) if (!live.has(id)) this.#transceivers.delete(id);
+    for (const id of [...this.#transceivers.keys()]) {
+      if (!live.has(id)) {
+        this.#transceivers.delete(id);
+        this.#transceiverCodecs.delete(id);
+      }
+    }
   }
 
   // A description keeps its RTCSessionDescription while the core's is the same.

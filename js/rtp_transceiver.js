@@ -2,7 +2,7 @@
 // negotiated state (mid, direction, currentDirection, stopped) lives in the
 // core; these objects keep a stable identity and read it back.
 
-import { CONSTRUCT, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
+import { CONSTRUCT, ENCODED, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
 import { createRemoteTrack } from './media/remote_track.js';
 import { wasm } from './core.js';
 
@@ -47,6 +47,13 @@ export class RTCRtpSender {
   [SET_TRACK](track) { this.#track = track; }
   get transport() { return this.#control.transport(this.#id); }
   [TRANSCEIVER_ID]() { return this.#id; }
+  /** The negotiated codecs and a frame sink, for js/media/encoded.js. */
+  get [ENCODED]() {
+    return {
+      codecs: () => this.#control.codecs(this.#id),
+      send: (payloadType, rtpTimestamp, bytes) => this.#control.sendFrame(this.#id, payloadType, rtpTimestamp, bytes),
+    };
+  }
 
   /** webrtc-pc §5.2 replaceTrack: no renegotiation; runs on the
    * operations chain. */
@@ -74,6 +81,8 @@ export class RTCRtpReceiver {
   #id;
   #track;
   #control;
+  // Where encoded frames go once js/media/encoded.js asked for them.
+  #frames = null;
   constructor(token, id, kind, control) {
     guard(token, 'RTCRtpReceiver');
     this.#id = id;
@@ -82,6 +91,15 @@ export class RTCRtpReceiver {
   }
   get track() { return this.#track; }
   get transport() { return this.#control.transport(this.#id); }
+  /** The negotiated codecs and the frames' target, for js/media/encoded.js:
+   * `frames` is null until `listen(target)` sets it. */
+  get [ENCODED]() {
+    return {
+      codecs: () => this.#control.codecs(this.#id),
+      frames: this.#frames,
+      listen: (target) => { this.#frames = target; },
+    };
+  }
   static getCapabilities(kind) { return capabilities(kind); }
   getContributingSources() { return []; }
   getSynchronizationSources() { return []; }
@@ -96,7 +114,8 @@ export class RTCRtpTransceiver {
 
   /** @param control the owning peer connection's internal hooks:
    *  state(id), setDirection(id, dir), stop(id), replaceTrack(id, track),
-   *  setStreams(id, streamIds), transport(id). */
+   *  setStreams(id, streamIds), transport(id), codecs(id),
+   *  sendFrame(id, payloadType, rtpTimestamp, bytes). */
   constructor(token, id, kind, control, track) {
     guard(token, 'RTCRtpTransceiver');
     this.#id = id;

@@ -278,6 +278,21 @@ impl Core {
         Ok(self.pc.stop_transceiver(TransceiverId(id))?)
     }
 
+    /// One encoded frame on the transceiver's sender, packetized with the
+    /// negotiated `payload_type`'s format: the bytes cross once into wasm
+    /// memory.
+    #[wasm_bindgen(js_name = sendFrame)]
+    pub fn send_frame(
+        &mut self,
+        id: u32,
+        payload_type: u8,
+        rtp_timestamp: u32,
+        frame: &[u8],
+        now_ms: f64,
+    ) -> Result<(), CoreError> {
+        Ok(self.pc.send_frame(at(now_ms), TransceiverId(id), payload_type, rtp_timestamp, frame)?)
+    }
+
     // --- data channels (webrtc-pc §6) ---------------------------------------
 
     /// createDataChannel after the API's checks; returns the channel's handle.

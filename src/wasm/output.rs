@@ -107,7 +107,8 @@ pub enum EventName {
     Closing = "closing",
     Close = "close",
     ChannelError = "channelerror",
-    /// Media frames: the JS side does not take them yet.
+    /// A transceiver's receiver got a whole encoded frame, or (dropped) saw
+    /// part of one it could not complete.
     MediaFrame = "mediaframe",
     MediaFrameDropped = "mediaframedropped",
 }
@@ -300,11 +301,53 @@ impl CoreEvent {
         }
     }
 
-    /// `message`: the payload, copied out of wasm memory once.
+    /// `message`: the payload; `mediaframe`: the encoded frame. Copied out
+    /// of wasm memory once.
     #[wasm_bindgen(getter)]
     pub fn data(&self) -> Option<js_sys::Uint8Array> {
         match &self.event {
-            PeerEvent::DataChannelMessage { data, .. } => Some(js_sys::Uint8Array::from(data.as_slice())),
+            PeerEvent::DataChannelMessage { data, .. } | PeerEvent::MediaFrame { data, .. } => {
+                Some(js_sys::Uint8Array::from(data.as_slice()))
+            }
+            _ => None,
+        }
+    }
+
+    /// `mediaframe` and `mediaframedropped`: the receiving transceiver's id.
+    #[wasm_bindgen(getter)]
+    pub fn transceiver(&self) -> Option<u32> {
+        match &self.event {
+            PeerEvent::MediaFrame { transceiver, .. } | PeerEvent::MediaFrameDropped { transceiver, .. } => {
+                Some(transceiver.0)
+            }
+            _ => None,
+        }
+    }
+
+    #[wasm_bindgen(getter, js_name = payloadType)]
+    pub fn payload_type(&self) -> Option<u8> {
+        match &self.event {
+            PeerEvent::MediaFrame { payload_type, .. } => Some(*payload_type),
+            _ => None,
+        }
+    }
+
+    /// `mediaframe` and `mediaframedropped`: the frame's RTP timestamp.
+    #[wasm_bindgen(getter, js_name = rtpTimestamp)]
+    pub fn rtp_timestamp(&self) -> Option<u32> {
+        match &self.event {
+            PeerEvent::MediaFrame { rtp_timestamp, .. } | PeerEvent::MediaFrameDropped { rtp_timestamp, .. } => {
+                Some(*rtp_timestamp)
+            }
+            _ => None,
+        }
+    }
+
+    /// `mediaframe`: whether the payload format marks it a key frame.
+    #[wasm_bindgen(getter, js_name = keyFrame)]
+    pub fn key_frame(&self) -> Option<bool> {
+        match &self.event {
+            PeerEvent::MediaFrame { key_frame, .. } => Some(*key_frame),
             _ => None,
         }
     }

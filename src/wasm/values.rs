@@ -6,7 +6,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::jsep::{DescriptionChanges, SdpType, TransceiverState};
+use crate::jsep::{DescriptionChanges, RtpCodec, SdpType, TransceiverState};
 use crate::peer::Relay;
 use crate::sdp::Candidate;
 
@@ -70,6 +70,35 @@ impl Transceiver {
     pub fn stopped(&self) -> bool {
         self.state.stopped
     }
+
+    /// The codecs the last answer negotiated, RTX formats included.
+    #[wasm_bindgen(getter)]
+    pub fn codecs(&self) -> Vec<NegotiatedCodec> {
+        let kind = self.state.kind.as_str();
+        let codec = |c: &RtpCodec| NegotiatedCodec {
+            payload_type: c.payload_type,
+            mime_type: format!("{kind}/{}", c.name),
+            clock_rate: c.clock_rate,
+            channels: c.channels,
+            sdp_fmtp_line: c.fmtp.clone(),
+        };
+        self.state.codecs.iter().map(codec).collect()
+    }
+}
+
+/// One RTCRtpCodecParameters (webrtc-pc §5.2.2): a negotiated payload type.
+#[wasm_bindgen(getter_with_clone)]
+pub struct NegotiatedCodec {
+    #[wasm_bindgen(readonly, js_name = payloadType)]
+    pub payload_type: u8,
+    #[wasm_bindgen(readonly, js_name = mimeType)]
+    pub mime_type: String,
+    #[wasm_bindgen(readonly, js_name = clockRate)]
+    pub clock_rate: u32,
+    #[wasm_bindgen(readonly)]
+    pub channels: Option<u32>,
+    #[wasm_bindgen(readonly, js_name = sdpFmtpLine)]
+    pub sdp_fmtp_line: Option<String>,
 }
 
 impl From<TransceiverState> for Transceiver {

@@ -1,0 +1,419 @@
+// The media end-to-end scenarios, run in a page that has `wasmrtc` and
+// `relayConfig` (harness.html): encoded frames between a wasmrtc
+// RTCPeerConnection and a native one (or another wasmrtc one) through
+// wasmrtc-relay. Frames are compared by a hash of their bytes: what the
+// sender handed over against what the receiver got, on the native side read
+// by an encoded transform (RTCRtpScriptTransform in media-worker.js, else
+// Chromium's createEncodedStreams).
+
+/** `length:FNV-1a` of a frame's bytes: equal bytes, equal string. */
+export function frameHash(data) {
+  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return `${bytes.length}:${(h >>> 0).toString(16)}`;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what, pred, ms = 15000) {
+  const start = performance.now();
+  for (;;) {
+    const v = await pred();
+    if (v) return v;
+    if (performance.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+// --- sources: frames encoded by this page's WebCodecs ---------------------
+
+const VIDEO_CONFIG = {
+  'video/VP8': { codec: 'vp8' },
+  'video/VP9': { codec: 'vp09.00.10.08' },
+  'video/H264': { codec: 'avc1.42001f', avc: { format: 'annexb' } },
+  'video/AV1': { codec: 'av01.0.04M.08' },
+};
+
+/** `count` frames of a 320×240 canvas pattern (colour blocks moving with a
+ * frame counter), a key frame every 30 (the receiver's PLI is not answered
+ * yet), at 30 fps timestamps. */
+export async function encodeVideo(mimeType, count) {
+  const width = 320;
+  const height = 240;
+  const canvas = new OffscreenCanvas(width, height);
+  const g = canvas.getContext('2d');
+  const chunks = [];
+  let error = null;
+  const encoder = new VideoEncoder({ output: (chunk) => chunks.push(chunk), error: (e) => { error = e; } });
+  encoder.configure({ ...VIDEO_CONFIG[mimeType], width, height, bitrate: 500_000, framerate: 30, latencyMode: 'realtime' });
+  for (let i = 0; i < count; i++) {
+    g.fillStyle = `hsl(${(i * 7) % 360} 80% 50%)`;
+    g.fillRect(0, 0, width, height);
+    for (let b = 0; b < 8; b++) {
+      g.fillStyle = (i >> b) & 1 ? '#fff' : '#000';
+      g.fillRect(b * 40, 200, 40, 40);
+    }
+    g.fillStyle = '#00f';
+    g.fillRect((i * 5) % width, 40, 60, 60);
+    const frame = new VideoFrame(canvas, { timestamp: Math.round((i * 1e6) / 30) });
+    encoder.encode(frame, { keyFrame: i % 30 === 0 });
+    frame.close();
+  }
+  await encoder.flush();
+  encoder.close();
+  if (error) throw error;
+  return chunks.map((c) => {
+    const data = new Uint8Array(c.byteLength);
+    c.copyTo(data);
+    return { data, timestamp: c.timestamp, key: c.type === 'key', durationMs: 1000 / 30 };
+  });
+}
+
+/** `count` 20 ms Opus frames of a 440 Hz tone. */
+export async function encodeOpus(count) {
+  const rate = 48000;
+  const n = rate / 50;
+  const chunks = [];
+  let error = null;
+  const encoder = new AudioEncoder({ output: (chunk) => chunks.push(chunk), error: (e) => { error = e; } });
+  encoder.configure({ codec: 'opus', sampleRate: rate, numberOfChannels: 1, bitrate: 32000 });
+  for (let i = 0; i < count; i++) {
+    const samples = new Float32Array(n);
+    for (let s = 0; s < n; s++) samples[s] = 0.3 * Math.sin((2 * Math.PI * 440 * (i * n + s)) / rate);
+    const data = new AudioData({ format: 'f32', sampleRate: rate, numberOfFrames: n, numberOfChannels: 1, timestamp: (i * 1e6) / 50, data: samples });
+    encoder.encode(data);
+    data.close();
+  }
+  await encoder.flush();
+  encoder.close();
+  if (error) throw error;
+  return chunks.map((c) => {
+    const data = new Uint8Array(c.byteLength);
+    c.copyTo(data);
+    return { data, timestamp: c.timestamp, key: true, durationMs: 20 };
+  });
+}
+
+// G.711 (ITU-T G.711, as the reference encoders compute it from 16-bit PCM).
+function muLaw(sample) {
+  const BIAS = 0x84;
+  let s = Math.max(-32635, Math.min(32635, sample));
+  const sign = s < 0 ? 0x80 : 0;
+  if (s < 0) s = -s;
+  s += BIAS;
+  let exponent = 7;
+  for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
+  const mantissa = (s >> (exponent + 3)) & 0x0f;
+  return ~(sign | (exponent << 4) | mantissa) & 0xff;
+}
+
+function aLaw(sample) {
+  let s = Math.max(-32768, Math.min(32767, sample)) >> 3;
+  let mask = 0xd5;
+  if (s < 0) {
+    mask = 0x55;
+    s = -s - 1;
+  }
+  const seg = [0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff].findIndex((end) => s <= end);
+  if (seg < 0) return 0x7f ^ mask;
+  const value = (seg << 4) | ((s >> (seg < 2 ? 1 : seg)) & 0x0f);
+  return value ^ mask;
+}
+
+/** `count` 20 ms G.711 frames (160 samples at 8 kHz) of a 440 Hz tone. */
+export function encodeG711(mimeType, count) {
+  const law = mimeType === 'audio/PCMU' ? muLaw : aLaw;
+  const frames = [];
+  for (let i = 0; i < count; i++) {
+    const data = new Uint8Array(160);
+    for (let s = 0; s < 160; s++) data[s] = law(Math.round(9000 * Math.sin((2 * Math.PI * 440 * (i * 160 + s)) / 8000)));
+    frames.push({ data, timestamp: i * 20000, key: true, durationMs: 20 });
+  }
+  return frames;
+}
+
+async function encode(mimeType, count) {
+  if (mimeType.startsWith('video/')) return encodeVideo(mimeType, count);
+  if (mimeType === 'audio/opus') return encodeOpus(count);
+  return encodeG711(mimeType, count);
+}
+
+// --- encoded transforms on the native peer ---------------------------------
+
+const scriptTransform = typeof RTCRtpScriptTransform === 'function';
+
+/** Watches the frames through a native sender or receiver; returns the
+ * list of their hashes, filled in as they pass. */
+function tap(senderOrReceiver, side) {
+  const seen = [];
+  if (scriptTransform) {
+    const worker = new Worker('/tests/e2e/pages/media-worker.js', { type: 'module' });
+    worker.onmessage = (e) => seen.push(e.data);
+    senderOrReceiver.transform = new RTCRtpScriptTransform(worker, { side });
+  } else {
+    const { readable, writable } = senderOrReceiver.createEncodedStreams();
+    readable.pipeThrough(new TransformStream({
+      transform(frame, controller) {
+        seen.push({ hash: frameHash(frame.data), type: frame.type ?? 'audio' });
+        controller.enqueue(frame);
+      },
+    })).pipeTo(writable);
+  }
+  return seen;
+}
+
+// Chromium decodes remote audio only while something plays it out.
+const players = [];
+function playOut(receiver) {
+  const element = new Audio();
+  element.muted = true;
+  element.srcObject = new MediaStream([receiver.track]);
+  element.play().catch(() => {});
+  players.push(element);
+}
+
+function nativeConfig(ports) {
+  // Chromium's createEncodedStreams needs the flag at construction.
+  return { ...relayConfig('native', ports), ...(scriptTransform ? {} : { encodedInsertableStreams: true }) };
+}
+
+function onlyCodec(transceiver, mimeType) {
+  const { codecs } = RTCRtpReceiver.getCapabilities(transceiver.receiver.track.kind);
+  let wanted = codecs.filter((c) => c.mimeType.toLowerCase() === mimeType.toLowerCase());
+  // H.264: packetization-mode=1 only (the core fragments with FU-A), the
+  // profile WebCodecs encodes (constrained baseline 42e01f) first.
+  if (mimeType === 'video/H264') {
+    wanted = wanted.filter((c) => /packetization-mode=1/.test(c.sdpFmtpLine ?? ''))
+      .sort((a, b) => Number(/42e01f/.test(b.sdpFmtpLine)) - Number(/42e01f/.test(a.sdpFmtpLine)));
+  }
+  if (wanted.length === 0) throw new Error(`native peer has no ${mimeType}`);
+  transceiver.setCodecPreferences(wanted);
+}
+
+function exchangeCandidates(a, b) {
+  for (const [pc, other] of [[a, b], [b, a]]) {
+    pc.onicecandidate = (e) => { if (e.candidate) other.addIceCandidate(e.candidate).catch(() => {}); };
+  }
+}
+
+async function connected(w, n) {
+  await until('both peers connected', () => w.connectionState === 'connected' && n.connectionState === 'connected', 20000);
+}
+
+/** Sends the frames of each stream at their own pace on its wasmrtc sender;
+ * returns the hashes sent. sendEncodedFrame throws until the transport is
+ * keyed, so the first frame is retried briefly. */
+async function pace(streams) {
+  return Promise.all(streams.map(async ({ sender, mimeType, frames }) => {
+    const sent = [];
+    await until(`${mimeType} sender ready`, () => {
+      try {
+        wasmrtc.sendEncodedFrame(sender, frames[0], { mimeType });
+        sent.push(frameHash(frames[0].data));
+        return true;
+      } catch (e) {
+        if (e.name !== 'InvalidStateError') throw e;
+        return false;
+      }
+    });
+    const start = performance.now();
+    for (let i = 1; i < frames.length; i++) {
+      const due = start + i * frames[i].durationMs;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      wasmrtc.sendEncodedFrame(sender, frames[i], { mimeType });
+      sent.push(frameHash(frames[i].data));
+    }
+    return sent;
+  }));
+}
+
+async function nativeInbound(n) {
+  const out = {};
+  (await n.getStats()).forEach((s) => {
+    if (s.type === 'inbound-rtp') {
+      out[s.kind] = {
+        packetsReceived: s.packetsReceived, packetsLost: s.packetsLost, framesDecoded: s.framesDecoded,
+        keyFramesDecoded: s.keyFramesDecoded, framesDropped: s.framesDropped, totalSamplesReceived: s.totalSamplesReceived,
+        concealedSamples: s.concealedSamples, decoderImplementation: s.decoderImplementation, codecId: s.codecId,
+      };
+    }
+  });
+  return out;
+}
+
+/** wasmrtc sends `codecs` (one video and/or one audio mime type), frames
+ * this page encoded, to a native receiver; `wasmrtcOffers` picks who offers.
+ * Returns the hashes sent and the native receiver's hashes and stats. */
+export async function wasmrtcToNative({ ports, codecs, wasmrtcOffers, seconds = 3 }) {
+  const w = new wasmrtc.RTCPeerConnection(relayConfig('wasmrtc', ports));
+  const n = new RTCPeerConnection(nativeConfig(ports));
+  exchangeCandidates(w, n);
+  const kindOf = (mime) => mime.split('/')[0];
+  const taps = {};
+  try {
+    const encoded = await Promise.all(codecs.map((m) => encode(m, Math.round((seconds * 1000) / (kindOf(m) === 'video' ? 1000 / 30 : 20)))));
+    if (wasmrtcOffers) {
+      for (const m of codecs) w.addTransceiver(kindOf(m), { direction: 'sendonly' });
+      await w.setLocalDescription();
+      await n.setRemoteDescription(w.localDescription);
+      n.getTransceivers().forEach((t, i) => {
+        onlyCodec(t, codecs[i]);
+        taps[codecs[i]] = tap(t.receiver, 'receive');
+        playOut(t.receiver);
+      });
+      await n.setLocalDescription();
+      await w.setRemoteDescription(n.localDescription);
+    } else {
+      for (const m of codecs) {
+        const t = n.addTransceiver(kindOf(m), { direction: 'recvonly' });
+        onlyCodec(t, m);
+        taps[m] = tap(t.receiver, 'receive');
+        playOut(t.receiver);
+      }
+      await n.setLocalDescription();
+      await w.setRemoteDescription(n.localDescription);
+      for (const t of w.getTransceivers()) t.direction = 'sendonly';
+      await w.setLocalDescription();
+      await n.setRemoteDescription(w.localDescription);
+    }
+    await connected(w, n);
+    const senders = w.getTransceivers().map((t) => t.sender);
+    const negotiated = senders.map((s) => wasmrtc.negotiatedCodecs(s).map((c) => c.mimeType));
+    const sent = await pace(codecs.map((mimeType, i) => ({ sender: senders[i], mimeType, frames: encoded[i] })));
+    await sleep(700);
+    const stats = await nativeInbound(n);
+    const result = { negotiated, stats, streams: {} };
+    codecs.forEach((m, i) => {
+      const got = taps[m].map((f) => f.hash);
+      const sentSet = new Set(sent[i]);
+      result.streams[m] = {
+        sent: sent[i].length,
+        received: got.length,
+        matching: got.filter((h) => sentSet.has(h)).length,
+        keyFramesSent: encoded[i].filter((f) => f.key).length,
+        firstMismatch: got.find((h) => !sentSet.has(h)) ?? null,
+      };
+    });
+    return result;
+  } finally {
+    players.splice(0).forEach((p) => { p.srcObject = null; });
+    w.close();
+    n.close();
+  }
+}
+
+/** A native sender (the fake camera/microphone, --use-fake-device-for-media-stream)
+ * sends `codecs` to wasmrtc; an encoded transform on the native sender
+ * records each frame and wasmrtc's receiver must get the same bytes. */
+export async function nativeToWasmrtc({ ports, codecs, wasmrtcOffers, seconds = 3 }) {
+  const w = new wasmrtc.RTCPeerConnection(relayConfig('wasmrtc', ports));
+  const n = new RTCPeerConnection(nativeConfig(ports));
+  exchangeCandidates(w, n);
+  const kindOf = (mime) => mime.split('/')[0];
+  const media = await navigator.mediaDevices.getUserMedia({
+    video: codecs.some((m) => kindOf(m) === 'video') ? { width: 320, height: 240, frameRate: 30 } : false,
+    audio: codecs.some((m) => kindOf(m) === 'audio'),
+  });
+  const trackOf = (m) => media.getTracks().find((t) => t.kind === kindOf(m));
+  const taps = {};
+  const received = {};
+  const listen = (m, receiver) => {
+    received[m] = { frames: [], dropped: 0, keyFrames: 0, mimeTypes: new Set() };
+    const target = wasmrtc.encodedFrames(receiver);
+    target.addEventListener('frame', (e) => {
+      received[m].frames.push(frameHash(e.data));
+      received[m].mimeTypes.add(e.mimeType);
+      if (e.keyFrame) received[m].keyFrames++;
+    });
+    target.addEventListener('framedropped', () => { received[m].dropped++; });
+  };
+  try {
+    if (wasmrtcOffers) {
+      for (const m of codecs) listen(m, w.addTransceiver(kindOf(m), { direction: 'recvonly' }).receiver);
+      await w.setLocalDescription();
+      await n.setRemoteDescription(w.localDescription);
+      for (const m of codecs) {
+        // addTrack takes the transceiver the offer made (webrtc-pc §4.4.1.6).
+        const sender = n.addTrack(trackOf(m), media);
+        onlyCodec(n.getTransceivers().find((t) => t.sender === sender), m);
+        taps[m] = tap(sender, 'send');
+      }
+      await n.setLocalDescription();
+      await w.setRemoteDescription(n.localDescription);
+    } else {
+      for (const m of codecs) {
+        const t = n.addTransceiver(trackOf(m), { direction: 'sendonly' });
+        onlyCodec(t, m);
+        taps[m] = tap(t.sender, 'send');
+      }
+      await n.setLocalDescription();
+      await w.setRemoteDescription(n.localDescription);
+      w.getTransceivers().forEach((t, i) => listen(codecs[i], t.receiver));
+      await w.setLocalDescription();
+      await n.setRemoteDescription(w.localDescription);
+    }
+    await connected(w, n);
+    await sleep(seconds * 1000);
+    const result = { streams: {} };
+    for (const m of codecs) {
+      // Frames still in flight at the end do not count against either side.
+      const sent = taps[m].map((f) => f.hash);
+      const got = received[m].frames;
+      const sentSet = new Set(sent);
+      result.streams[m] = {
+        sent: sent.length,
+        received: got.length,
+        matching: got.filter((h) => sentSet.has(h)).length,
+        dropped: received[m].dropped,
+        keyFrames: received[m].keyFrames,
+        mimeTypes: [...received[m].mimeTypes],
+        firstMismatch: got.find((h) => !sentSet.has(h)) ?? null,
+      };
+    }
+    return result;
+  } finally {
+    media.getTracks().forEach((t) => t.stop());
+    w.close();
+    n.close();
+  }
+}
+
+/** Two wasmrtc peers: frames this page encoded go from one to the other
+ * through the relay, whole and byte for byte. */
+export async function wasmrtcToWasmrtc({ ports, codecs, seconds = 2 }) {
+  const a = new wasmrtc.RTCPeerConnection(relayConfig('wasmrtc', ports));
+  const b = new wasmrtc.RTCPeerConnection(relayConfig('wasmrtc', ports));
+  exchangeCandidates(a, b);
+  const kindOf = (mime) => mime.split('/')[0];
+  try {
+    const encoded = await Promise.all(codecs.map((m) => encode(m, Math.round((seconds * 1000) / (kindOf(m) === 'video' ? 1000 / 30 : 20)))));
+    for (const m of codecs) a.addTransceiver(kindOf(m), { direction: 'sendonly' });
+    await a.setLocalDescription();
+    await b.setRemoteDescription(a.localDescription);
+    const got = codecs.map(() => []);
+    b.getTransceivers().forEach((t, i) => {
+      wasmrtc.encodedFrames(t.receiver).addEventListener('frame', (e) => {
+        got[i].push({ hash: frameHash(e.data), mimeType: e.mimeType, keyFrame: e.keyFrame, rtpTimestamp: e.rtpTimestamp });
+      });
+    });
+    await b.setLocalDescription();
+    await a.setRemoteDescription(b.localDescription);
+    await until('both peers connected', () => a.connectionState === 'connected' && b.connectionState === 'connected', 20000);
+    const senders = a.getTransceivers().map((t) => t.sender);
+    const sent = await pace(codecs.map((mimeType, i) => ({ sender: senders[i], mimeType, frames: encoded[i] })));
+    await sleep(500);
+    return codecs.map((m, i) => ({
+      mimeType: m,
+      sent: sent[i],
+      received: got[i].map((f) => f.hash),
+      mimeTypes: [...new Set(got[i].map((f) => f.mimeType))],
+      keyFramesSent: encoded[i].filter((f) => f.key).length,
+      keyFramesReceived: got[i].filter((f) => f.keyFrame).length,
+    }));
+  } finally {
+    a.close();
+    b.close();
+  }
+}
