@@ -1,12 +1,12 @@
 // A static file server for the demo and the browser tests: www/ at /, and
-// the package's js/ and pkg/ beside it. Binds 127.0.0.1 only.
+// the package's js/, pkg/ and dist/ beside it. Binds 127.0.0.1 only.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const MOUNTS = { '/js/': 'js', '/pkg/': 'pkg', '/tests/': 'tests', '/': 'www' };
+const MOUNTS = { '/js/': 'js', '/pkg/': 'pkg', '/dist/': 'dist', '/tests/': 'tests', '/': 'www' };
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
