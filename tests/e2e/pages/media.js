@@ -356,7 +356,11 @@ export async function nativeToWasmrtc({ ports, codecs, wasmrtcOffers, seconds = 
     }
     await connected(w, n);
     await sleep(seconds * 1000);
-    const result = { streams: {} };
+    const result = { streams: {}, outbound: {}, wasmrtcPackets: 0 };
+    (await n.getStats()).forEach((s) => {
+      if (s.type === 'outbound-rtp') result.outbound[s.kind] = { packetsSent: s.packetsSent, framesEncoded: s.framesEncoded, encoderImplementation: s.encoderImplementation, pliCount: s.pliCount };
+    });
+    (await w.getStats()).forEach((s) => { if (s.type === 'transport') result.wasmrtcPackets = s.packetsReceived; });
     for (const m of codecs) {
       // Frames still in flight at the end do not count against either side.
       const sent = taps[m].map((f) => f.hash);
