@@ -11,5 +11,7 @@
 //!   lost a fragment is reported dropped, never handed out.
 
 pub mod format;
+pub mod jitter_buffer;
 pub mod packet;
+pub mod sequence;
 pub mod srtp;
