@@ -302,7 +302,7 @@ impl PeerConnection {
             .ok_or_else(|| RtcError::invalid_state("no such transceiver"))?;
         let result =
             self.media
-                .send_frame(state, payload_type, rtp_timestamp, frame, &mut self.random);
+                .send_frame(now, state, payload_type, rtp_timestamp, frame, &mut self.random);
         self.run(now);
         result
     }

@@ -87,10 +87,14 @@ impl PeerConnection {
     fn demultiplex(&mut self, now: Instant, datagram: &[u8]) {
         match demux::classify(datagram) {
             Protocol::Dtls => self.dtls.handle_datagram(now, datagram),
-            Protocol::Rtp => self
-                .media
-                .handle_rtp(datagram, &self.transceivers, &mut self.outputs),
-            Protocol::Rtcp => self.media.handle_rtcp(datagram),
+            Protocol::Rtp => {
+                self.media
+                    .handle_rtp(now, datagram, &self.transceivers, &mut self.outputs)
+            }
+            Protocol::Rtcp => {
+                self.media
+                    .handle_rtcp(now, datagram, &self.transceivers, &mut self.outputs)
+            }
             // STUN is the ICE agent's; the rest is not WebRTC's.
             Protocol::Stun | Protocol::Unknown => {}
         }

@@ -18,7 +18,7 @@ use crate::jsep::TransceiverState;
 use crate::rtp::packet::ExtensionKind;
 use crate::rtp::srtp::SrtpSession;
 
-use receive::Reassembler;
+use receive::InboundStream;
 use send::Sender;
 
 #[derive(Default)]
@@ -28,8 +28,8 @@ pub(super) struct Media {
     senders: HashMap<u32, Sender>,
     /// SSRC → mid, learnt from the MID header extension (RFC 8843 §9.2).
     ssrc_mids: HashMap<u32, String>,
-    /// By (SSRC, payload type).
-    receivers: HashMap<(u32, u8), Box<dyn Reassembler>>,
+    /// By remote SSRC.
+    inbound: HashMap<u32, InboundStream>,
     /// Protected RTP packets for ICE.
     transmits: VecDeque<Vec<u8>>,
     /// RTP and RTCP datagrams dropped: before SRTP is keyed, refused by
@@ -72,6 +72,7 @@ mod tests {
     use crate::jsep::{MediaKind, TransceiverDirection, TransceiverId};
     use crate::peer::output::{Output, Outputs, PeerEvent, Queued};
     use crate::random::Random;
+    use crate::time::Instant;
 
     fn codec(payload_type: u8, name: &str) -> RtpCodec {
         RtpCodec {
@@ -127,8 +128,10 @@ mod tests {
         to: &[TransceiverState],
     ) -> Option<TransceiverId> {
         let mut random = Random::from_seed([1; 32]);
+        let now = Instant::ZERO;
         sender
             .send_frame(
+                now,
                 from,
                 from.codecs[0].payload_type,
                 960,
@@ -138,7 +141,7 @@ mod tests {
             .unwrap();
         let packet = sender.poll_transmit().unwrap();
         let mut outputs = Outputs::default();
-        receiver.handle_rtp(&packet, to, &mut outputs);
+        receiver.handle_rtp(now, &packet, to, &mut outputs);
         match outputs.pop() {
             Some(Queued::Output(Output::Event(event))) => match *event {
                 PeerEvent::MediaFrame {

@@ -9,6 +9,7 @@
 //! (telephone-event) are dropped and counted, as is what SRTP refuses.
 
 use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 
 use crate::jsep::{RtpCodec, TransceiverState};
 use crate::peer::output::{Outputs, PeerEvent};
@@ -16,8 +17,16 @@ use crate::rtp::format::{
     av1, g711, h264, opus, vp8, vp9, Depacketized, Depacketizer, PayloadFormat, RtpInfo,
 };
 use crate::rtp::packet::RtpPacket;
+use crate::time::Instant;
 
 use super::{mid_extension_id, Media};
+
+/// What we keep per remote SSRC.
+#[derive(Default)]
+pub(super) struct InboundStream {
+    /// By payload type: a sender may switch codecs mid-stream.
+    depacketizers: HashMap<u8, Box<dyn Reassembler>>,
+}
 
 /// A [`Depacketizer`] whatever its codec.
 pub(super) trait Reassembler {
@@ -54,6 +63,7 @@ impl Media {
     /// completes become events.
     pub(in crate::peer) fn handle_rtp(
         &mut self,
+        _now: Instant,
         datagram: &[u8],
         transceivers: &[TransceiverState],
         outputs: &mut Outputs,
@@ -81,7 +91,8 @@ impl Media {
             .codecs
             .iter()
             .find(|c| c.payload_type == rtp.payload_type)?;
-        let receiver = match self.receivers.entry((rtp.ssrc, rtp.payload_type)) {
+        let stream = self.inbound.entry(rtp.ssrc).or_default();
+        let receiver = match stream.depacketizers.entry(rtp.payload_type) {
             Entry::Occupied(entry) => entry.into_mut(),
             Entry::Vacant(entry) => entry.insert(depacketizer(codec)?),
         };

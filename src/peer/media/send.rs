@@ -11,6 +11,7 @@ use crate::jsep::{RtpCodec, TransceiverState};
 use crate::random::Random;
 use crate::rtp::format::{av1, g711, h264, opus, vp8, vp9, Packetizer};
 use crate::rtp::packet::{ExtensionElement, HeaderExtension, RtpHeader};
+use crate::time::Instant;
 
 use super::{mid_extension_id, Media};
 
@@ -52,6 +53,7 @@ impl Media {
     /// `payload_type` and `rtp_timestamp`.
     pub(in crate::peer) fn send_frame(
         &mut self,
+        _now: Instant,
         transceiver: &TransceiverState,
         payload_type: u8,
         rtp_timestamp: u32,
