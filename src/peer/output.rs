@@ -102,6 +102,11 @@ pub enum PeerEvent {
         transceiver: TransceiverId,
         rtp_timestamp: u32,
     },
+    /// The remote receiver of a transceiver's sender asks for a key frame
+    /// (PLI or FIR): the encoder should make the next frame one.
+    KeyFrameRequest {
+        transceiver: TransceiverId,
+    },
 }
 
 /// One entry of the queue the host drains.

@@ -111,6 +111,8 @@ pub enum EventName {
     /// part of one it could not complete.
     MediaFrame = "mediaframe",
     MediaFrameDropped = "mediaframedropped",
+    /// The remote receiver asks a transceiver's sender for a key frame.
+    KeyFrameRequest = "keyframerequest",
 }
 
 /// An API event (webrtc-pc §4.8, §5.5, §5.6, §6).
@@ -142,6 +144,7 @@ impl CoreEvent {
             PeerEvent::DataChannelError(..) => EventName::ChannelError,
             PeerEvent::MediaFrame { .. } => EventName::MediaFrame,
             PeerEvent::MediaFrameDropped { .. } => EventName::MediaFrameDropped,
+            PeerEvent::KeyFrameRequest { .. } => EventName::KeyFrameRequest,
         }
     }
 
@@ -317,7 +320,9 @@ impl CoreEvent {
     #[wasm_bindgen(getter)]
     pub fn transceiver(&self) -> Option<u32> {
         match &self.event {
-            PeerEvent::MediaFrame { transceiver, .. } | PeerEvent::MediaFrameDropped { transceiver, .. } => {
+            PeerEvent::MediaFrame { transceiver, .. }
+            | PeerEvent::MediaFrameDropped { transceiver, .. }
+            | PeerEvent::KeyFrameRequest { transceiver } => {
                 Some(transceiver.0)
             }
             _ => None,

@@ -5,7 +5,8 @@
 //!   format, each payload with an RTP header (RFC 3550 §5.1), SRTP-protected.
 //! - `receive`: an unprotected RTP packet routed to its transceiver
 //!   (RFC 8843 §9.2) and depacketized into frames.
-//! - `rtcp`: SRTCP in (RFC 3711 §3.4).
+//! - `rtcp`: SRTCP in (RFC 3711 §3.4), parsed and dispatched: key-frame
+//!   requests (PLI, FIR) become events.
 
 mod receive;
 mod rtcp;
@@ -30,6 +31,9 @@ pub(super) struct Media {
     ssrc_mids: HashMap<u32, String>,
     /// By remote SSRC.
     inbound: HashMap<u32, InboundStream>,
+    /// The command sequence number of the last FIR for each of our SSRCs
+    /// (RFC 5104 §4.3.1.2).
+    fir_sequence_numbers: HashMap<u32, u8>,
     /// Protected RTP packets for ICE.
     transmits: VecDeque<Vec<u8>>,
     /// RTP and RTCP datagrams dropped: before SRTP is keyed, refused by

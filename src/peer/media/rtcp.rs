@@ -1,30 +1,73 @@
-//! Inbound RTCP: SRTCP unprotected (RFC 3711 §3.4; the SRTP context counts
-//! it) and dropped: parsing it and sending reports and feedback are later
-//! steps.
+//! RTCP in and out (RFC 3550 §6): SRTCP unprotected (RFC 3711 §3.4; the
+//! SRTP context counts what it refuses), the compound parsed, and each
+//! packet to the part of media it is for; and RTCP of ours, one compound
+//! per call, SRTCP-protected onto the wire.
+//!
+//! Key-frame requests about a sender of ours, PLI (RFC 4585 §6.3.1) or FIR
+//! (RFC 5104 §4.3.1), become `KeyFrameRequest`; a FIR repeating the command
+//! sequence number of the last one is a retransmission of the same request
+//! (RFC 5104 §4.3.1.2) and asks for nothing new.
 
 use crate::jsep::TransceiverState;
-use crate::peer::output::Outputs;
+use crate::peer::output::{Outputs, PeerEvent};
+use crate::rtp::packet::rtcp::{self, RtcpPacket};
 use crate::time::Instant;
 
 use super::Media;
 
 impl Media {
-    /// An SRTCP datagram: unprotected (the SRTP context counts it) and
-    /// dropped until RTCP is parsed.
+    /// An SRTCP datagram. Reduced-size RTCP (RFC 5506) is accepted whether
+    /// or not it was negotiated: Chromium sends feedback alone.
     pub(in crate::peer) fn handle_rtcp(
         &mut self,
         _now: Instant,
         datagram: &[u8],
-        _transceivers: &[TransceiverState],
-        _outputs: &mut Outputs,
+        transceivers: &[TransceiverState],
+        outputs: &mut Outputs,
     ) {
         let mut packet = datagram.to_vec();
-        if self
+        let unprotected = self
             .srtp
             .as_mut()
-            .is_none_or(|srtp| srtp.unprotect_rtcp(&mut packet).is_err())
-        {
+            .is_some_and(|srtp| srtp.unprotect_rtcp(&mut packet).is_ok());
+        let Some(packets) = unprotected
+            .then(|| rtcp::parse(&packet, true).ok())
+            .flatten()
+        else {
             self.dropped += 1;
+            return;
+        };
+        for packet in packets {
+            match packet {
+                RtcpPacket::Pli(pli) => {
+                    self.key_frame_requested(pli.media_ssrc, transceivers, outputs)
+                }
+                RtcpPacket::Fir(fir) => {
+                    for entry in fir.entries {
+                        if self
+                            .fir_sequence_numbers
+                            .insert(entry.ssrc, entry.sequence_number)
+                            != Some(entry.sequence_number)
+                        {
+                            self.key_frame_requested(entry.ssrc, transceivers, outputs);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn key_frame_requested(
+        &mut self,
+        ssrc: u32,
+        transceivers: &[TransceiverState],
+        outputs: &mut Outputs,
+    ) {
+        if let Some(transceiver) = transceivers.iter().find(|t| t.sender_ssrc == ssrc) {
+            outputs.event(PeerEvent::KeyFrameRequest {
+                transceiver: transceiver.id,
+            });
         }
     }
 }

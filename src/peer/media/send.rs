@@ -53,7 +53,7 @@ impl Media {
     /// `payload_type` and `rtp_timestamp`.
     pub(in crate::peer) fn send_frame(
         &mut self,
-        _now: Instant,
+        now: Instant,
         transceiver: &TransceiverState,
         payload_type: u8,
         rtp_timestamp: u32,
@@ -65,11 +65,11 @@ impl Media {
         if transceiver.stopping || transceiver.stopped || !sending {
             return Err(RtcError::invalid_state("the transceiver does not send"));
         }
-        let Some(srtp) = self.srtp.as_mut() else {
+        if self.srtp.is_none() {
             return Err(RtcError::invalid_state(
                 "the DTLS transport has no SRTP keys yet",
             ));
-        };
+        }
         let codec = transceiver
             .codecs
             .iter()
@@ -104,25 +104,45 @@ impl Media {
                     data: mid.as_bytes().to_vec(),
                 }])
             });
-        for payload in payloads {
+        let first_sequence_number = sender.next_sequence_number;
+        sender.next_sequence_number = first_sequence_number.wrapping_add(payloads.len() as u16);
+        for (sequence_number, payload) in (0..)
+            .map(|n| first_sequence_number.wrapping_add(n))
+            .zip(payloads)
+        {
             let header = RtpHeader {
                 marker: payload.marker,
                 payload_type,
-                sequence_number: sender.next_sequence_number,
+                sequence_number,
                 timestamp: rtp_timestamp,
                 ssrc: transceiver.sender_ssrc,
                 csrc: Vec::new(),
                 extension: extension.clone(),
             };
-            sender.next_sequence_number = sender.next_sequence_number.wrapping_add(1);
-            let mut packet = Vec::with_capacity(MAX_PAYLOAD_SIZE + 64);
-            header
-                .write_packet(&payload.data, 0, &mut packet)
-                .map_err(|e| RtcError::operation(format!("cannot write the RTP packet: {e}")))?;
-            srtp.protect_rtp(&mut packet)
-                .map_err(|e| RtcError::operation(format!("SRTP: {e}")))?;
-            self.transmits.push_back(packet);
+            self.transmit_rtp(now, header, &payload.data)?;
         }
+        Ok(())
+    }
+
+    /// One RTP packet onto the wire: written, SRTP-protected, queued for
+    /// ICE. Every RTP packet we send passes here.
+    fn transmit_rtp(
+        &mut self,
+        _now: Instant,
+        header: RtpHeader,
+        payload: &[u8],
+    ) -> Result<(), RtcError> {
+        let srtp = self
+            .srtp
+            .as_mut()
+            .ok_or_else(|| RtcError::invalid_state("the DTLS transport has no SRTP keys yet"))?;
+        let mut packet = Vec::with_capacity(MAX_PAYLOAD_SIZE + 64);
+        header
+            .write_packet(payload, 0, &mut packet)
+            .map_err(|e| RtcError::operation(format!("cannot write the RTP packet: {e}")))?;
+        srtp.protect_rtp(&mut packet)
+            .map_err(|e| RtcError::operation(format!("SRTP: {e}")))?;
+        self.transmits.push_back(packet);
         Ok(())
     }
 }
