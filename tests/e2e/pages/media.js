@@ -357,8 +357,14 @@ export async function nativeToWasmrtc({ ports, codecs, wasmrtcOffers, seconds = 
     await connected(w, n);
     await sleep(seconds * 1000);
     const result = { streams: {}, outbound: {}, wasmrtcPackets: 0 };
-    (await n.getStats()).forEach((s) => {
-      if (s.type === 'outbound-rtp') result.outbound[s.kind] = { packetsSent: s.packetsSent, framesEncoded: s.framesEncoded, encoderImplementation: s.encoderImplementation, pliCount: s.pliCount };
+    const report = await n.getStats();
+    report.forEach((s) => {
+      if (s.type === 'outbound-rtp') {
+        result.outbound[s.kind] = {
+          packetsSent: s.packetsSent, framesEncoded: s.framesEncoded, encoderImplementation: s.encoderImplementation,
+          pliCount: s.pliCount, firCount: s.firCount, keyFramesEncoded: s.keyFramesEncoded, mimeType: report.get(s.codecId)?.mimeType,
+        };
+      }
     });
     (await w.getStats()).forEach((s) => { if (s.type === 'transport') result.wasmrtcPackets = s.packetsReceived; });
     for (const m of codecs) {
