@@ -88,6 +88,23 @@ for (const wasmrtcOffers of [true, false]) {
   });
 }
 
+// A native receiver's PLI reaches the page as a keyframerequest on the
+// sender, and the key frame the page encodes for it is what the receiver
+// decodes from: the stream starts on delta frames (its first key frame is
+// never sent) and has no periodic key frames, so without the request nothing
+// would decode.
+test('native Chromium\'s PLI → keyframerequest → a forced key frame it decodes (VP8)', async () => {
+  const r = await run('keyFrameOnRequest', { mimeType: 'video/VP8', seconds: 3 });
+  console.log(`# key frame requests: ${r.requests} seen by the page, native pliCount ${r.pliCount}; ${r.sent} frames sent, ${r.keyFramesSent} key (first at ${r.firstKeyFrame}), ${r.received} through the native transform (${r.matching} matching); inbound ${JSON.stringify(r.inbound)}`);
+  assert.ok(r.pliCount >= 1, 'the native receiver sent a PLI');
+  assert.ok(r.requests >= 1 && r.requests <= r.pliCount, `${r.requests} requests for ${r.pliCount} PLIs`);
+  assert.ok(r.firstKeyFrame > 0, 'the stream started on delta frames');
+  assert.ok(r.keyFramesSent >= 1 && r.keyFramesSent <= r.requests, `${r.keyFramesSent} key frames for ${r.requests} requests`);
+  assert.ok(r.inbound.keyFramesDecoded >= 1, 'the requested key frame decoded');
+  assert.ok(r.inbound.framesDecoded >= (r.sent - r.firstKeyFrame) * 0.9, `${r.inbound.framesDecoded} decoded of ${r.sent - r.firstKeyFrame} from the key frame on`);
+  assert.equal(r.matching, r.received);
+});
+
 // The other codecs, each video one paired with a G.711 one, both offerers
 // both ways. When wasmrtc offers every codec and Chromium answers with one
 // (setCodecPreferences), Chromium may send in a payload type of our offer its
