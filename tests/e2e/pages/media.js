@@ -230,7 +230,7 @@ async function sendFirst(sender, frame, mimeType) {
 
 /** Sends the frames of each stream at their own pace on its wasmrtc sender;
  * returns the hashes sent. */
-async function pace(streams) {
+export async function pace(streams) {
   return Promise.all(streams.map(async ({ sender, mimeType, frames }) => {
     await sendFirst(sender, frames[0], mimeType);
     const sent = [frameHash(frames[0].data)];
