@@ -92,6 +92,7 @@ for (const kind of ['classic', 'module', 'shared']) {
       const r = await page.evaluate(echoThroughWorker, { kind, peer, ports: relay.ports, sizes: SIZES });
       console.log(`# ${kind} worker ↔ ${peer} page peer: open in ${r.openMs.toFixed(0)} ms, echoed ${r.echoed.join(', ')} B; stats ${r.statsTypes.join(' ')}; transport ${JSON.stringify(r.transport)}`);
       assert.equal(r.nativeRTCPeerConnection, false, 'the worker runs wasmrtc, not a native RTCPeerConnection');
+      assert.equal(r.globalRTCPeerConnection, kind === 'classic' ? 'wasmrtc' : 'none', 'Chromium has no RTCPeerConnection in workers');
       assert.deepEqual(r.echoed, SIZES);
       assert.deepEqual(r.mismatches, []);
       for (const type of ['certificate', 'data-channel', 'peer-connection', 'transport']) assert.ok(r.statsTypes.includes(type), `getStats in the worker has ${type}: ${r.statsTypes}`);

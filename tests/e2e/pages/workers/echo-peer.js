@@ -9,8 +9,8 @@
 // {type:'candidate', candidate}. Out: {type:'ready'} first (a module worker
 // evaluates its imports, the wasm's compile included, before it listens:
 // what the page posts earlier is lost), {type:'offer', sdp},
-// {type:'candidate', candidate} (null at the end), {type:'result', ...} or
-// {type:'error', error}.
+// {type:'candidate', candidate} (null at the end), {type:'state', state}
+// (connectionState changes), {type:'result', ...} or {type:'error', error}.
 self.startEchoPeer = (api, port) => {
   let pc;
   const post = (m) => port.postMessage(m);
@@ -20,6 +20,7 @@ self.startEchoPeer = (api, port) => {
     const t0 = performance.now();
     pc = new api.RTCPeerConnection(config);
     pc.onicecandidate = (e) => post({ type: 'candidate', candidate: e.candidate ? e.candidate.toJSON() : null });
+    pc.onconnectionstatechange = () => post({ type: 'state', state: pc.connectionState });
     const ch = pc.createDataChannel('echo');
     ch.binaryType = 'arraybuffer';
     const received = [];
@@ -55,6 +56,10 @@ self.startEchoPeer = (api, port) => {
       openMs, echoed: received.map((d) => d.byteLength), mismatches, statsTypes: [...types].sort(), transport,
       channelState: ch.readyState, connectionState: pc.connectionState,
       nativeRTCPeerConnection: api.RTCPeerConnection.toString().includes('[native code]'),
+      // What the worker's own global has: nothing in a module worker, the
+      // shim's class in the classic one.
+      globalRTCPeerConnection: typeof self.RTCPeerConnection === 'undefined' ? 'none'
+        : String(self.RTCPeerConnection).includes('[native code]') ? 'native' : 'wasmrtc',
     };
     pc.close();
     return result;
