@@ -156,7 +156,7 @@ const scriptTransform = typeof RTCRtpScriptTransform === 'function';
 /** Watches the frames through a native sender or receiver of `mimeType`
  * (what a frame's metadata does not say); returns the list of their hashes
  * (and the bytes of the first `bytes`), filled in as they pass. */
-function tap(senderOrReceiver, side, mimeType, bytes = 0) {
+export function tap(senderOrReceiver, side, mimeType, bytes = 0) {
   const seen = [];
   if (scriptTransform) {
     const worker = new Worker('/tests/e2e/pages/media-worker.js', { type: 'module' });
@@ -178,7 +178,7 @@ function tap(senderOrReceiver, side, mimeType, bytes = 0) {
 
 // Chromium decodes remote audio only while something plays it out.
 const players = [];
-function playOut(receiver) {
+export function playOut(receiver) {
   const element = new Audio();
   element.muted = true;
   element.srcObject = new MediaStream([receiver.track]);
