@@ -5,7 +5,8 @@
 // oscillator on the same sendrecv transceivers. Firefox's getStats must show
 // our frames decoded and our packets received, rising; Firefox's frames must
 // arrive at wasmrtc whole (a VP8 key frame first, none dropped, the count
-// rising). Both offer directions.
+// rising). Encoded transforms in Firefox (RTCRtpScriptTransform) show the
+// frames byte for byte, by hash, both ways. Both offer directions.
 //
 // Topology and the namespace: firefox-harness.mjs (Firefox only in a
 // loopback-only namespace, only through the relay's loopback TURN).
@@ -21,7 +22,7 @@ const SECONDS = 2;
 // In the Chromium page (page.evaluate), once Firefox joined the room.
 
 async function session({ session, ffOffers, ports, seconds }) {
-  const { encodeVideo, encodeOpus, pace } = await import('/tests/e2e/pages/media.js');
+  const { encodeVideo, encodeOpus, frameHash, pace } = await import('/tests/e2e/pages/media.js');
   const send = (m) => window.sig.ws.send(JSON.stringify({ session, ...m }));
   const ff = () => window.sig.all.filter((m) => m.session === session && m.type === 'ff');
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -58,12 +59,13 @@ async function session({ session, ffOffers, ports, seconds }) {
     };
     const received = {};
     const listen = (t) => {
-      const r = { frames: 0, firstKey: null, keyFrames: 0, dropped: 0, mimeTypes: new Set() };
+      const r = { frames: 0, firstKey: null, keyFrames: 0, dropped: 0, mimeTypes: new Set(), hashes: [] };
       received[t.receiver.track.kind] = r;
       const target = wasmrtc.encodedFrames(t.receiver);
       target.addEventListener('frame', (e) => {
         if (r.frames === 0) r.firstKey = e.keyFrame;
         r.frames++;
+        r.hashes.push(frameHash(e.data, e.mimeType));
         if (e.keyFrame) r.keyFrames++;
         r.mimeTypes.add(e.mimeType);
       });
@@ -94,7 +96,7 @@ async function session({ session, ffOffers, ports, seconds }) {
       send({ type: 'stats' });
       const stats = await waitFor('Firefox stats', () => ff().filter((m) => m.what === 'stats')[asked]);
       const counts = Object.fromEntries(Object.entries(received).map(([k, r]) => [k, r.frames]));
-      return { ms: Math.round(performance.now() - t0), inbound: stats.inbound, outbound: stats.outbound, wasmrtcFrames: counts };
+      return { ms: Math.round(performance.now() - t0), inbound: stats.inbound, outbound: stats.outbound, frames: stats.frames, wasmrtcFrames: counts };
     };
     const sending = pace([
       { sender: senders.video, mimeType: 'video/VP8', frames: video },
@@ -106,7 +108,22 @@ async function session({ session, ffOffers, ports, seconds }) {
     await sleep(500);
     out.end = await snapshot();
     out.sent = { video: sent[0].length, audio: sent[1].length };
-    out.received = Object.fromEntries(Object.entries(received).map(([k, r]) => [k, { ...r, mimeTypes: [...r.mimeTypes] }]));
+    out.received = Object.fromEntries(Object.entries(received).map(([k, { hashes, ...r }]) => [k, { ...r, mimeTypes: [...r.mimeTypes] }]));
+    // Byte for byte, by hash: what Firefox's receive transforms saw against
+    // what we sent, what we got against what its send transforms saw.
+    out.exact = {};
+    ['video', 'audio'].forEach((kind, i) => {
+      const ours = new Set(sent[i]);
+      const ffGot = out.end.frames.receive[kind] ?? [];
+      const ffSent = new Set(out.end.frames.send[kind] ?? []);
+      const weGot = received[kind].hashes;
+      out.exact[kind] = {
+        toFirefox: { received: ffGot.length, matching: ffGot.filter((h) => ours.has(h)).length, firstMismatch: ffGot.find((h) => !ours.has(h)) ?? null },
+        fromFirefox: { sent: out.end.frames.send[kind]?.length ?? 0, received: weGot.length, matching: weGot.filter((h) => ffSent.has(h)).length, firstMismatch: weGot.find((h) => !ffSent.has(h)) ?? null },
+      };
+    });
+    delete out.middle.frames;
+    delete out.end.frames;
   } catch (e) {
     out.error = `${e.name}: ${e.message}`;
     out.state = pc?.connectionState;
@@ -147,6 +164,14 @@ if (INSIDE) {
         + `${middle.wasmrtcFrames.video} → ${end.wasmrtcFrames.video} video frames, ${middle.wasmrtcFrames.audio} → ${end.wasmrtcFrames.audio} audio `
         + `${JSON.stringify(s.received)}`);
       assert.deepEqual(s.negotiated, { video: 'video/VP8', audio: 'audio/opus' }, dump);
+      console.log(`# ${who}: byte for byte ${JSON.stringify(s.exact)}`);
+      for (const kind of ['video', 'audio']) {
+        const { toFirefox, fromFirefox } = s.exact[kind];
+        assert.ok(toFirefox.received >= s.sent[kind] * 0.8, `${who} ${kind}: Firefox's transform saw ${toFirefox.received} of ${s.sent[kind]}`);
+        assert.equal(toFirefox.matching, toFirefox.received, `${who} ${kind}: frame bytes differ at Firefox\n${dump}`);
+        assert.ok(fromFirefox.received >= fromFirefox.sent * 0.8, `${who} ${kind}: wasmrtc got ${fromFirefox.received} of ${fromFirefox.sent}`);
+        assert.equal(fromFirefox.matching, fromFirefox.received, `${who} ${kind}: frame bytes from Firefox differ\n${dump}`);
+      }
       // Firefox decodes what wasmrtc sent, and more as time goes on.
       assert.ok(middle.inbound.video.framesDecoded > 0, dump);
       assert.ok(end.inbound.video.framesDecoded > middle.inbound.video.framesDecoded, dump);
