@@ -123,11 +123,12 @@ export async function waitReady(ms) {
 // Inside the namespace.
 
 /** Starts the relay, headless Chromium with the harness page in the
- * signaling room, and Firefox on `pages/${ffPage}` in the same room; once
- * Firefox is ready runs `scenario({ page, relay, ready })` and prints its
- * result (with `ready`, `firefoxStartMs`, `pageErrors`, `firefoxOutput`, or
- * `error`) as the one result line. */
-export async function withFirefox(ffPage, scenario) {
+ * signaling room, and Firefox on `pages/${ffPage}` in the same room (its
+ * profile with USER_JS and `prefs`); once Firefox is ready runs
+ * `scenario({ page, relay, ready })` and prints its result (with `ready`,
+ * `firefoxStartMs`, `pageErrors`, `firefoxOutput`, or `error`) as the one
+ * result line. */
+export async function withFirefox(ffPage, scenario, { prefs = {} } = {}) {
   const { launch, startRelay } = await import('./harness.mjs');
   const result = {};
   let relay;
@@ -143,7 +144,8 @@ export async function withFirefox(ffPage, scenario) {
     const signal = `ws://127.0.0.1:${relay.ports.http}/signal/${room}`;
     await page.evaluate(connectSignal, signal);
     profile = await mkdtemp(join(tmpdir(), 'wasmrtc-firefox-'));
-    await writeFile(join(profile, 'user.js'), USER_JS);
+    const extra = Object.entries(prefs).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});\n`).join('');
+    await writeFile(join(profile, 'user.js'), USER_JS + extra);
     const url = `${browser.base}/tests/e2e/pages/${ffPage}?signal=${encodeURIComponent(signal)}&turn=127.0.0.1:${relay.ports.udp}`;
     const t0 = performance.now();
     firefox = spawn('firefox-esr', ['--headless', '--no-remote', '--profile', profile, url], {

@@ -6,24 +6,13 @@
 // native peer with iceTransportPolicy 'relay'); the page peer echoes
 // 0 B–256 KiB messages, the worker checks them byte for byte, reads its
 // getStats and closes. Signaling is postMessage.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startRelay } from './harness.mjs';
+import { relayAndPage } from './harness.mjs';
 
 const SIZES = [0, 1, 1000, 16 * 1024, 64 * 1024, 256 * 1024];
 
-let relay, browser, page;
-
-before(async () => {
-  relay = await startRelay();
-  browser = await launch();
-  page = await browser.page();
-});
-
-after(async () => {
-  await browser?.close();
-  await relay?.close();
-});
+const ctx = relayAndPage();
 
 // In the page: starts the worker, answers its offer with a `peer` peer that
 // echoes every message, and returns the worker's result.
@@ -89,7 +78,7 @@ async function echoThroughWorker({ kind, peer, ports, sizes }) {
 for (const kind of ['classic', 'module', 'shared']) {
   test(`a ${kind} worker's wasmrtc peer: data channel to native and wasmrtc page peers, echo 0 B–256 KiB, getStats, close`, async () => {
     for (const peer of ['native', 'wasmrtc']) {
-      const r = await page.evaluate(echoThroughWorker, { kind, peer, ports: relay.ports, sizes: SIZES });
+      const r = await ctx.page.evaluate(echoThroughWorker, { kind, peer, ports: ctx.relay.ports, sizes: SIZES });
       console.log(`# ${kind} worker ↔ ${peer} page peer: open in ${r.openMs.toFixed(0)} ms, echoed ${r.echoed.join(', ')} B; stats ${r.statsTypes.join(' ')}; transport ${JSON.stringify(r.transport)}`);
       assert.equal(r.nativeRTCPeerConnection, false, 'the worker runs wasmrtc, not a native RTCPeerConnection');
       assert.equal(r.globalRTCPeerConnection, kind === 'classic' ? 'wasmrtc' : 'none', 'Chromium has no RTCPeerConnection in workers');
@@ -103,7 +92,7 @@ for (const kind of ['classic', 'module', 'shared']) {
       assert.ok(r.theirCandidates.length > 0);
       for (const c of r.theirCandidates) assert.match(c, / 127\.0\.0\.1 \d+ typ relay /);
     }
-    assert.deepEqual(page.errors.map(String), []);
+    assert.deepEqual(ctx.page.errors.map(String), []);
   });
 }
 
@@ -190,7 +179,7 @@ async function mediaThroughWorker({ ports, seconds }) {
 }
 
 test('a module worker\'s wasmrtc peer: VP8 + Opus from its WebCodecs to native Chromium and back, the same frame bytes', async () => {
-  const r = await page.evaluate(mediaThroughWorker, { ports: relay.ports, seconds: 2 });
+  const r = await ctx.page.evaluate(mediaThroughWorker, { ports: ctx.relay.ports, seconds: 2 });
   for (const kind of ['video', 'audio']) {
     const s = r.streams[kind];
     console.log(`# worker ${kind}: ${s.workerSent} sent, ${s.nativeReceived} through the native transform (${s.nativeMatching} matching); native sent ${s.nativeSent}, the worker got ${s.workerReceived} (${s.workerMatching} matching, ${s.workerDropped} dropped, ${s.workerMimeTypes}); inbound ${JSON.stringify(r.inbound[kind])}`);
@@ -205,5 +194,5 @@ test('a module worker\'s wasmrtc peer: VP8 + Opus from its WebCodecs to native C
   assert.deepEqual(r.streams.video.workerMimeTypes, ['video/VP8']);
   assert.deepEqual(r.streams.audio.workerMimeTypes, ['audio/opus']);
   assert.ok(r.inbound.video.framesDecoded >= r.streams.video.workerSent * 0.8, JSON.stringify(r.inbound));
-  assert.deepEqual(page.errors.map(String), []);
+  assert.deepEqual(ctx.page.errors.map(String), []);
 });
