@@ -121,3 +121,16 @@ for (const codecs of [['video/VP9', 'audio/PCMU'], ['video/H264', 'audio/PCMA'],
     }
   });
 }
+
+// The AV1 normalisation is the whole difference: each temporal unit the page
+// encoded opens with a temporal delimiter (12 00), and the native receiver's
+// transform sees the rest of it, byte for byte.
+test('AV1: what native Chromium receives is the page\'s temporal unit without its temporal delimiter', async () => {
+  const result = await run('wasmrtcToNative', { codecs: ['video/AV1'], wasmrtcOffers: true, seconds: 1, samples: 5 });
+  const { samples } = result.streams['video/AV1'];
+  assert.equal(samples.length, 5);
+  for (const [i, { sent, received }] of samples.entries()) {
+    assert.equal(sent.slice(0, 4), '1200', `frame ${i}: the page's temporal unit starts with a temporal delimiter`);
+    assert.equal(received, sent.slice(4), `frame ${i}: the rest arrives unchanged`);
+  }
+});
