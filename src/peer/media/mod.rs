@@ -93,7 +93,12 @@ impl Media {
         self.send_reports(now, transceivers, random);
     }
 
+    /// The next report; at once if a packet waits, queued by a call
+    /// without `now` that does not run the layers (a BYE from stop()).
     pub(in crate::peer) fn poll_timeout(&self) -> Option<Instant> {
+        if !self.transmits.is_empty() {
+            return Some(Instant::ZERO);
+        }
         self.reports_timeout()
     }
 }
