@@ -47,6 +47,11 @@ const LOWER_LAYER_OCTETS: usize = 28;
 const INITIAL_RTCP_SIZE: f64 = 100.0;
 /// An SR or RR carries at most 31 blocks (the 5-bit count).
 const MAX_REPORT_BLOCKS: usize = 31;
+/// The least session bandwidth the interval assumes, in octets per second:
+/// 64 kb/s, RFC 3550 §6.2's audio example and about the least a WebRTC call
+/// runs at. No descriptions' bandwidth reaches us, and measuring alone would
+/// stretch a quiet stream's interval (DTX, a pause) without bound.
+const MIN_SESSION_BANDWIDTH: f64 = 8000.0;
 /// 1900 to 1970 in seconds: a peer's NTP time to the Unix epoch.
 const NTP_UNIX_OFFSET_SECONDS: f64 = 2_208_988_800.0;
 
@@ -372,11 +377,12 @@ impl Reports {
         let Some(schedule) = self.schedules.get_mut(&ssrc) else {
             return;
         };
-        // The session bandwidth as measured since this source's last report.
+        // The session bandwidth as measured since this source's last
+        // report, and no less than the floor.
         let elapsed = (now - schedule.last).as_secs_f64();
-        let octets = rtp_octets - schedule.rtp_octets_at_last;
-        let rtcp_bandwidth = (elapsed > 0.0 && octets > 0)
-            .then(|| RTCP_BANDWIDTH_FRACTION * octets as f64 / elapsed);
+        let octets = (rtp_octets - schedule.rtp_octets_at_last) as f64;
+        let measured = if elapsed > 0.0 { octets / elapsed } else { 0.0 };
+        let rtcp_bandwidth = Some(RTCP_BANDWIDTH_FRACTION * measured.max(MIN_SESSION_BANDWIDTH));
         let input = IntervalInput {
             members,
             senders,
@@ -552,5 +558,266 @@ impl Media {
 
     pub(in crate::peer) fn media_stats(&self) -> MediaStats {
         self.reports.stats()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{codec, keyed, transceiver};
+    use super::*;
+    use crate::dtls::DtlsRole;
+    use crate::jsep::TransceiverDirection;
+    use crate::peer::output::{Output, Outputs, PeerEvent, Queued};
+    use crate::rtp::packet::rtcp::{self, Pli};
+
+    fn at(ms: u64) -> Instant {
+        Instant::from_micros(ms * 1000)
+    }
+
+    /// Peer A sends Opus on SSRC 100 (DTLS client); B receives only and
+    /// reports with its sender SSRC 200. `tap`s read each side's SRTCP.
+    struct Call {
+        a: Media,
+        b: Media,
+        ta: TransceiverState,
+        tb: TransceiverState,
+        random: Random,
+    }
+
+    fn call() -> Call {
+        let mut a = keyed(DtlsRole::Client);
+        a.set_cname("a-cname");
+        let b = keyed(DtlsRole::Server);
+        let ta = transceiver(3, MediaKind::Audio, "0", vec![codec(111, "opus")], 100);
+        let tb = TransceiverState {
+            current_direction: Some(TransceiverDirection::RecvOnly),
+            ..transceiver(4, MediaKind::Audio, "0", vec![codec(111, "opus")], 200)
+        };
+        Call {
+            a,
+            b,
+            ta,
+            tb,
+            random: Random::from_seed([2; 32]),
+        }
+    }
+
+    impl Call {
+        /// A frame from A at `sent`, arriving 50 ms later.
+        fn rtp(&mut self, sent: u64, rtp_timestamp: u32) {
+            let (a, ta) = (&mut self.a, &self.ta);
+            a.send_frame(
+                at(sent),
+                ta,
+                111,
+                rtp_timestamp,
+                &[0x48, 1, 2, 3],
+                &mut self.random,
+            )
+            .unwrap();
+            while let Some(packet) = self.a.poll_transmit() {
+                let tb = std::slice::from_ref(&self.tb);
+                self.b
+                    .handle_rtp(at(sent + 50), &packet, tb, &mut Outputs::default());
+            }
+        }
+
+        /// What `from` (A if `a`) sends at `sent` arrives 50 ms later: the
+        /// compounds as parsed, and the events they made.
+        fn rtcp(&mut self, a: bool, sent: u64) -> (Vec<Vec<RtcpPacket>>, Outputs) {
+            let (from, to, t_from, t_to) = if a {
+                (&mut self.a, &mut self.b, &self.ta, &self.tb)
+            } else {
+                (&mut self.b, &mut self.a, &self.tb, &self.ta)
+            };
+            from.handle_timeout(
+                at(sent),
+                std::slice::from_ref(t_from),
+                &mut self.random,
+                &mut Outputs::default(),
+            );
+            let mut tap = keyed(if a {
+                DtlsRole::Server
+            } else {
+                DtlsRole::Client
+            });
+            let mut compounds = Vec::new();
+            let mut outputs = Outputs::default();
+            while let Some(datagram) = from.poll_transmit() {
+                let mut copy = datagram.clone();
+                tap.srtp
+                    .as_mut()
+                    .unwrap()
+                    .unprotect_rtcp(&mut copy)
+                    .unwrap();
+                compounds.push(rtcp::parse(&copy, false).unwrap());
+                to.handle_rtcp(
+                    at(sent + 50),
+                    &datagram,
+                    std::slice::from_ref(t_to),
+                    &mut outputs,
+                );
+            }
+            (compounds, outputs)
+        }
+    }
+
+    /// RFC 3550 §6.4: A's SR at 2.5 s (half of audio's 5 s), B's RR at
+    /// 3 s with LSR of it and DLSR 0.45 s, at A at 3.05 s: 3.05 − 2.5 − 0.45
+    /// = 100 ms. Each compound is the report then SDES CNAME.
+    #[test]
+    fn sender_and_receiver_reports_give_the_round_trip_time() {
+        let mut call = call();
+        call.rtp(0, 960);
+        call.rtp(20, 1920);
+        assert_eq!(call.a.poll_timeout(), Some(at(2500)));
+        assert_eq!(
+            call.b.poll_timeout(),
+            Some(at(2550)),
+            "B reports from its first packet's arrival"
+        );
+        let (compounds, _) = call.rtcp(true, 2500);
+        let [compound] = &compounds[..] else {
+            panic!("{compounds:?}")
+        };
+        let RtcpPacket::SenderReport(sr) = &compound[0] else {
+            panic!("{compound:?}")
+        };
+        assert_eq!(
+            (sr.ssrc, sr.packet_count, sr.octet_count, sr.reports.len()),
+            (100, 2, 8, 0)
+        );
+        // 48 kHz: 2480 ms after the packet of timestamp 1920.
+        assert_eq!(sr.rtp_timestamp, 1920 + 48 * 2480);
+        let RtcpPacket::SourceDescription(sdes) = &compound[1] else {
+            panic!("{compound:?}")
+        };
+        assert_eq!(sdes.cname(100), Some(&b"a-cname"[..]));
+        let next = call.a.poll_timeout().unwrap();
+        assert!(
+            next >= at(2500 + 4104 / 2) && next <= at(2500 + 6157),
+            "{next:?}"
+        );
+
+        let (compounds, _) = call.rtcp(false, 3000);
+        let RtcpPacket::ReceiverReport(rr) = &compounds[0][0] else {
+            panic!("{compounds:?}")
+        };
+        assert_eq!(
+            rr.ssrc, 200,
+            "a receive-only transceiver reports with its sender SSRC"
+        );
+        let block = rr.reports[0];
+        assert_eq!(
+            (
+                block.ssrc,
+                block.cumulative_lost,
+                block.fraction_lost,
+                block.extended_highest_sequence & 0xFFFF
+            ),
+            (
+                100,
+                0,
+                0,
+                u32::from(call.a.senders[&100].next_sequence_number.wrapping_sub(1))
+            )
+        );
+        assert_eq!(block.last_sr, ntp_compact(sr.ntp_timestamp));
+        assert_eq!(block.delay_since_last_sr, 450 * 65536 / 1000);
+        let rtt = call.a.round_trip_time().unwrap();
+        assert!(
+            rtt.abs_diff(Duration::from_millis(100)) < Duration::from_micros(50),
+            "{rtt:?}"
+        );
+
+        let stats = call.a.media_stats();
+        let remote = stats.outbound[0].remote.as_ref().unwrap();
+        assert_eq!(
+            (
+                remote.round_trip_time_measurements,
+                remote.packets_lost,
+                remote.fraction_lost
+            ),
+            (1, 0, 0.0)
+        );
+        let stats = call.b.media_stats();
+        let sender = stats.inbound[0].remote.as_ref().unwrap();
+        assert_eq!(
+            (sender.packets_sent, sender.bytes_sent, sender.reports_sent),
+            (2, 8, 1)
+        );
+    }
+
+    /// A PLI (RFC 4585 §6.3.1) B sends about A's SSRC surfaces at A as
+    /// KeyFrameRequest; both count it (pliCount on each side).
+    #[test]
+    fn a_picture_loss_indication_surfaces_as_a_key_frame_request() {
+        let mut call = call();
+        call.rtp(0, 960);
+        let pli = Pli {
+            sender_ssrc: 200,
+            media_ssrc: 100,
+        };
+        call.b.send_rtcp(&[
+            RtcpPacket::ReceiverReport(ReceiverReport {
+                ssrc: 200,
+                reports: vec![],
+            }),
+            RtcpPacket::Pli(pli),
+        ]);
+        let (_, mut outputs) = call.rtcp(false, 100);
+        match outputs.pop() {
+            Some(Queued::Output(Output::Event(event))) => {
+                assert_eq!(
+                    *event,
+                    PeerEvent::KeyFrameRequest {
+                        transceiver: call.ta.id
+                    }
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(call.a.media_stats().outbound[0].pli_count, 1);
+        assert_eq!(call.b.media_stats().inbound[0].pli_count, 1);
+    }
+
+    /// A transceiver that begins stopping says BYE (RFC 3550 §6.6): an RR
+    /// without blocks, SDES, BYE; it reports no more, and B's next report
+    /// has no block on it.
+    #[test]
+    fn a_stopping_transceiver_says_bye_and_is_reported_on_no_more() {
+        let mut call = call();
+        call.rtp(0, 960);
+        let stopping = TransceiverState {
+            stopping: true,
+            ..call.ta.clone()
+        };
+        call.a.transceivers_changed(
+            std::slice::from_ref(&call.ta),
+            std::slice::from_ref(&stopping),
+        );
+        assert_eq!(
+            call.a.poll_timeout(),
+            Some(Instant::ZERO),
+            "the BYE waits to go at once"
+        );
+        let (compounds, _) = call.rtcp(true, 100);
+        let [compound] = &compounds[..] else {
+            panic!("{compounds:?}")
+        };
+        assert!(
+            matches!(&compound[..], [RtcpPacket::ReceiverReport(rr), RtcpPacket::SourceDescription(_), RtcpPacket::Goodbye(bye)]
+            if rr.ssrc == 100 && rr.reports.is_empty() && bye.sources == [100])
+        );
+        assert_eq!(call.a.poll_timeout(), None);
+        let (compounds, _) = call.rtcp(false, 3000);
+        let RtcpPacket::ReceiverReport(rr) = &compounds[0][0] else {
+            panic!("{compounds:?}")
+        };
+        assert!(rr.reports.is_empty());
+        // Stopping again says nothing more.
+        call.a
+            .transceivers_changed(std::slice::from_ref(&stopping), &[]);
+        assert_eq!(call.a.poll_transmit(), None);
     }
 }
