@@ -155,11 +155,12 @@ impl Reports {
 
     /// The first report of `ssrc`, half the minimum from now.
     fn schedule(&mut self, now: Instant, ssrc: u32, kind: MediaKind) {
+        let rtp_octets_at_last = self.rtp_octets;
         self.schedules.entry(ssrc).or_insert_with(|| Schedule {
             kind,
             next: now + minimum(kind) / 2,
             last: now,
-            rtp_octets_at_last: 0,
+            rtp_octets_at_last,
         });
     }
 
