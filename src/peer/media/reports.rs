@@ -180,7 +180,9 @@ impl Reports {
                 retransmitted_bytes_sent: 0,
                 receiver: None,
             });
-        outbound.codec = codec.clone();
+        if outbound.codec.payload_type != codec.payload_type {
+            outbound.codec = codec.clone();
+        }
         outbound.frames_sent += 1;
     }
 
@@ -237,7 +239,10 @@ impl Reports {
         inbound
             .statistics
             .received(now, rtp.sequence_number, rtp.timestamp);
-        inbound.codec = codec.clone();
+        // The sender may switch codecs; the latest is the stream's.
+        if inbound.codec.payload_type != codec.payload_type {
+            inbound.codec = codec.clone();
+        }
         inbound.bytes_received += rtp.payload.len() as u64;
         inbound.header_bytes_received += (len - rtp.payload.len()) as u64;
         inbound.last_packet_received = now;
