@@ -8,6 +8,8 @@
 //! media getStats.
 
 pub mod media;
+// Native only: tests/wasm.rs runs the others.
+#[cfg(not(target_arch = "wasm32"))]
 pub mod reports;
 
 use std::time::Duration;
