@@ -195,7 +195,7 @@ impl Reports {
         len: usize,
     ) {
         self.rtp_octets += len as u64;
-        let header_len = len - payload_len;
+        let header_len = len.saturating_sub(payload_len);
         if let Some(outbound) = self.outbound.get_mut(&header.ssrc) {
             outbound
                 .statistics
@@ -244,7 +244,7 @@ impl Reports {
             inbound.codec = codec.clone();
         }
         inbound.bytes_received += rtp.payload.len() as u64;
-        inbound.header_bytes_received += (len - rtp.payload.len()) as u64;
+        inbound.header_bytes_received += len.saturating_sub(rtp.payload.len()) as u64;
         inbound.last_packet_received = now;
         // A stopping transceiver said BYE: it reports no more.
         if !transceiver.stopping && !transceiver.stopped {
