@@ -17,9 +17,14 @@ self.echoOver = (port, RTCPeerConnection) => {
     new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms))]);
 
   let pc;
+  let gathered = 0;
+  let added = 0;
   const run = async ({ config, sizes }) => {
     pc = new RTCPeerConnection(config);
-    pc.onicecandidate = (e) => port.postMessage({ candidate: e.candidate ? e.candidate.toJSON() : null });
+    pc.onicecandidate = (e) => {
+      if (e.candidate) gathered++;
+      port.postMessage({ candidate: e.candidate ? e.candidate.toJSON() : null });
+    };
     const channel = pc.createDataChannel('echo');
     channel.binaryType = 'arraybuffer';
     const opened = new Promise((resolve) => { channel.onopen = resolve; });
@@ -31,7 +36,10 @@ self.echoOver = (port, RTCPeerConnection) => {
     };
     await pc.setLocalDescription(await pc.createOffer());
     port.postMessage({ offer: pc.localDescription.toJSON() });
-    await within(opened, 20000, `channel open (ice ${pc.iceConnectionState}, ${pc.connectionState})`);
+    await within(opened, 20000, 'channel open').catch((e) => {
+      throw new Error(`${e.message}: ice ${pc.iceConnectionState}, gathering ${pc.iceGatheringState}, `
+        + `${pc.connectionState}, ${pc.signalingState}, ${gathered} gathered, ${added} added`);
+    });
     const echoed = [];
     for (const [i, size] of sizes.entries()) {
       const sent = fill(size, i + 1);
@@ -66,9 +74,12 @@ self.echoOver = (port, RTCPeerConnection) => {
     try {
       if (data.start) port.postMessage({ result: await run(data.start) });
       else if (data.answer) await pc.setRemoteDescription(data.answer);
-      else if ('candidate' in data && data.candidate) await pc.addIceCandidate(data.candidate);
+      else if ('candidate' in data && data.candidate) {
+        await pc.addIceCandidate(data.candidate);
+        added++;
+      }
     } catch (e) {
-      port.postMessage({ error: String(e && e.stack || e) });
+      port.postMessage({ error: `${e}\n${e && e.stack}` });
     }
   };
   port.postMessage({ ready: true });
