@@ -13,5 +13,8 @@
 pub mod format;
 pub mod jitter_buffer;
 pub mod packet;
+pub mod receive_statistics;
+pub mod rtcp_interval;
+pub mod sender_statistics;
 pub mod sequence;
 pub mod srtp;
