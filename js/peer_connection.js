@@ -17,7 +17,7 @@ import { RemoteStreams } from './media/remote_track.js';
 import { RTCStatsReport } from './stats_report.js';
 import { relaysOf } from './relays.js';
 import { CHANNEL_EVENT, CLOSE_SILENTLY, CONSTRUCT, ENCODED, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
-import { deliverFrame } from './media/encoded.js';
+import { deliverFrame, deliverKeyFrameRequest } from './media/encoded.js';
 import { RTCRtpTransceiver, checkDirection } from './rtp_transceiver.js';
 import { RTCSessionDescription, checkSdpType } from './session_description.js';
 
@@ -59,6 +59,15 @@ function coreCall(fn) {
   }
 }
 
+/** A core NegotiatedCodec as a plain RTCRtpCodecParameters (freed). */
+function plainCodec(c) {
+  const codec = { payloadType: c.payloadType, mimeType: c.mimeType, clockRate: c.clockRate };
+  if (c.channels !== undefined) codec.channels = c.channels;
+  if (c.sdpFmtpLine !== undefined) codec.sdpFmtpLine = c.sdpFmtpLine;
+  c.free();
+  return codec;
+}
+
 export class RTCPeerConnection extends EventTarget {
   #core;
   #config;
@@ -69,8 +78,10 @@ export class RTCPeerConnection extends EventTarget {
   #negotiationNeeded = false;
   #transceivers = new Map();
   #transceiverStates = new Map();
-  // By transceiver id: the negotiated codecs, as plain RTCRtpCodecParameters.
+  // By transceiver id: the negotiated codecs, as plain RTCRtpCodecParameters,
+  // and those of our own offer (received too: RFC 3264 §5.1).
   #transceiverCodecs = new Map();
+  #offeredCodecs = new Map();
   #descriptions = {};
   #canTrickle = null;
   #dataChannels = new Map();
@@ -133,6 +144,7 @@ export class RTCPeerConnection extends EventTarget {
         this.#updateNegotiationNeededFlag();
       },
       codecs: (id) => this.#transceiverCodecs.get(id) ?? [],
+      offeredCodecs: (id) => this.#offeredCodecs.get(id) ?? [],
       sendFrame: (id, payloadType, rtpTimestamp, bytes) => {
         if (this.#closed) throw invalidState('sendFrame');
         coreCall(() => this.#core.sendFrame(id, payloadType, rtpTimestamp, bytes, this.#driver.now()));
@@ -229,6 +241,11 @@ export class RTCPeerConnection extends EventTarget {
       case 'mediaframe': case 'mediaframedropped': {
         const receiver = this.#transceivers.get(event.transceiver)?.receiver;
         if (receiver) deliverFrame(receiver[ENCODED], name, event);
+        break;
+      }
+      case 'keyframerequest': {
+        const sender = this.#transceivers.get(event.transceiver)?.sender;
+        if (sender) deliverKeyFrameRequest(sender[ENCODED]);
         break;
       }
       case 'dtlserror':
@@ -467,13 +484,8 @@ export class RTCPeerConnection extends EventTarget {
       live.add(t.id);
       this.#transceiverStates.get(t.id)?.free();
       this.#transceiverStates.set(t.id, t);
-      this.#transceiverCodecs.set(t.id, t.codecs.map((c) => {
-        const codec = { payloadType: c.payloadType, mimeType: c.mimeType, clockRate: c.clockRate };
-        if (c.channels !== undefined) codec.channels = c.channels;
-        if (c.sdpFmtpLine !== undefined) codec.sdpFmtpLine = c.sdpFmtpLine;
-        c.free();
-        return codec;
-      }));
+      this.#transceiverCodecs.set(t.id, t.codecs.map(plainCodec));
+      this.#offeredCodecs.set(t.id, t.offeredCodecs.map(plainCodec));
       if (!this.#transceivers.has(t.id)) {
         this.#transceivers.set(t.id, new RTCRtpTransceiver(CONSTRUCT, t.id, t.kind, this.#control, null));
       }
@@ -482,6 +494,7 @@ export class RTCPeerConnection extends EventTarget {
       if (!live.has(id)) {
         this.#transceivers.delete(id);
         this.#transceiverCodecs.delete(id);
+        this.#offeredCodecs.delete(id);
       }
     }
   }

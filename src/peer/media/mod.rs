@@ -114,6 +114,7 @@ mod tests {
             receiver_stream_ids: vec![],
             receiver_ssrcs: vec![],
             codecs,
+            offered_codecs: vec![],
             header_extensions: vec![(1, ExtensionKind::Mid.uri().into())],
         }
     }

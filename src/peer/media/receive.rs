@@ -87,10 +87,7 @@ impl Media {
         if transceiver.stopped || !receiving {
             return None;
         }
-        let codec = transceiver
-            .codecs
-            .iter()
-            .find(|c| c.payload_type == rtp.payload_type)?;
+        let codec = transceiver.receive_codec(rtp.payload_type)?;
         let stream = self.inbound.entry(rtp.ssrc).or_default();
         let receiver = match stream.depacketizers.entry(rtp.payload_type) {
             Entry::Occupied(entry) => entry.into_mut(),
