@@ -19,7 +19,7 @@ const FIVE_PERCENT: Impairments = Impairments::lossy(0.05, 0.0, (10, 10));
 
 /// One frame as the sender made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Sent {
+pub(super) struct Sent {
     payload_type: u8,
     rtp_timestamp: u32,
     key_frame: bool,
@@ -55,10 +55,10 @@ fn opus_frame(from: usize, n: u32) -> Vec<u8> {
     data
 }
 
-struct Media {
-    pair: Pair,
+pub(super) struct Media {
+    pub(super) pair: Pair,
     /// Each peer's (audio, video) transceiver.
-    transceivers: [(TransceiverId, TransceiverId); 2],
+    pub(super) transceivers: [(TransceiverId, TransceiverId); 2],
     /// Each peer's (Opus, VP8) payload type.
     payload_types: [(u8, u8); 2],
 }
@@ -73,7 +73,7 @@ fn transceiver(pair: &Pair, i: usize, kind: MediaKind) -> (TransceiverId, u8) {
 
 /// Two peers with an audio and a video track each, negotiated sendrecv,
 /// connected, SRTP keyed with `profile`.
-fn media_pair(seed: u64, udp: Impairments, profile: SrtpProfile) -> Media {
+pub(super) fn media_pair(seed: u64, udp: Impairments, profile: SrtpProfile) -> Media {
     let mut pair = Pair::new(seed, udp);
     for (i, peer) in pair.peers.iter_mut().enumerate() {
         peer.pc.set_srtp_profiles(vec![profile]);
@@ -93,7 +93,7 @@ fn media_pair(seed: u64, udp: Impairments, profile: SrtpProfile) -> Media {
 impl Media {
     /// `seconds` of 50 packets/s of Opus and 30 fps of VP8 both ways, then
     /// a second to let the last arrive; what each peer sent, by kind.
-    fn exchange(&mut self, seconds: u32) -> [(Vec<Sent>, Vec<Sent>); 2] {
+    pub(super) fn exchange(&mut self, seconds: u32) -> [(Vec<Sent>, Vec<Sent>); 2] {
         let mut sent: [(Vec<Sent>, Vec<Sent>); 2] = Default::default();
         // 10 ms ticks: Opus every other one, VP8 on three of every ten.
         for tick in 0..seconds * 100 {

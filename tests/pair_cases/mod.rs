@@ -4,9 +4,11 @@
 //! layers compose — connection-state aggregation, the held first DTLS
 //! flight, data channels under loss, an ICE restart under SCTP, a
 //! fingerprint mismatch, close from either side; `media`: encoded frames
-//! over SRTP.
+//! over SRTP; `reports`: RTCP reports, the RTT and loss they carry, and
+//! media getStats.
 
 pub mod media;
+pub mod reports;
 
 use std::time::Duration;
 

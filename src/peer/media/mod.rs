@@ -6,9 +6,12 @@
 //! - `receive`: an unprotected RTP packet routed to its transceiver
 //!   (RFC 8843 §9.2) and depacketized into frames.
 //! - `rtcp`: SRTCP in (RFC 3711 §3.4), parsed and dispatched: key-frame
-//!   requests (PLI, FIR) become events.
+//!   requests (PLI, FIR) become events; RTCP out, one compound at a time.
+//! - `reports`: SR, RR, SDES and BYE of ours on their intervals (RFC 3550
+//!   §6), and the round-trip time and loss the peer's reports give.
 
 mod receive;
+mod reports;
 mod rtcp;
 mod send;
 
@@ -16,10 +19,14 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::dtls::{DtlsRole, SrtpProfile};
 use crate::jsep::TransceiverState;
+use crate::peer::output::Outputs;
+use crate::random::Random;
 use crate::rtp::packet::ExtensionKind;
 use crate::rtp::srtp::SrtpSession;
+use crate::time::Instant;
 
 use receive::InboundStream;
+use reports::Reports;
 use send::Sender;
 
 #[derive(Default)]
@@ -36,6 +43,10 @@ pub(super) struct Media {
     fir_sequence_numbers: HashMap<u32, u8>,
     /// Protected RTP packets for ICE.
     transmits: VecDeque<Vec<u8>>,
+    /// RTCP reports, ours and the peer's.
+    reports: Reports,
+    /// Compounds of ours that could not be written or protected.
+    rtcp_unsent: u64,
     /// RTP and RTCP datagrams dropped: before SRTP is keyed, refused by
     /// SRTP, malformed, or for no transceiver or codec we have.
     dropped: u64,
@@ -67,6 +78,29 @@ impl Media {
     pub(super) fn poll_transmit(&mut self) -> Option<Vec<u8>> {
         self.transmits.pop_front()
     }
+
+    pub(in crate::peer) fn set_cname(&mut self, cname: &str) {
+        self.reports.set_cname(cname);
+    }
+
+    pub(in crate::peer) fn handle_timeout(
+        &mut self,
+        now: Instant,
+        transceivers: &[TransceiverState],
+        random: &mut Random,
+        _outputs: &mut Outputs,
+    ) {
+        self.send_reports(now, transceivers, random);
+    }
+
+    /// The next report; at once if a packet waits, queued by a call
+    /// without `now` that does not run the layers (a BYE from stop()).
+    pub(in crate::peer) fn poll_timeout(&self) -> Option<Instant> {
+        if !self.transmits.is_empty() {
+            return Some(Instant::ZERO);
+        }
+        self.reports_timeout()
+    }
 }
 
 #[cfg(test)]
@@ -78,7 +112,7 @@ mod tests {
     use crate::random::Random;
     use crate::time::Instant;
 
-    fn codec(payload_type: u8, name: &str) -> RtpCodec {
+    pub(super) fn codec(payload_type: u8, name: &str) -> RtpCodec {
         RtpCodec {
             payload_type,
             name: name.into(),
@@ -89,7 +123,7 @@ mod tests {
         }
     }
 
-    fn transceiver(
+    pub(super) fn transceiver(
         id: u32,
         kind: MediaKind,
         mid: &str,
@@ -119,7 +153,7 @@ mod tests {
         }
     }
 
-    fn keyed(role: DtlsRole) -> Media {
+    pub(super) fn keyed(role: DtlsRole) -> Media {
         let mut media = Media::default();
         media.connect(role, SrtpProfile::AeadAes128Gcm, &[7; 56]);
         media

@@ -63,18 +63,19 @@ impl Media {
     /// completes become events.
     pub(in crate::peer) fn handle_rtp(
         &mut self,
-        _now: Instant,
+        now: Instant,
         datagram: &[u8],
         transceivers: &[TransceiverState],
         outputs: &mut Outputs,
     ) {
-        if self.receive(datagram, transceivers, outputs).is_none() {
+        if self.receive(now, datagram, transceivers, outputs).is_none() {
             self.dropped += 1;
         }
     }
 
     fn receive(
         &mut self,
+        now: Instant,
         datagram: &[u8],
         transceivers: &[TransceiverState],
         outputs: &mut Outputs,
@@ -93,6 +94,8 @@ impl Media {
             Entry::Occupied(entry) => entry.into_mut(),
             Entry::Vacant(entry) => entry.insert(depacketizer(codec)?),
         };
+        self.reports
+            .rtp_received(now, transceiver, codec, &rtp, packet.len());
         let info = RtpInfo {
             sequence_number: rtp.sequence_number,
             timestamp: rtp.timestamp,
@@ -101,13 +104,16 @@ impl Media {
         receiver.push(info, rtp.payload);
         while let Some(output) = receiver.poll_output() {
             outputs.event(match output {
-                Depacketized::Frame(frame) => PeerEvent::MediaFrame {
+                Depacketized::Frame(frame) => {
+                    self.reports.frame_received(rtp.ssrc);
+                    PeerEvent::MediaFrame {
                     transceiver: transceiver.id,
                     payload_type: rtp.payload_type,
                     rtp_timestamp: frame.timestamp,
                     key_frame: frame.key_frame,
                     data: frame.data,
-                },
+                    }
+                }
                 Depacketized::Dropped { timestamp } => PeerEvent::MediaFrameDropped {
                     transceiver: transceiver.id,
                     rtp_timestamp: timestamp,

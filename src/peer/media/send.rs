@@ -104,6 +104,7 @@ impl Media {
                     data: mid.as_bytes().to_vec(),
                 }])
             });
+        self.reports.frame_sent(transceiver, codec);
         let first_sequence_number = sender.next_sequence_number;
         sender.next_sequence_number = first_sequence_number.wrapping_add(payloads.len() as u16);
         for (sequence_number, payload) in (0..)
@@ -128,7 +129,7 @@ impl Media {
     /// ICE. Every RTP packet we send passes here.
     fn transmit_rtp(
         &mut self,
-        _now: Instant,
+        now: Instant,
         header: RtpHeader,
         payload: &[u8],
     ) -> Result<(), RtcError> {
@@ -140,6 +141,8 @@ impl Media {
         header
             .write_packet(payload, 0, &mut packet)
             .map_err(|e| RtcError::operation(format!("cannot write the RTP packet: {e}")))?;
+        self.reports
+            .rtp_sent(now, &header, payload.len(), packet.len());
         srtp.protect_rtp(&mut packet)
             .map_err(|e| RtcError::operation(format!("SRTP: {e}")))?;
         self.transmits.push_back(packet);
