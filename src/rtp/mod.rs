@@ -12,6 +12,7 @@
 
 pub mod format;
 pub mod jitter_buffer;
+pub mod nack_generator;
 pub mod packet;
 pub mod sequence;
 pub mod srtp;

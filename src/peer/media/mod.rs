@@ -16,8 +16,11 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::dtls::{DtlsRole, SrtpProfile};
 use crate::jsep::TransceiverState;
+use crate::peer::output::Outputs;
+use crate::random::Random;
 use crate::rtp::packet::ExtensionKind;
 use crate::rtp::srtp::SrtpSession;
+use crate::time::Instant;
 
 use receive::InboundStream;
 use send::Sender;
@@ -66,6 +69,20 @@ impl Media {
 
     pub(super) fn poll_transmit(&mut self) -> Option<Vec<u8>> {
         self.transmits.pop_front()
+    }
+
+    pub(in crate::peer) fn handle_timeout(
+        &mut self,
+        now: Instant,
+        transceivers: &[TransceiverState],
+        _random: &mut Random,
+        outputs: &mut Outputs,
+    ) {
+        self.handle_receive_timeout(now, transceivers, outputs);
+    }
+
+    pub(in crate::peer) fn poll_timeout(&self) -> Option<Instant> {
+        self.poll_receive_timeout()
     }
 }
 
