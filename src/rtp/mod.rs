@@ -12,7 +12,10 @@
 
 pub mod format;
 pub mod jitter_buffer;
+pub mod key_frame_request;
 pub mod nack_generator;
 pub mod packet;
+pub mod packet_history;
+pub mod rtx;
 pub mod sequence;
 pub mod srtp;
