@@ -57,6 +57,11 @@ fn under_five_percent_loss_a_frame_is_whole_or_reported_dropped() {
 }
 
 #[test]
+fn reordered_and_duplicated_packets_make_whole_frames() {
+    timed("reordered_and_duplicated_packets_make_whole_frames", pair_cases::loss::reordered_and_duplicated_packets_make_whole_frames);
+}
+
+#[test]
 fn forged_and_garbled_rtp_is_dropped_and_counted() {
     timed("forged_and_garbled_rtp_is_dropped_and_counted", pair_cases::media::forged_and_garbled_rtp_is_dropped_and_counted);
 }

@@ -5,8 +5,10 @@
 //! flight, data channels under loss, an ICE restart under SCTP, a
 //! fingerprint mismatch, close from either side; `media`: encoded frames
 //! over SRTP; `reports`: RTCP reports, the RTT and loss they carry, and
-//! media getStats.
+//! media getStats; `loss`: the jitter buffer, NACK, RTX and key-frame
+//! requests.
 
+pub mod loss;
 pub mod media;
 pub mod reports;
 

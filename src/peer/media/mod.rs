@@ -88,18 +88,22 @@ impl Media {
         now: Instant,
         transceivers: &[TransceiverState],
         random: &mut Random,
-        _outputs: &mut Outputs,
+        outputs: &mut Outputs,
     ) {
+        self.handle_receive_timeout(now, transceivers, outputs);
         self.send_reports(now, transceivers, random);
     }
 
-    /// The next report; at once if a packet waits, queued by a call
+    /// The next deadline; at once if a packet waits, queued by a call
     /// without `now` that does not run the layers (a BYE from stop()).
     pub(in crate::peer) fn poll_timeout(&self) -> Option<Instant> {
         if !self.transmits.is_empty() {
             return Some(Instant::ZERO);
         }
-        self.reports_timeout()
+        [self.reports_timeout(), self.poll_receive_timeout()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 }
 
