@@ -418,6 +418,7 @@ impl PeerConnection {
                 &self.states,
                 &self.data,
                 &self.jsep,
+                self.media.available_outgoing_bitrate(),
             ),
         };
         crate::stats::report(&input, now)
@@ -481,6 +482,12 @@ impl PeerConnection {
         self.ice.handle_timeout(now);
         self.dtls.handle_timeout(now);
         self.data.handle_timeout(now);
+        self.media.handle_timeout(
+            now,
+            &self.transceivers,
+            &mut self.random,
+            &mut self.outputs,
+        );
         self.run(now);
     }
 
@@ -514,6 +521,7 @@ impl PeerConnection {
             self.ice.poll_timeout(),
             self.dtls.poll_timeout(),
             self.data.poll_timeout(),
+            self.media.poll_timeout(),
         ]
         .into_iter()
         .flatten()

@@ -7,7 +7,10 @@
 //!   (RFC 8843 §9.2) and depacketized into frames.
 //! - `rtcp`: SRTCP in (RFC 3711 §3.4), parsed and dispatched: key-frame
 //!   requests (PLI, FIR) become events.
+//! - `congestion`: the pacer in front of the wire, transport-wide
+//!   sequence numbers and feedback, and the target bitrate.
 
+mod congestion;
 mod receive;
 mod rtcp;
 mod send;
@@ -16,9 +19,13 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::dtls::{DtlsRole, SrtpProfile};
 use crate::jsep::TransceiverState;
+use crate::peer::output::Outputs;
+use crate::random::Random;
 use crate::rtp::packet::ExtensionKind;
 use crate::rtp::srtp::SrtpSession;
+use crate::time::Instant;
 
+use congestion::Congestion;
 use receive::InboundStream;
 use send::Sender;
 
@@ -39,12 +46,18 @@ pub(super) struct Media {
     /// RTP and RTCP datagrams dropped: before SRTP is keyed, refused by
     /// SRTP, malformed, or for no transceiver or codec we have.
     dropped: u64,
+    congestion: Congestion,
 }
 
 /// The negotiated ID of the MID header extension (one for the whole
 /// BUNDLE group, RFC 8843 §9.1).
 fn mid_extension_id(transceiver: &TransceiverState) -> Option<u8> {
-    let uri = ExtensionKind::Mid.uri();
+    extension_id(transceiver, ExtensionKind::Mid)
+}
+
+/// The ID `transceiver` negotiated for the header extension `kind`.
+fn extension_id(transceiver: &TransceiverState, kind: ExtensionKind) -> Option<u8> {
+    let uri = kind.uri();
     let (id, _) = transceiver
         .header_extensions
         .iter()
@@ -66,6 +79,25 @@ impl Media {
 
     pub(super) fn poll_transmit(&mut self) -> Option<Vec<u8>> {
         self.transmits.pop_front()
+    }
+
+    pub(in crate::peer) fn handle_timeout(
+        &mut self,
+        now: Instant,
+        _transceivers: &[TransceiverState],
+        _random: &mut Random,
+        _outputs: &mut Outputs,
+    ) {
+        self.congestion_timeout(now);
+    }
+
+    pub(in crate::peer) fn poll_timeout(&self) -> Option<Instant> {
+        self.congestion.poll_timeout()
+    }
+
+    /// The congestion controller's target, once feedback set it.
+    pub(in crate::peer) fn available_outgoing_bitrate(&self) -> Option<f64> {
+        self.congestion.available_outgoing_bitrate()
     }
 }
 
@@ -143,8 +175,16 @@ mod tests {
                 &mut random,
             )
             .unwrap();
-        let packet = sender.poll_transmit().unwrap();
         let mut outputs = Outputs::default();
+        // The pacer lets a packet go at once, or when the last one is paid for.
+        let packet = sender
+            .poll_transmit()
+            .or_else(|| {
+                let at = sender.poll_timeout()?;
+                sender.handle_timeout(at, &[], &mut random, &mut outputs);
+                sender.poll_transmit()
+            })
+            .unwrap();
         receiver.handle_rtp(now, &packet, to, &mut outputs);
         match outputs.pop() {
             Some(Queued::Output(Output::Event(event))) => match *event {

@@ -63,18 +63,19 @@ impl Media {
     /// completes become events.
     pub(in crate::peer) fn handle_rtp(
         &mut self,
-        _now: Instant,
+        now: Instant,
         datagram: &[u8],
         transceivers: &[TransceiverState],
         outputs: &mut Outputs,
     ) {
-        if self.receive(datagram, transceivers, outputs).is_none() {
+        if self.receive(now, datagram, transceivers, outputs).is_none() {
             self.dropped += 1;
         }
     }
 
     fn receive(
         &mut self,
+        now: Instant,
         datagram: &[u8],
         transceivers: &[TransceiverState],
         outputs: &mut Outputs,
@@ -82,6 +83,7 @@ impl Media {
         let mut packet = datagram.to_vec();
         self.srtp.as_mut()?.unprotect_rtp(&mut packet).ok()?;
         let rtp = RtpPacket::parse(&packet).ok()?;
+        self.record_arrival(now, &rtp, transceivers);
         let transceiver = self.route(&rtp, transceivers)?;
         let receiving = transceiver.current_direction.is_some_and(|d| d.has_recv());
         if transceiver.stopped || !receiving {

@@ -20,7 +20,7 @@ impl Media {
     /// or not it was negotiated: Chromium sends feedback alone.
     pub(in crate::peer) fn handle_rtcp(
         &mut self,
-        _now: Instant,
+        now: Instant,
         datagram: &[u8],
         transceivers: &[TransceiverState],
         outputs: &mut Outputs,
@@ -53,8 +53,27 @@ impl Media {
                         }
                     }
                 }
+                RtcpPacket::TransportCc(feedback) => {
+                    self.handle_transport_feedback(now, &feedback, outputs)
+                }
                 _ => {}
             }
+        }
+    }
+
+    /// RTCP of ours as one compound, SRTCP-protected, onto the wire; one
+    /// that cannot be written or protected is dropped and counted.
+    pub(super) fn send_rtcp(&mut self, packets: &[RtcpPacket]) {
+        let mut packet = Vec::new();
+        let protected = rtcp::write(packets, &mut packet).is_ok()
+            && self
+                .srtp
+                .as_mut()
+                .is_some_and(|srtp| srtp.protect_rtcp(&mut packet).is_ok());
+        if protected {
+            self.transmits.push_back(packet);
+        } else {
+            self.dropped += 1;
         }
     }
 
