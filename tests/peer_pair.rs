@@ -65,3 +65,13 @@ fn forged_and_garbled_rtp_is_dropped_and_counted() {
 fn send_frame_refuses_what_cannot_be_sent() {
     timed("send_frame_refuses_what_cannot_be_sent", pair_cases::media::send_frame_refuses_what_cannot_be_sent);
 }
+
+#[test]
+fn the_target_follows_a_bottleneck_of_1_mbit_s_then_300_kbit_s() {
+    timed("the_target_follows_a_bottleneck_of_1_mbit_s_then_300_kbit_s", pair_cases::congestion::the_target_follows_a_bottleneck_of_1_mbit_s_then_300_kbit_s);
+}
+
+#[test]
+fn a_100_kb_key_frame_at_the_start_arrives_whole() {
+    timed("a_100_kb_key_frame_at_the_start_arrives_whole", pair_cases::congestion::a_100_kb_key_frame_at_the_start_arrives_whole);
+}

@@ -4,8 +4,9 @@
 //! layers compose — connection-state aggregation, the held first DTLS
 //! flight, data channels under loss, an ICE restart under SCTP, a
 //! fingerprint mismatch, close from either side; `media`: encoded frames
-//! over SRTP.
+//! over SRTP; `congestion`: the target bitrate over a bottleneck.
 
+pub mod congestion;
 pub mod media;
 
 use std::time::Duration;
