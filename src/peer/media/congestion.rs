@@ -12,16 +12,17 @@
 //! - receiving: every RTP packet carrying the extension is recorded by the
 //!   [`TwccReceiver`], whose transport-cc feedback (§3.1) goes out as RTCP
 //!   on its timeout.
-//! - feedback in: the controller's new target paces the packets and, when
-//!   it moved by more than [`TARGET_CHANGE`], becomes `TargetBitrate` for
-//!   the encoders; it is also `availableOutgoingBitrate` in getStats.
+//! - feedback in (and a receiver's REMB, a cap on the target): the
+//!   controller's new target paces the packets and, when it moved by more
+//!   than [`TARGET_CHANGE`], becomes `TargetBitrate` for the encoders; it
+//!   is also `availableOutgoingBitrate` in getStats.
 //!
 //! RTCP is not paced.
 
 use crate::bwe::{Bitrate, Config, Controller, Paced, Pacer, TwccReceiver};
 use crate::jsep::TransceiverState;
 use crate::peer::output::{Outputs, PeerEvent};
-use crate::rtp::packet::rtcp::{RtcpPacket, TransportCc};
+use crate::rtp::packet::rtcp::{Remb, RtcpPacket, TransportCc};
 use crate::rtp::packet::{ExtensionElement, ExtensionKind, HeaderExtension, RtpHeader, RtpPacket};
 use crate::time::Instant;
 
@@ -176,8 +177,34 @@ impl Media {
         feedback: &TransportCc,
         outputs: &mut Outputs,
     ) {
+        let target = self.congestion.controller.handle_feedback(feedback, now);
+        self.follow_target(now, target, outputs);
+    }
+
+    /// A receiver's estimate (REMB) about streams of ours caps the target.
+    pub(super) fn handle_remb(
+        &mut self,
+        now: Instant,
+        remb: &Remb,
+        transceivers: &[TransceiverState],
+        outputs: &mut Outputs,
+    ) {
+        let ours = remb
+            .ssrcs
+            .iter()
+            .any(|ssrc| transceivers.iter().any(|t| t.sender_ssrc == *ssrc));
+        if ours {
+            let target = self
+                .congestion
+                .controller
+                .handle_remb(Bitrate::bps(remb.bitrate));
+            self.follow_target(now, target, outputs);
+        }
+    }
+
+    /// The pacer at the new target; the encoders told if it moved enough.
+    fn follow_target(&mut self, now: Instant, target: Bitrate, outputs: &mut Outputs) {
         let congestion = &mut self.congestion;
-        let target = congestion.controller.handle_feedback(feedback, now);
         congestion.pacer.set_target_bitrate(target, now);
         let moved = congestion.announced.is_none_or(|announced| {
             let change = target.as_bps().abs_diff(announced.as_bps()) as f64;

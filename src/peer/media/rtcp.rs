@@ -56,6 +56,7 @@ impl Media {
                 RtcpPacket::TransportCc(feedback) => {
                     self.handle_transport_feedback(now, &feedback, outputs)
                 }
+                RtcpPacket::Remb(remb) => self.handle_remb(now, &remb, transceivers, outputs),
                 _ => {}
             }
         }
