@@ -304,3 +304,110 @@ impl Media {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::dtls::DtlsRole;
+    use crate::jsep::MediaKind;
+    use crate::peer::media::tests::{codec, keyed, transceiver};
+    use crate::peer::output::{Output, Queued};
+    use crate::random::Random;
+    use crate::rtp::packet::rtcp::Remb;
+
+    fn video(ssrc: u32) -> TransceiverState {
+        let mut t = transceiver(0, MediaKind::Video, "0", vec![codec(96, "VP8")], ssrc);
+        t.header_extensions
+            .push((3, ExtensionKind::TransportWideCc.uri().into()));
+        t
+    }
+
+    fn targets(outputs: &mut Outputs) -> Vec<u64> {
+        let mut targets = Vec::new();
+        while let Some(queued) = outputs.pop() {
+            if let Queued::Output(Output::Event(event)) = queued {
+                if let PeerEvent::TargetBitrate { bitrate_bps } = *event {
+                    targets.push(bitrate_bps);
+                }
+            }
+        }
+        targets
+    }
+
+    /// A second of 30 fps video straight to a receiver whose feedback comes
+    /// straight back: one transport-wide counter, paced packets, a target;
+    /// then a REMB about our stream caps it.
+    #[test]
+    fn feedback_on_what_arrived_sets_the_target_and_a_remb_caps_it() {
+        let mut sender = keyed(DtlsRole::Client);
+        let mut receiver = keyed(DtlsRole::Server);
+        let (ours, theirs) = ([video(1111)], [video(2222)]);
+        let mut random = Random::from_seed([2; 32]);
+        let mut outputs = Outputs::default();
+        let mut now = Instant::ZERO;
+        let mut transport_sequence_numbers = Vec::new();
+        let mut departures = Vec::new();
+        for n in 0..30u32 {
+            let frame = vec![0x10; 3000];
+            sender
+                .send_frame(now, &ours[0], 96, n * 3000, &frame, &mut random)
+                .unwrap();
+            let end = now + Duration::from_millis(33);
+            loop {
+                while let Some(packet) = sender.poll_transmit() {
+                    // The header is in the clear under SRTP.
+                    let rtp = RtpPacket::parse(&packet).unwrap();
+                    let seq = rtp.extension(3).unwrap();
+                    transport_sequence_numbers.push(u16::from_be_bytes([seq[0], seq[1]]));
+                    departures.push(now);
+                    receiver.handle_rtp(now, &packet, &theirs, &mut outputs);
+                }
+                match sender.poll_timeout() {
+                    Some(at) if at <= end => {
+                        now = at;
+                        sender.handle_timeout(now, &ours, &mut random, &mut outputs);
+                    }
+                    _ => break,
+                }
+            }
+            now = end;
+            receiver.handle_timeout(now, &theirs, &mut random, &mut outputs);
+            while let Some(rtcp) = receiver.poll_transmit() {
+                sender.handle_rtcp(now, &rtcp, &ours, &mut outputs);
+            }
+        }
+        let expected: Vec<u16> = (0..transport_sequence_numbers.len() as u16).collect();
+        assert_eq!(transport_sequence_numbers, expected);
+        // 3 packets a frame, and the start probes' padding besides.
+        assert!(expected.len() > 90, "{}", expected.len());
+        // The first frame's three packets are paced, not sent at once.
+        assert!(departures[1] > departures[0] && departures[2] > departures[1]);
+        let announced = targets(&mut outputs);
+        let last = *announced.last().expect("a target from the feedback");
+        let available = sender.available_outgoing_bitrate().unwrap();
+        assert!((available - last as f64).abs() <= last as f64 * TARGET_CHANGE);
+
+        let remb = Remb {
+            sender_ssrc: 2222,
+            bitrate: 100_000,
+            ssrcs: vec![1111],
+        };
+        receiver.send_rtcp(&[RtcpPacket::Remb(remb.clone())]);
+        let rtcp = receiver.poll_transmit().unwrap();
+        sender.handle_rtcp(now, &rtcp, &ours, &mut outputs);
+        assert_eq!(targets(&mut outputs), [100_000]);
+        assert_eq!(sender.available_outgoing_bitrate(), Some(100_000.0));
+        // A REMB about streams that are not ours changes nothing.
+        let other = Remb {
+            ssrcs: vec![7],
+            bitrate: 50_000,
+            ..remb
+        };
+        receiver.send_rtcp(&[RtcpPacket::Remb(other)]);
+        let rtcp = receiver.poll_transmit().unwrap();
+        sender.handle_rtcp(now, &rtcp, &ours, &mut outputs);
+        assert_eq!(targets(&mut outputs), Vec::<u64>::new());
+    }
+}

@@ -110,7 +110,7 @@ mod tests {
     use crate::random::Random;
     use crate::time::Instant;
 
-    fn codec(payload_type: u8, name: &str) -> RtpCodec {
+    pub(super) fn codec(payload_type: u8, name: &str) -> RtpCodec {
         RtpCodec {
             payload_type,
             name: name.into(),
@@ -121,7 +121,7 @@ mod tests {
         }
     }
 
-    fn transceiver(
+    pub(super) fn transceiver(
         id: u32,
         kind: MediaKind,
         mid: &str,
@@ -150,7 +150,7 @@ mod tests {
         }
     }
 
-    fn keyed(role: DtlsRole) -> Media {
+    pub(super) fn keyed(role: DtlsRole) -> Media {
         let mut media = Media::default();
         media.connect(role, SrtpProfile::AeadAes128Gcm, &[7; 56]);
         media
