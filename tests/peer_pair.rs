@@ -95,3 +95,13 @@ fn a_stopped_transceiver_says_bye() {
 fn get_stats_reports_media_as_chromium_does() {
     timed("get_stats_reports_media_as_chromium_does", pair_cases::reports::get_stats_reports_media_as_chromium_does);
 }
+
+#[test]
+fn the_target_follows_a_bottleneck_of_1_mbit_s_then_300_kbit_s() {
+    timed("the_target_follows_a_bottleneck_of_1_mbit_s_then_300_kbit_s", pair_cases::congestion::the_target_follows_a_bottleneck_of_1_mbit_s_then_300_kbit_s);
+}
+
+#[test]
+fn a_100_kb_key_frame_at_the_start_arrives_whole() {
+    timed("a_100_kb_key_frame_at_the_start_arrives_whole", pair_cases::congestion::a_100_kb_key_frame_at_the_start_arrives_whole);
+}

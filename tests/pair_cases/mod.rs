@@ -6,8 +6,9 @@
 //! fingerprint mismatch, close from either side; `media`: encoded frames
 //! over SRTP; `reports`: RTCP reports, the RTT and loss they carry, and
 //! media getStats; `loss`: the jitter buffer, NACK, RTX and key-frame
-//! requests.
+//! requests; `congestion`: the target bitrate over a bottleneck.
 
+pub mod congestion;
 pub mod loss;
 pub mod media;
 pub mod reports;

@@ -173,6 +173,7 @@ impl Media {
         let mut packet = datagram.to_vec();
         self.srtp.as_mut()?.unprotect_rtp(&mut packet).ok()?;
         let rtp = RtpPacket::parse(&packet).ok()?;
+        self.record_arrival(now, &rtp, transceivers);
         let transceiver = self.route(&rtp, transceivers)?;
         let receiving = transceiver.current_direction.is_some_and(|d| d.has_recv());
         if transceiver.stopped || !receiving {
