@@ -57,6 +57,11 @@ fn under_five_percent_loss_a_frame_is_whole_or_reported_dropped() {
 }
 
 #[test]
+fn reordered_and_duplicated_packets_make_whole_frames() {
+    timed("reordered_and_duplicated_packets_make_whole_frames", pair_cases::loss::reordered_and_duplicated_packets_make_whole_frames);
+}
+
+#[test]
 fn forged_and_garbled_rtp_is_dropped_and_counted() {
     timed("forged_and_garbled_rtp_is_dropped_and_counted", pair_cases::media::forged_and_garbled_rtp_is_dropped_and_counted);
 }
@@ -89,4 +94,14 @@ fn a_stopped_transceiver_says_bye() {
 #[test]
 fn get_stats_reports_media_as_chromium_does() {
     timed("get_stats_reports_media_as_chromium_does", pair_cases::reports::get_stats_reports_media_as_chromium_does);
+}
+
+#[test]
+fn the_target_follows_a_bottleneck_of_1_mbit_s_then_300_kbit_s() {
+    timed("the_target_follows_a_bottleneck_of_1_mbit_s_then_300_kbit_s", pair_cases::congestion::the_target_follows_a_bottleneck_of_1_mbit_s_then_300_kbit_s);
+}
+
+#[test]
+fn a_100_kb_key_frame_at_the_start_arrives_whole() {
+    timed("a_100_kb_key_frame_at_the_start_arrives_whole", pair_cases::congestion::a_100_kb_key_frame_at_the_start_arrives_whole);
 }

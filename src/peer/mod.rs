@@ -424,6 +424,7 @@ impl PeerConnection {
                 &self.states,
                 &self.data,
                 &self.jsep,
+                self.media.available_outgoing_bitrate(),
             ),
         };
         crate::stats::report(&input, now)

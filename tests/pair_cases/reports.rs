@@ -93,9 +93,10 @@ pub fn loss_and_jitter_seen_by_the_receiver_reach_the_sender() {
             counted += lost as u64;
         }
     }
-    // The rest of what the network dropped is RTCP and STUN: a few.
+    // The rest of what the network dropped is RTCP (reports, and
+    // transport-cc feedback about every 100 ms each way) and STUN: a few.
     println!("the network dropped {dropped}, the receivers counted {counted} RTP lost");
-    assert!(counted <= dropped && dropped - counted <= 10, "{counted} of {dropped}");
+    assert!(counted <= dropped && dropped - counted <= 25, "{counted} of {dropped}");
 }
 
 /// RFC 3550 A.7 with libwebrtc's minimum: video every 1 s × [0.5, 1.5] /

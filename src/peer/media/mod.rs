@@ -9,7 +9,10 @@
 //!   requests (PLI, FIR) become events; RTCP out, one compound at a time.
 //! - `reports`: SR, RR, SDES and BYE of ours on their intervals (RFC 3550
 //!   §6), and the round-trip time and loss the peer's reports give.
+//! - `congestion`: the pacer in front of the wire, transport-wide
+//!   sequence numbers and feedback, and the target bitrate.
 
+mod congestion;
 mod receive;
 mod reports;
 mod rtcp;
@@ -25,6 +28,7 @@ use crate::rtp::packet::ExtensionKind;
 use crate::rtp::srtp::SrtpSession;
 use crate::time::Instant;
 
+use congestion::Congestion;
 use receive::InboundStream;
 use reports::Reports;
 use send::Sender;
@@ -50,12 +54,18 @@ pub(super) struct Media {
     /// RTP and RTCP datagrams dropped: before SRTP is keyed, refused by
     /// SRTP, malformed, or for no transceiver or codec we have.
     dropped: u64,
+    congestion: Congestion,
 }
 
 /// The negotiated ID of the MID header extension (one for the whole
 /// BUNDLE group, RFC 8843 §9.1).
 fn mid_extension_id(transceiver: &TransceiverState) -> Option<u8> {
-    let uri = ExtensionKind::Mid.uri();
+    extension_id(transceiver, ExtensionKind::Mid)
+}
+
+/// The ID `transceiver` negotiated for the header extension `kind`.
+fn extension_id(transceiver: &TransceiverState, kind: ExtensionKind) -> Option<u8> {
+    let uri = kind.uri();
     let (id, _) = transceiver
         .header_extensions
         .iter()
@@ -88,18 +98,32 @@ impl Media {
         now: Instant,
         transceivers: &[TransceiverState],
         random: &mut Random,
-        _outputs: &mut Outputs,
+        outputs: &mut Outputs,
     ) {
+        self.handle_receive_timeout(now, transceivers, outputs);
         self.send_reports(now, transceivers, random);
+        self.congestion_timeout(now);
     }
 
-    /// The next report; at once if a packet waits, queued by a call
+    /// The next deadline; at once if a packet waits, queued by a call
     /// without `now` that does not run the layers (a BYE from stop()).
     pub(in crate::peer) fn poll_timeout(&self) -> Option<Instant> {
         if !self.transmits.is_empty() {
             return Some(Instant::ZERO);
         }
-        self.reports_timeout()
+        [
+            self.reports_timeout(),
+            self.poll_receive_timeout(),
+            self.congestion.poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// The congestion controller's target, once feedback set it.
+    pub(in crate::peer) fn available_outgoing_bitrate(&self) -> Option<f64> {
+        self.congestion.available_outgoing_bitrate()
     }
 }
 
@@ -148,6 +172,7 @@ mod tests {
             receiver_stream_ids: vec![],
             receiver_ssrcs: vec![],
             codecs,
+            offered_codecs: vec![],
             header_extensions: vec![(1, ExtensionKind::Mid.uri().into())],
         }
     }
@@ -177,8 +202,16 @@ mod tests {
                 &mut random,
             )
             .unwrap();
-        let packet = sender.poll_transmit().unwrap();
         let mut outputs = Outputs::default();
+        // The pacer lets a packet go at once, or when the last one is paid for.
+        let packet = sender
+            .poll_transmit()
+            .or_else(|| {
+                let at = sender.poll_timeout()?;
+                sender.handle_timeout(at, &[], &mut random, &mut outputs);
+                sender.poll_transmit()
+            })
+            .unwrap();
         receiver.handle_rtp(now, &packet, to, &mut outputs);
         match outputs.pop() {
             Some(Queued::Output(Output::Event(event))) => match *event {

@@ -252,9 +252,9 @@ impl Reports {
         }
     }
 
-    pub(super) fn frame_received(&mut self, ssrc: u32) {
+    pub(super) fn frames_received(&mut self, ssrc: u32, frames: u64) {
         if let Some(inbound) = self.inbound.get_mut(&ssrc) {
-            inbound.frames_received += 1;
+            inbound.frames_received += frames;
         }
     }
 

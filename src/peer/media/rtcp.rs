@@ -54,6 +54,10 @@ impl Media {
                         }
                     }
                 }
+                RtcpPacket::TransportCc(feedback) => {
+                    self.handle_transport_feedback(now, &feedback, outputs)
+                }
+                RtcpPacket::Remb(remb) => self.handle_remb(now, &remb, transceivers, outputs),
                 _ => {}
             }
         }
