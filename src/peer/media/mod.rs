@@ -9,6 +9,7 @@
 //!   requests (PLI, FIR) become events.
 
 mod receive;
+mod retransmit;
 mod rtcp;
 mod send;
 
@@ -23,7 +24,11 @@ use crate::rtp::srtp::SrtpSession;
 use crate::time::Instant;
 
 use receive::InboundStream;
+use retransmit::Retransmission;
 use send::Sender;
+
+pub use receive::ReceiveLossCounters;
+pub use retransmit::RetransmissionCounters;
 
 #[derive(Default)]
 pub(super) struct Media {
@@ -34,6 +39,8 @@ pub(super) struct Media {
     ssrc_mids: HashMap<u32, String>,
     /// By remote SSRC.
     inbound: HashMap<u32, InboundStream>,
+    /// Our video senders' packet histories, resent when NACKed.
+    retransmission: Retransmission,
     /// The command sequence number of the last FIR for each of our SSRCs
     /// (RFC 5104 §4.3.1.2).
     fir_sequence_numbers: HashMap<u32, u8>,
@@ -74,11 +81,11 @@ impl Media {
     pub(in crate::peer) fn handle_timeout(
         &mut self,
         now: Instant,
-        transceivers: &[TransceiverState],
+        _transceivers: &[TransceiverState],
         _random: &mut Random,
         outputs: &mut Outputs,
     ) {
-        self.handle_receive_timeout(now, transceivers, outputs);
+        self.handle_receive_timeout(now, outputs);
     }
 
     pub(in crate::peer) fn poll_timeout(&self) -> Option<Instant> {

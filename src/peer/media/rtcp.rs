@@ -6,7 +6,8 @@
 //! Key-frame requests about a sender of ours, PLI (RFC 4585 §6.3.1) or FIR
 //! (RFC 5104 §4.3.1), become `KeyFrameRequest`; a FIR repeating the command
 //! sequence number of the last one is a retransmission of the same request
-//! (RFC 5104 §4.3.1.2) and asks for nothing new.
+//! (RFC 5104 §4.3.1.2) and asks for nothing new. A Generic NACK (RFC 4585
+//! §6.2.1) about a sender of ours goes to `retransmit`.
 
 use crate::jsep::TransceiverState;
 use crate::peer::output::{Outputs, PeerEvent};
@@ -20,7 +21,7 @@ impl Media {
     /// or not it was negotiated: Chromium sends feedback alone.
     pub(in crate::peer) fn handle_rtcp(
         &mut self,
-        _now: Instant,
+        now: Instant,
         datagram: &[u8],
         transceivers: &[TransceiverState],
         outputs: &mut Outputs,
@@ -53,8 +54,28 @@ impl Media {
                         }
                     }
                 }
+                RtcpPacket::Nack(nack) => self.handle_nack(now, &nack, transceivers),
                 _ => {}
             }
+        }
+    }
+
+    /// Our RTCP: one compound, SRTCP-protected, queued for ICE. What
+    /// cannot be written or protected is counted in `dropped`.
+    pub(super) fn send_rtcp(&mut self, packets: &[RtcpPacket]) {
+        if packets.is_empty() {
+            return;
+        }
+        let mut packet = Vec::new();
+        let sent = rtcp::write(packets, &mut packet).is_ok()
+            && self
+                .srtp
+                .as_mut()
+                .is_some_and(|srtp| srtp.protect_rtcp(&mut packet).is_ok());
+        if sent {
+            self.transmits.push_back(packet);
+        } else {
+            self.dropped += 1;
         }
     }
 

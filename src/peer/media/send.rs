@@ -119,6 +119,8 @@ impl Media {
                 csrc: Vec::new(),
                 extension: extension.clone(),
             };
+            self.retransmission
+                .remember(now, transceiver, &header, &payload.data, random);
             self.transmit_rtp(now, header, &payload.data)?;
         }
         Ok(())
@@ -126,7 +128,7 @@ impl Media {
 
     /// One RTP packet onto the wire: written, SRTP-protected, queued for
     /// ICE. Every RTP packet we send passes here.
-    fn transmit_rtp(
+    pub(super) fn transmit_rtp(
         &mut self,
         _now: Instant,
         header: RtpHeader,
