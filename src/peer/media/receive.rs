@@ -57,6 +57,8 @@ pub(super) struct InboundStream {
     /// By payload type: a sender may switch codecs mid-stream.
     depacketizers: HashMap<u8, Box<dyn Reassembler>>,
     counters: ReceiveLossCounters,
+    /// The payload type and timestamp of the last audio packet released.
+    last_audio_timestamp: Option<(u8, u32)>,
 }
 
 /// What a receiver asked its sender for (RTCInboundRtpStreamStats:
@@ -104,6 +106,7 @@ impl InboundStream {
             key_frames: KeyFrameRequester::new(),
             depacketizers: HashMap::new(),
             counters: ReceiveLossCounters::default(),
+            last_audio_timestamp: None,
         }
     }
 
@@ -222,16 +225,48 @@ impl InboundStream {
         }
     }
 
+    /// Audio carries one frame per packet, so each packet given up before
+    /// `item` is one frame lost; when they split the timestamps between the
+    /// last packet and this one evenly (no DTX pause, no codec switch),
+    /// each is reported dropped with its timestamp.
+    fn report_lost_audio(&mut self, item: &Received, lost_before: u64, outputs: &mut Outputs) {
+        let last = self
+            .last_audio_timestamp
+            .replace((item.payload_type, item.info.timestamp));
+        let Some((payload_type, timestamp)) = last else {
+            return;
+        };
+        let Ok(frames) = u32::try_from(lost_before + 1) else {
+            return;
+        };
+        let elapsed = item.info.timestamp.wrapping_sub(timestamp);
+        if lost_before == 0 || payload_type != item.payload_type || elapsed % frames != 0 {
+            return;
+        }
+        let duration = elapsed / frames;
+        for n in 1..frames {
+            outputs.event(PeerEvent::MediaFrameDropped {
+                transceiver: self.transceiver,
+                rtp_timestamp: timestamp.wrapping_add(duration * n),
+            });
+        }
+    }
+
     /// What the jitter buffer released, in order, through the depacketizers.
     fn release(&mut self, outputs: &mut Outputs) {
         while let Some(output) = self.jitter_buffer.poll_output() {
-            let item = match output {
-                JitterOutput::Packet { item, .. } => item,
+            let (item, lost_before) = match output {
+                JitterOutput::Packet {
+                    item, lost_before, ..
+                } => (item, lost_before),
                 JitterOutput::Overflow => {
                     self.handle_loss();
                     continue;
                 }
             };
+            if self.kind == MediaKind::Audio {
+                self.report_lost_audio(&item, lost_before, outputs);
+            }
             let Some(receiver) = self.depacketizers.get_mut(&item.payload_type) else {
                 continue;
             };
