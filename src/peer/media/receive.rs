@@ -112,6 +112,7 @@ impl InboundStream {
 
     /// One packet of `codec` (an RTX one unwrapped), into the jitter
     /// buffer; what that releases, through the depacketizers.
+    /// How many whole frames came out.
     fn handle_packet(
         &mut self,
         now: Instant,
@@ -119,10 +120,7 @@ impl InboundStream {
         received: Received,
         round_trip_time: Duration,
         outputs: &mut Outputs,
-    ) -> Option<()> {
-        if let Entry::Vacant(entry) = self.depacketizers.entry(received.payload_type) {
-            entry.insert(depacketizer(codec)?);
-        }
+    ) -> u64 {
         let has = |kind: &str, parameter: Option<&str>| {
             codec
                 .rtcp_feedback
@@ -144,7 +142,14 @@ impl InboundStream {
         }
         self.jitter_buffer
             .handle_packet(now, sequence_number, received);
-        self.release(outputs);
+        self.release(outputs)
+    }
+
+    /// Whether `codec`'s packets can be depacketized.
+    fn accepts(&mut self, payload_type: u8, codec: &RtpCodec) -> Option<()> {
+        if let Entry::Vacant(entry) = self.depacketizers.entry(payload_type) {
+            entry.insert(depacketizer(codec)?);
+        }
         Some(())
     }
 
@@ -155,7 +160,8 @@ impl InboundStream {
     }
 
     /// Gives up the gaps whose wait is over; the NACK and key frame
-    /// request due, onto `rtcp`. `ssrc` is the stream's.
+    /// request due, onto `rtcp`. `ssrc` is the stream's. How many whole
+    /// frames came out.
     fn handle_timeout(
         &mut self,
         now: Instant,
@@ -163,10 +169,10 @@ impl InboundStream {
         round_trip_time: Duration,
         outputs: &mut Outputs,
         rtcp: &mut Vec<RtcpPacket>,
-    ) {
+    ) -> u64 {
         self.set_round_trip_time(round_trip_time);
         self.jitter_buffer.handle_timeout(now);
-        self.release(outputs);
+        let frames = self.release(outputs);
         if self.nack_negotiated {
             let lost = self.nack.poll_nack(now);
             if !lost.is_empty() {
@@ -205,6 +211,7 @@ impl InboundStream {
             }
             None => {}
         }
+        frames
     }
 
     fn poll_timeout(&self, round_trip_time: Duration) -> Option<Instant> {
@@ -252,8 +259,10 @@ impl InboundStream {
         }
     }
 
-    /// What the jitter buffer released, in order, through the depacketizers.
-    fn release(&mut self, outputs: &mut Outputs) {
+    /// What the jitter buffer released, in order, through the
+    /// depacketizers; how many whole frames came out.
+    fn release(&mut self, outputs: &mut Outputs) -> u64 {
+        let mut frames = 0;
         while let Some(output) = self.jitter_buffer.poll_output() {
             let (item, lost_before) = match output {
                 JitterOutput::Packet {
@@ -274,6 +283,7 @@ impl InboundStream {
             while let Some(output) = receiver.poll_output() {
                 outputs.event(match output {
                     Depacketized::Frame(frame) => {
+                        frames += 1;
                         if frame.key_frame {
                             self.key_frames.handle_key_frame();
                         }
@@ -297,6 +307,7 @@ impl InboundStream {
                 });
             }
         }
+        frames
     }
 }
 
@@ -351,9 +362,12 @@ impl Media {
         let round_trip_time = self.round_trip_time_or_default();
         let mut rtcp = Vec::new();
         for (&ssrc, stream) in &mut self.inbound {
-            stream.handle_timeout(now, ssrc, round_trip_time, outputs, &mut rtcp);
+            let frames = stream.handle_timeout(now, ssrc, round_trip_time, outputs, &mut rtcp);
+            self.reports.frames_received(ssrc, frames);
         }
-        self.send_rtcp(&rtcp);
+        if !rtcp.is_empty() {
+            self.send_rtcp(&rtcp);
+        }
     }
 
     pub(super) fn poll_receive_timeout(&self) -> Option<Instant> {
@@ -364,9 +378,9 @@ impl Media {
             .min()
     }
 
-    /// The RTT until the reports helper's `round_trip_time` measures it.
+    /// The latest RTT from report blocks; until one came, libwebrtc's default.
     pub(super) fn round_trip_time_or_default(&self) -> Duration {
-        DEFAULT_ROUND_TRIP_TIME
+        self.round_trip_time().unwrap_or(DEFAULT_ROUND_TRIP_TIME)
     }
 
     /// What the receiver of remote SSRC `ssrc` asked for and was repaired by.
@@ -384,19 +398,24 @@ impl Media {
         let mut packet = datagram.to_vec();
         self.srtp.as_mut()?.unprotect_rtp(&mut packet).ok()?;
         let rtp = RtpPacket::parse(&packet).ok()?;
+        self.record_arrival(now, &rtp, transceivers);
         let transceiver = self.route(&rtp, transceivers)?;
         let receiving = transceiver.current_direction.is_some_and(|d| d.has_recv());
         if transceiver.stopped || !receiving {
             return None;
         }
-        let codec = transceiver
-            .codecs
-            .iter()
-            .find(|c| c.payload_type == rtp.payload_type)?;
+        let codec = transceiver.receive_codec(rtp.payload_type)?;
         let round_trip_time = self.round_trip_time_or_default();
         if codec.is_rtx() {
             return self.receive_rtx(now, &rtp, codec, transceiver, outputs);
         }
+        let stream = self
+            .inbound
+            .entry(rtp.ssrc)
+            .or_insert_with(|| InboundStream::new(transceiver));
+        stream.accepts(rtp.payload_type, codec)?;
+        self.reports
+            .rtp_received(now, transceiver, codec, &rtp, packet.len());
         let received = Received {
             payload_type: rtp.payload_type,
             info: RtpInfo {
@@ -406,10 +425,9 @@ impl Media {
             },
             payload: rtp.payload.to_vec(),
         };
-        self.inbound
-            .entry(rtp.ssrc)
-            .or_insert_with(|| InboundStream::new(transceiver))
-            .handle_packet(now, codec, received, round_trip_time, outputs)
+        let frames = stream.handle_packet(now, codec, received, round_trip_time, outputs);
+        self.reports.frames_received(rtp.ssrc, frames);
+        Some(())
     }
 
     /// An RTX packet (RFC 4588 §4): the original it carries, into the
@@ -428,12 +446,13 @@ impl Media {
             return Some(());
         };
         let apt = codec.apt()?;
-        let original = transceiver.codecs.iter().find(|c| c.payload_type == apt)?;
+        let original = transceiver.receive_codec(apt)?;
         let round_trip_time = self.round_trip_time_or_default();
-        let stream = self
+        let (&ssrc, stream) = self
             .inbound
-            .values_mut()
-            .find(|stream| stream.transceiver == transceiver.id)?;
+            .iter_mut()
+            .find(|(_, stream)| stream.transceiver == transceiver.id)?;
+        stream.accepts(apt, original)?;
         stream.counters.retransmitted_packets_received += 1;
         let received = Received {
             payload_type: apt,
@@ -444,7 +463,9 @@ impl Media {
             },
             payload: payload.to_vec(),
         };
-        stream.handle_packet(now, original, received, round_trip_time, outputs)
+        let frames = stream.handle_packet(now, original, received, round_trip_time, outputs);
+        self.reports.frames_received(ssrc, frames);
+        Some(())
     }
 
     /// The transceiver a packet is for (RFC 8843 §9.2).
