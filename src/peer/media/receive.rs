@@ -94,7 +94,7 @@ fn jitter_buffer_config(kind: MediaKind) -> JitterBufferConfig {
 }
 
 impl InboundStream {
-    fn new(transceiver: &TransceiverState) -> Self {
+    fn new(transceiver: &TransceiverState, codec: &RtpCodec) -> Self {
         InboundStream {
             transceiver: transceiver.id,
             kind: transceiver.kind,
@@ -102,7 +102,7 @@ impl InboundStream {
             nack_negotiated: false,
             key_frame_method: None,
             jitter_buffer: JitterBuffer::new(jitter_buffer_config(transceiver.kind)),
-            nack: NackGenerator::new(),
+            nack: NackGenerator::new(codec.clock_rate),
             key_frames: KeyFrameRequester::new(),
             depacketizers: HashMap::new(),
             counters: ReceiveLossCounters::default(),
@@ -138,10 +138,17 @@ impl InboundStream {
         self.set_round_trip_time(round_trip_time);
         let sequence_number = received.info.sequence_number;
         if self.nack_negotiated {
-            self.nack.handle_packet(now, sequence_number);
+            self.nack
+                .handle_packet(now, sequence_number, received.info.timestamp);
         }
         self.jitter_buffer
             .handle_packet(now, sequence_number, received);
+        if self.nack.take_gave_up() {
+            // An outage: waiting for its gap would only hold back the key
+            // frame asked for now.
+            self.jitter_buffer.give_up_gaps();
+            self.handle_loss();
+        }
         self.release(outputs)
     }
 
@@ -412,7 +419,7 @@ impl Media {
         let stream = self
             .inbound
             .entry(rtp.ssrc)
-            .or_insert_with(|| InboundStream::new(transceiver));
+            .or_insert_with(|| InboundStream::new(transceiver, codec));
         stream.accepts(rtp.payload_type, codec)?;
         self.reports
             .rtp_received(now, transceiver, codec, &rtp, packet.len());
