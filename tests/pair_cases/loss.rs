@@ -3,9 +3,36 @@
 //! video packets, a lost audio packet is reported as its frame dropped,
 //! and a PLI after an outage brings a key frame.
 //!
-//! Figures (`cargo test --test peer_pair loss -- --nocapture`; one way is
-//! 20 ms to the relay, the UDP link's delay, 20 ms from it):
-//! FIGURES
+//! Figures (`cargo test --test peer_pair -- reordered under_loss with_rtx
+//! after_an_outage --nocapture`; one way is 20 ms to the relay, the UDP
+//! link's delay, 20 ms from it; per direction, 30 fps VP8-shaped and 50 pps
+//! Opus-shaped; the video jitter buffer waits 3.5 RTTs):
+//!
+//! - reordered (5% duplicated, 5% held back 30 ms, 20–50 ms), no loss, 4 s:
+//!   200/200 Opus and 120/120 VP8 frames whole and in order each way.
+//! - 5% loss with that reordering, 6 s: Opus 288 and 284 of 300 whole, the
+//!   rest reported dropped; VP8 117 and 116 of 180 whole, 63 reported
+//!   dropped, 0 and 1 vanished (every packet of the frame given up);
+//!   505/521 NACKs sent, 171/223 packets retransmitted as RTX, RTT ~150 ms.
+//!   Most drops are retransmissions that came after their gap was given up
+//!   (the jitter buffer counts 25–32 late): they wait in the pacer behind
+//!   the queued video, which this stream overfills (it ignores
+//!   TargetBitrate).
+//! - 20% loss so: Opus 235/233 of 300 whole, the rest dropped (3 lost before
+//!   the first packet heard vanish); VP8 36/42 whole, 143/138 dropped, 1/0
+//!   vanished; ~1050 NACKs and ~100 retransmissions each way.
+//! - 5% loss, 100–110 ms one way (no reordering), 10 s: 300/300 VP8 frames
+//!   whole both ways with 287/226 NACKs, 235/155 retransmissions, RTT
+//!   208 ms, no PLI. The wait is 3.5 × RTT (730 ms): a lost NACK or RTX gets
+//!   two more tries. At 2.5 × RTT (520 ms) 14 frames of 300 were lost to
+//!   peer 0; with the 100 ms default RTT instead of the measured one (3.5 ×:
+//!   350 ms) 6, and even at 5 × (500 ms) 1.
+//! - a 2 s outage at 40 ms one way: the 60 frames sent into it vanish; the
+//!   first packet after it shows a gap of more than a second of media, so
+//!   NACK and the jitter buffer give it up at once and the PLI goes 40 ms
+//!   after the heal; the key frame is made 20 ms after the request comes and
+//!   is received 134 ms after the PLI left (RTT 80 ms + a frame interval +
+//!   pacing 20 KB); the frames after it are whole.
 
 use std::collections::HashSet;
 use std::time::Duration;

@@ -7,6 +7,8 @@
 //!   (RFC 8843 §9.2) and depacketized into frames.
 //! - `rtcp`: SRTCP in (RFC 3711 §3.4), parsed and dispatched: key-frame
 //!   requests (PLI, FIR) become events; RTCP out, one compound at a time.
+//! - `retransmit`: our video packets kept, and resent (as RTX when
+//!   negotiated) when the peer NACKs them (RFC 4585 §6.2.1, RFC 4588).
 //! - `reports`: SR, RR, SDES and BYE of ours on their intervals (RFC 3550
 //!   §6), and the round-trip time and loss the peer's reports give.
 //! - `congestion`: the pacer in front of the wire, transport-wide

@@ -16,8 +16,11 @@
 //! into the jitter buffer of the stream they repair. A video frame that
 //! cannot be completed (dropped, the jitter buffer overflowing, NACK
 //! giving up) makes the [`KeyFrameRequester`] send PLI or FIR until a key
-//! frame arrives. Formats without a depacketizer (telephone-event) are
-//! dropped and counted, as is what SRTP refuses.
+//! frame arrives; a gap of more than a second of media (an outage) is
+//! given up at once so the key frame is not held behind it. Audio has one
+//! frame per packet, so an audio packet given up is reported as its frame
+//! dropped. Formats without a depacketizer (telephone-event) are dropped
+//! and counted, as is what SRTP refuses.
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
