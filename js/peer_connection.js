@@ -25,12 +25,19 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 // The spec's "queue a task" (HTML §8.1.7.1): a macrotask, so that promise
 // reactions already queued run first. MessageChannel avoids setTimeout's
-// clamping; in Node the port must not keep the process alive.
+// clamping. In Node the port keeps the process alive only while a task is
+// queued, as a pending timer would: an idle one must not, and a script
+// awaiting createOffer() must not exit before it settles.
 const taskChannel = new MessageChannel();
 const tasks = [];
-taskChannel.port1.onmessage = () => tasks.shift()?.();
+taskChannel.port1.onmessage = () => {
+  const task = tasks.shift();
+  if (tasks.length === 0) taskChannel.port1.unref?.();
+  task?.();
+};
 taskChannel.port1.unref?.();
 function queueTask(fn) {
+  if (tasks.length === 0) taskChannel.port1.ref?.();
   tasks.push(fn);
   taskChannel.port2.postMessage(null);
 }

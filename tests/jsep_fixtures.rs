@@ -178,8 +178,8 @@ fn answers_to_fixture_offers_keep_codec_details() {
         Some(("opus", 48000, Some(2)))
     );
     assert_eq!(audio.rtpmap(101).map(|r| r.encoding_name), Some("telephone-event"));
-    // Firefox numbers the mid extension 3; the answer keeps its id and
-    // leaves out the extensions we do not implement.
+    // Firefox numbers the mid extension 3 and transport-wide-cc 7; the
+    // answer keeps its ids and leaves out the extensions we do not implement.
     let extmaps = |m: &MediaDescription| -> Vec<(u16, String)> {
         m.attributes
             .iter()
@@ -189,7 +189,10 @@ fn answers_to_fixture_offers_keep_codec_details() {
             })
             .collect()
     };
-    let ours = vec![(3, "urn:ietf:params:rtp-hdrext:sdes:mid".to_string())];
+    let ours = vec![
+        (3, "urn:ietf:params:rtp-hdrext:sdes:mid".to_string()),
+        (7, "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01".to_string()),
+    ];
     assert_eq!(extmaps(audio), ours);
     let video = &answer.media[1];
     assert_eq!(extmaps(video), ours);

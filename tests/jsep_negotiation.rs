@@ -182,9 +182,15 @@ fn offers_carry_what_chromium_expects() {
         let t = a.t(id);
         assert_eq!((m.port, m.proto.as_str()), (9, "UDP/TLS/RTP/SAVPF"));
         assert!(m.has_attribute("rtcp-mux") && m.has_attribute("rtcp-rsize"));
-        let extmaps: Vec<&Attribute> = m.attributes_named("extmap").collect();
-        assert_eq!(extmaps.len(), 1, "only the mid extension");
-        assert!(matches!(extmaps[0], Attribute::Extmap { uri, .. } if uri == "urn:ietf:params:rtp-hdrext:sdes:mid"));
+        let extmaps: Vec<(u16, &str)> = m
+            .attributes_named("extmap")
+            .filter_map(|a| match a {
+                Attribute::Extmap { id, uri, .. } => Some((*id, uri.as_str())),
+                _ => None,
+            })
+            .collect();
+        let twcc = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+        assert_eq!(extmaps, [(3, twcc), (4, "urn:ietf:params:rtp-hdrext:sdes:mid")], "Chromium's IDs");
         assert!(m.attributes.contains(&Attribute::Msid {
             stream_id: "stream".to_string(),
             track_id: Some(t.sender_msid_track_id.clone()),

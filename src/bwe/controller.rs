@@ -6,6 +6,8 @@
 //! measured rate ([`ProbeEstimator`]) resets both estimates to it.
 //! The round trip for the rate controller comes from the feedback itself:
 //! the time from sending the newest packet it reports to receiving it.
+//! A receiver's own estimate (REMB, draft-alvestrand-rmcat-remb-03) caps
+//! the target, as libwebrtc's SendSideBandwidthEstimation does.
 
 use std::time::Duration;
 
@@ -48,6 +50,10 @@ pub struct Controller {
     probe_controller: ProbeController,
     probe_estimator: ProbeEstimator,
     rtt: Option<Duration>,
+    /// The lower of the delay- and loss-based estimates.
+    estimate: Bitrate,
+    /// The receiver's REMB, if it sent one.
+    remote_estimate: Option<Bitrate>,
     target: Bitrate,
 }
 
@@ -63,6 +69,8 @@ impl Controller {
             probe_controller: ProbeController::new(start_bitrate, max_bitrate),
             probe_estimator: ProbeEstimator::new(),
             rtt: None,
+            estimate: start_bitrate,
+            remote_estimate: None,
             target: start_bitrate.clamp(min_bitrate, max_bitrate),
         }
     }
@@ -97,7 +105,20 @@ impl Controller {
         let expected = results.packet_results.len() as u64;
         let rtt = self.rtt.unwrap_or_default();
         let loss_based = self.loss_based.handle_feedback(lost, expected, delay_based, rtt, now);
-        self.target = delay_based.min(loss_based).clamp(self.config.min_bitrate, self.config.max_bitrate);
+        self.estimate = delay_based.min(loss_based);
+        self.update_target()
+    }
+
+    /// The receiver's estimate of what it can take (REMB); returns the new
+    /// target.
+    pub fn handle_remb(&mut self, bitrate: Bitrate) -> Bitrate {
+        self.remote_estimate = Some(bitrate);
+        self.update_target()
+    }
+
+    fn update_target(&mut self) -> Bitrate {
+        let capped = self.remote_estimate.map_or(self.estimate, |remote| self.estimate.min(remote));
+        self.target = capped.clamp(self.config.min_bitrate, self.config.max_bitrate);
         self.target
     }
 
@@ -210,5 +231,21 @@ mod tests {
             seq += 20;
         }
         assert_eq!(c.target_bitrate(), Bitrate::kbps(40));
+    }
+
+    #[test]
+    fn a_remb_caps_the_target_until_it_rises() {
+        let mut c = Controller::new(Config::default());
+        let mut seq = 0u16;
+        for i in 0..20 {
+            round(&mut c, seq, i * 100, 20, &[]);
+            seq += 20;
+        }
+        let estimate = c.target_bitrate();
+        assert!(estimate > Bitrate::kbps(300), "{estimate}");
+        assert_eq!(c.handle_remb(Bitrate::kbps(200)), Bitrate::kbps(200));
+        assert_eq!(round(&mut c, seq, 2000, 20, &[]), Bitrate::kbps(200), "feedback keeps the cap");
+        assert_eq!(c.handle_remb(Bitrate::kbps(10)), Bitrate::kbps(30), "not below the floor");
+        assert!(c.handle_remb(Bitrate::kbps(2000)) > Bitrate::kbps(300), "a higher REMB lifts the cap");
     }
 }

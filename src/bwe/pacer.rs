@@ -26,7 +26,7 @@ use crate::time::Instant;
 pub const PACING_FACTOR: f64 = 2.5;
 /// The longest the queue may be expected to take to drain.
 pub const MAX_EXPECTED_QUEUE_TIME: Duration = Duration::from_secs(2);
-/// The size of a padding packet a probe asks for.
+/// The size of a padding packet a probe asks for, unless the sender says.
 pub const PROBE_PADDING_SIZE: usize = 1000;
 
 /// What the pacer releases.
@@ -55,6 +55,8 @@ pub struct Pacer<T> {
     debt: f64,
     last_update: Option<Instant>,
     probes: VecDeque<ActiveProbe>,
+    /// The size of the padding packets a probe asks for.
+    padding_size: usize,
     ready: VecDeque<Paced<T>>,
 }
 
@@ -67,8 +69,17 @@ impl<T> Pacer<T> {
             debt: 0.0,
             last_update: None,
             probes: VecDeque::new(),
+            padding_size: PROBE_PADDING_SIZE,
             ready: VecDeque::new(),
         }
+    }
+
+    /// Probe padding of `size` bytes on the wire, for a sender whose
+    /// padding packets are of that size (RTP's padding-only packets carry
+    /// at most 255 octets).
+    pub fn with_padding_size(mut self, size: usize) -> Pacer<T> {
+        self.padding_size = size.max(1);
+        self
     }
 
     /// Follows the congestion controller's target.
@@ -165,7 +176,7 @@ impl<T> Pacer<T> {
                     (Paced::Media { packet, probe_cluster }, size)
                 }
                 (None, Some(probe_cluster)) => {
-                    (Paced::Padding { size: PROBE_PADDING_SIZE, probe_cluster }, PROBE_PADDING_SIZE)
+                    (Paced::Padding { size: self.padding_size, probe_cluster }, self.padding_size)
                 }
                 (None, None) => break,
             };

@@ -9,9 +9,11 @@
 use crate::rtp::packet::ExtensionKind;
 
 /// Ours, in Chromium's offer order, with the IDs Chromium gives them.
-/// transport-wide-cc (Chromium's 3) joins when the congestion controller
-/// sends its feedback: negotiated without it, a native sender would starve.
-const OURS: [(ExtensionKind, u16); 1] = [(ExtensionKind::Mid, 4)];
+/// transport-wide-cc: we send it on every RTP packet and feed back what
+/// arrives (draft-holmer-rmcat-transport-wide-cc-extensions-01), so a
+/// native sender's congestion controller has its feedback.
+const OURS: [(ExtensionKind, u16); 2] =
+    [(ExtensionKind::TransportWideCc, 3), (ExtensionKind::Mid, 4)];
 
 /// The URIs `getCapabilities(kind)` reports (webrtc-pc §5.2); the same
 /// for audio and video, as in Chromium.
@@ -82,14 +84,14 @@ mod tests {
 
     #[test]
     fn a_first_offer_uses_chromium_ids() {
-        assert_eq!(offered(&[]), pairs(&[(4, MID)]));
+        assert_eq!(offered(&[]), pairs(&[(3, TWCC), (4, MID)]));
     }
 
     #[test]
     fn later_offers_keep_negotiated_ids_and_avoid_them() {
         // Firefox numbers mid 3; an ID it used for another URI stays taken.
-        assert_eq!(offered(&pairs(&[(3, MID)])), pairs(&[(3, MID)]));
-        assert_eq!(offered(&pairs(&[(4, TWCC)])), pairs(&[(1, MID)]));
+        assert_eq!(offered(&pairs(&[(3, MID)])), pairs(&[(1, TWCC), (3, MID)]));
+        assert_eq!(offered(&pairs(&[(4, TWCC)])), pairs(&[(4, TWCC), (1, MID)]));
     }
 
     #[test]
@@ -99,7 +101,7 @@ mod tests {
             (5, TWCC),
             (9, MID),
         ]);
-        assert_eq!(answered(&offer), pairs(&[(9, MID)]));
+        assert_eq!(answered(&offer), pairs(&[(5, TWCC), (9, MID)]));
     }
 
     #[test]

@@ -57,6 +57,7 @@ use output::{Outputs, Queued};
 pub use connection_state::PeerConnectionState;
 pub use data::ChannelHandle;
 pub use ice_transport::Relay;
+pub use media::{ReceiveLossCounters, RetransmissionCounters};
 pub use output::{Output, PeerEvent};
 
 /// What a peer is built from: its policies, its certificate and its
@@ -93,6 +94,8 @@ impl PeerConnection {
             )],
         };
         let jsep = Session::new(jsep_config, &mut random);
+        let mut media = Media::default();
+        media.set_cname(jsep.cname());
         PeerConnection {
             random,
             jsep,
@@ -100,7 +103,7 @@ impl PeerConnection {
             dtls: DtlsTransport::new(config.certificate),
             data: Data::default(),
             states: TransportStates::new(),
-            media: Media::default(),
+            media,
             transceivers: Vec::new(),
             outputs: Outputs::default(),
             timeout_reported: false,
@@ -154,7 +157,10 @@ impl PeerConnection {
     /// After a call that may have changed a transceiver (even one that
     /// failed: a refused remote offer keeps its implicit rollback).
     fn transceivers_changed<T>(&mut self, result: Result<T, RtcError>) -> Result<T, RtcError> {
-        self.transceivers = self.jsep.transceivers();
+        let transceivers = self.jsep.transceivers();
+        self.media
+            .transceivers_changed(&self.transceivers, &transceivers);
+        self.transceivers = transceivers;
         result
     }
 
@@ -387,7 +393,7 @@ impl PeerConnection {
     /// tunnels close.
     pub fn close(&mut self, now: Instant) {
         self.jsep.close();
-        self.transceivers = self.jsep.transceivers();
+        let _ = self.transceivers_changed(Ok(()));
         self.states.close();
         self.data.close();
         self.run(now);
@@ -412,12 +418,14 @@ impl PeerConnection {
             data_channels_opened,
             data_channels_closed,
             channels,
+            media: self.media.media_stats(),
             transport: transport_stats::transport_stats(
                 &self.ice,
                 &self.dtls,
                 &self.states,
                 &self.data,
                 &self.jsep,
+                self.media.available_outgoing_bitrate(),
             ),
         };
         crate::stats::report(&input, now)
@@ -454,6 +462,24 @@ impl PeerConnection {
         self.media.dropped()
     }
 
+    /// What the sender with SSRC `sender_ssrc` (ours) was NACKed for and
+    /// resent (RTCOutboundRtpStreamStats nackCount, retransmittedPackets/BytesSent).
+    pub fn retransmission_counters(&self, sender_ssrc: u32) -> Option<RetransmissionCounters> {
+        self.media.retransmission_counters(sender_ssrc)
+    }
+
+    /// What the receiver of the remote SSRC `ssrc` sent NACKs, PLIs and
+    /// FIRs for (RTCInboundRtpStreamStats nackCount, pliCount, firCount).
+    pub fn receive_loss_counters(&self, ssrc: u32) -> Option<ReceiveLossCounters> {
+        self.media.receive_loss_counters(ssrc)
+    }
+
+    /// The latest round-trip time an RTCP report block about one of our
+    /// senders gave (RFC 3550 §6.4.1), if any came.
+    pub fn media_round_trip_time(&self) -> Option<std::time::Duration> {
+        self.media.round_trip_time()
+    }
+
     /// The SRTP profiles DTLS offers or accepts, most preferred first, if
     /// not the default (AEAD_AES_128_GCM, then AES_CM_128_HMAC_SHA1_80);
     /// only before DTLS starts. For tests of each profile.
@@ -481,6 +507,12 @@ impl PeerConnection {
         self.ice.handle_timeout(now);
         self.dtls.handle_timeout(now);
         self.data.handle_timeout(now);
+        self.media.handle_timeout(
+            now,
+            &self.transceivers,
+            &mut self.random,
+            &mut self.outputs,
+        );
         self.run(now);
     }
 
@@ -514,6 +546,7 @@ impl PeerConnection {
             self.ice.poll_timeout(),
             self.dtls.poll_timeout(),
             self.data.poll_timeout(),
+            self.media.poll_timeout(),
         ]
         .into_iter()
         .flatten()

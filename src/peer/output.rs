@@ -107,6 +107,11 @@ pub enum PeerEvent {
     KeyFrameRequest {
         transceiver: TransceiverId,
     },
+    /// The congestion controller's target for everything we send moved
+    /// (draft-ietf-rmcat-gcc-02 §4): the encoders should follow it.
+    TargetBitrate {
+        bitrate_bps: u64,
+    },
 }
 
 /// One entry of the queue the host drains.

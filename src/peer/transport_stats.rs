@@ -1,6 +1,7 @@
 //! getStats' view of the transport (webrtc-stats §7.7 RTCTransportStats,
 //! with the candidates, pairs and certificates it links to), read from the
-//! ICE, DTLS and SCTP layers once gathering started.
+//! ICE, DTLS and SCTP layers (and media's congestion controller) once
+//! gathering started.
 
 use crate::jsep::Session;
 use crate::stats::TransportStats;
@@ -16,6 +17,7 @@ pub(super) fn transport_stats(
     states: &TransportStates,
     data: &Data,
     jsep: &Session,
+    media_target: Option<f64>,
 ) -> Option<TransportStats> {
     let agent = ice.agent()?;
     // RTCIceServerTransportProtocol of the tunnel a candidate came through.
@@ -51,6 +53,8 @@ pub(super) fn transport_stats(
             .collect(),
         remote_candidates: agent.remote_candidates(),
         pairs: agent.pair_reports(),
-        available_outgoing_bitrate: data.available_outgoing_bitrate(),
+        // The congestion controller's target once media has feedback, else
+        // what SCTP's congestion window lets through.
+        available_outgoing_bitrate: media_target.or_else(|| data.available_outgoing_bitrate()),
     })
 }

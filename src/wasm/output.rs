@@ -113,6 +113,8 @@ pub enum EventName {
     MediaFrameDropped = "mediaframedropped",
     /// The remote receiver asks a transceiver's sender for a key frame.
     KeyFrameRequest = "keyframerequest",
+    /// The congestion controller's target bitrate moved.
+    TargetBitrate = "targetbitrate",
 }
 
 /// An API event (webrtc-pc §4.8, §5.5, §5.6, §6).
@@ -145,6 +147,7 @@ impl CoreEvent {
             PeerEvent::MediaFrame { .. } => EventName::MediaFrame,
             PeerEvent::MediaFrameDropped { .. } => EventName::MediaFrameDropped,
             PeerEvent::KeyFrameRequest { .. } => EventName::KeyFrameRequest,
+            PeerEvent::TargetBitrate { .. } => EventName::TargetBitrate,
         }
     }
 
@@ -344,6 +347,15 @@ impl CoreEvent {
             PeerEvent::MediaFrame { rtp_timestamp, .. } | PeerEvent::MediaFrameDropped { rtp_timestamp, .. } => {
                 Some(*rtp_timestamp)
             }
+            _ => None,
+        }
+    }
+
+    /// `targetbitrate`: the target, in bits per second.
+    #[wasm_bindgen(getter)]
+    pub fn bitrate(&self) -> Option<f64> {
+        match &self.event {
+            PeerEvent::TargetBitrate { bitrate_bps } => Some(*bitrate_bps as f64),
             _ => None,
         }
     }

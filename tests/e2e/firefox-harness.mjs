@@ -25,7 +25,7 @@ export const INSIDE = Boolean(process.env.WASMRTC_FF_NETNS);
 // Firefox profile: loopback host candidates visible, a fake microphone so
 // it gathers (it gathers on all interfaces only while capturing), page
 // console on stdout, and nothing that phones home.
-export const USER_JS = Object.entries({
+const PREFS = {
   'media.peerconnection.ice.loopback': true,
   'media.peerconnection.ice.obfuscate_host_addresses': false,
   'media.navigator.streams.fake': true,
@@ -90,7 +90,12 @@ export const USER_JS = Object.entries({
   // Web Audio and <video> play without a user gesture (the media page).
   'media.autoplay.default': 0,
   'media.autoplay.block-webaudio': false,
-}).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});\n`).join('');
+};
+
+/** The profile's user.js: PREFS with `extra` over them. */
+function userJs(extra) {
+  return Object.entries({ ...PREFS, ...extra }).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});\n`).join('');
+}
 
 // ---------------------------------------------------------------------------
 // In the Chromium page (page.evaluate): signaling through the relay's room.
@@ -123,12 +128,12 @@ export async function waitReady(ms) {
 // Inside the namespace.
 
 /** Starts the relay, headless Chromium with the harness page in the
- * signaling room, and Firefox on `pages/${ffPage}` in the same room (its
- * profile with USER_JS and `prefs`); once Firefox is ready runs
- * `scenario({ page, relay, ready })` and prints its result (with `ready`,
- * `firefoxStartMs`, `pageErrors`, `firefoxOutput`, or `error`) as the one
- * result line. */
-export async function withFirefox(ffPage, scenario, { prefs = {} } = {}) {
+ * signaling room, and Firefox on `pages/${ffPage}` in the same room; once
+ * Firefox is ready runs `scenario({ page, relay, ready })` and prints its
+ * result (with `ready`, `firefoxStartMs`, `pageErrors`, `firefoxOutput`, or
+ * `error`) as the one result line. `prefs` go into Firefox's profile over
+ * PREFS; `chromiumArgs` join Chromium's flags. */
+export async function withFirefox(ffPage, scenario, { prefs = {}, chromiumArgs = [] } = {}) {
   const { launch, startRelay } = await import('./harness.mjs');
   const result = {};
   let relay;
@@ -138,14 +143,13 @@ export async function withFirefox(ffPage, scenario, { prefs = {} } = {}) {
   const ffOutput = [];
   try {
     relay = await startRelay();
-    browser = await launch();
+    browser = await launch(chromiumArgs);
     const page = await browser.page();
     const room = `firefox-${process.pid}-${Date.now()}`;
     const signal = `ws://127.0.0.1:${relay.ports.http}/signal/${room}`;
     await page.evaluate(connectSignal, signal);
     profile = await mkdtemp(join(tmpdir(), 'wasmrtc-firefox-'));
-    const extra = Object.entries(prefs).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});\n`).join('');
-    await writeFile(join(profile, 'user.js'), USER_JS + extra);
+    await writeFile(join(profile, 'user.js'), userJs(prefs));
     const url = `${browser.base}/tests/e2e/pages/${ffPage}?signal=${encodeURIComponent(signal)}&turn=127.0.0.1:${relay.ports.udp}`;
     const t0 = performance.now();
     firefox = spawn('firefox-esr', ['--headless', '--no-remote', '--profile', profile, url], {

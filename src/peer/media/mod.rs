@@ -6,9 +6,18 @@
 //! - `receive`: an unprotected RTP packet routed to its transceiver
 //!   (RFC 8843 §9.2) and depacketized into frames.
 //! - `rtcp`: SRTCP in (RFC 3711 §3.4), parsed and dispatched: key-frame
-//!   requests (PLI, FIR) become events.
+//!   requests (PLI, FIR) become events; RTCP out, one compound at a time.
+//! - `retransmit`: our video packets kept, and resent (as RTX when
+//!   negotiated) when the peer NACKs them (RFC 4585 §6.2.1, RFC 4588).
+//! - `reports`: SR, RR, SDES and BYE of ours on their intervals (RFC 3550
+//!   §6), and the round-trip time and loss the peer's reports give.
+//! - `congestion`: the pacer in front of the wire, transport-wide
+//!   sequence numbers and feedback, and the target bitrate.
 
+mod congestion;
 mod receive;
+mod reports;
+mod retransmit;
 mod rtcp;
 mod send;
 
@@ -16,11 +25,20 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::dtls::{DtlsRole, SrtpProfile};
 use crate::jsep::TransceiverState;
+use crate::peer::output::Outputs;
+use crate::random::Random;
 use crate::rtp::packet::ExtensionKind;
 use crate::rtp::srtp::SrtpSession;
+use crate::time::Instant;
 
+use congestion::Congestion;
 use receive::InboundStream;
+use reports::Reports;
+use retransmit::Retransmission;
 use send::Sender;
+
+pub use receive::ReceiveLossCounters;
+pub use retransmit::RetransmissionCounters;
 
 #[derive(Default)]
 pub(super) struct Media {
@@ -31,20 +49,32 @@ pub(super) struct Media {
     ssrc_mids: HashMap<u32, String>,
     /// By remote SSRC.
     inbound: HashMap<u32, InboundStream>,
+    /// Our video senders' packet histories, resent when NACKed.
+    retransmission: Retransmission,
     /// The command sequence number of the last FIR for each of our SSRCs
     /// (RFC 5104 §4.3.1.2).
     fir_sequence_numbers: HashMap<u32, u8>,
     /// Protected RTP packets for ICE.
     transmits: VecDeque<Vec<u8>>,
+    /// RTCP reports, ours and the peer's.
+    reports: Reports,
+    /// Compounds of ours that could not be written or protected.
+    rtcp_unsent: u64,
     /// RTP and RTCP datagrams dropped: before SRTP is keyed, refused by
     /// SRTP, malformed, or for no transceiver or codec we have.
     dropped: u64,
+    congestion: Congestion,
 }
 
 /// The negotiated ID of the MID header extension (one for the whole
 /// BUNDLE group, RFC 8843 §9.1).
 fn mid_extension_id(transceiver: &TransceiverState) -> Option<u8> {
-    let uri = ExtensionKind::Mid.uri();
+    extension_id(transceiver, ExtensionKind::Mid)
+}
+
+/// The ID `transceiver` negotiated for the header extension `kind`.
+fn extension_id(transceiver: &TransceiverState, kind: ExtensionKind) -> Option<u8> {
+    let uri = kind.uri();
     let (id, _) = transceiver
         .header_extensions
         .iter()
@@ -67,6 +97,43 @@ impl Media {
     pub(super) fn poll_transmit(&mut self) -> Option<Vec<u8>> {
         self.transmits.pop_front()
     }
+
+    pub(in crate::peer) fn set_cname(&mut self, cname: &str) {
+        self.reports.set_cname(cname);
+    }
+
+    pub(in crate::peer) fn handle_timeout(
+        &mut self,
+        now: Instant,
+        transceivers: &[TransceiverState],
+        random: &mut Random,
+        outputs: &mut Outputs,
+    ) {
+        self.handle_receive_timeout(now, outputs);
+        self.send_reports(now, transceivers, random);
+        self.congestion_timeout(now);
+    }
+
+    /// The next deadline; at once if a packet waits, queued by a call
+    /// without `now` that does not run the layers (a BYE from stop()).
+    pub(in crate::peer) fn poll_timeout(&self) -> Option<Instant> {
+        if !self.transmits.is_empty() {
+            return Some(Instant::ZERO);
+        }
+        [
+            self.reports_timeout(),
+            self.poll_receive_timeout(),
+            self.congestion.poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// The congestion controller's target, once feedback set it.
+    pub(in crate::peer) fn available_outgoing_bitrate(&self) -> Option<f64> {
+        self.congestion.available_outgoing_bitrate()
+    }
 }
 
 #[cfg(test)]
@@ -78,7 +145,7 @@ mod tests {
     use crate::random::Random;
     use crate::time::Instant;
 
-    fn codec(payload_type: u8, name: &str) -> RtpCodec {
+    pub(super) fn codec(payload_type: u8, name: &str) -> RtpCodec {
         RtpCodec {
             payload_type,
             name: name.into(),
@@ -89,7 +156,7 @@ mod tests {
         }
     }
 
-    fn transceiver(
+    pub(super) fn transceiver(
         id: u32,
         kind: MediaKind,
         mid: &str,
@@ -119,7 +186,7 @@ mod tests {
         }
     }
 
-    fn keyed(role: DtlsRole) -> Media {
+    pub(super) fn keyed(role: DtlsRole) -> Media {
         let mut media = Media::default();
         media.connect(role, SrtpProfile::AeadAes128Gcm, &[7; 56]);
         media
@@ -144,8 +211,16 @@ mod tests {
                 &mut random,
             )
             .unwrap();
-        let packet = sender.poll_transmit().unwrap();
         let mut outputs = Outputs::default();
+        // The pacer lets a packet go at once, or when the last one is paid for.
+        let packet = sender
+            .poll_transmit()
+            .or_else(|| {
+                let at = sender.poll_timeout()?;
+                sender.handle_timeout(at, &[], &mut random, &mut outputs);
+                sender.poll_transmit()
+            })
+            .unwrap();
         receiver.handle_rtp(now, &packet, to, &mut outputs);
         match outputs.pop() {
             Some(Queued::Output(Output::Event(event))) => match *event {

@@ -104,6 +104,8 @@ impl Media {
                     data: mid.as_bytes().to_vec(),
                 }])
             });
+        self.reports.frame_sent(transceiver, codec);
+        self.congestion.sending_on(transceiver);
         let first_sequence_number = sender.next_sequence_number;
         sender.next_sequence_number = first_sequence_number.wrapping_add(payloads.len() as u16);
         for (sequence_number, payload) in (0..)
@@ -119,30 +121,28 @@ impl Media {
                 csrc: Vec::new(),
                 extension: extension.clone(),
             };
+            self.retransmission
+                .remember(now, transceiver, &header, &payload.data, random);
             self.transmit_rtp(now, header, &payload.data)?;
         }
         Ok(())
     }
 
-    /// One RTP packet onto the wire: written, SRTP-protected, queued for
-    /// ICE. Every RTP packet we send passes here.
-    fn transmit_rtp(
+    /// One RTP packet onto the wire: paced, then written with its
+    /// transport-wide sequence number, SRTP-protected, queued for ICE
+    /// (congestion.rs). Every RTP packet we send passes here.
+    pub(super) fn transmit_rtp(
         &mut self,
-        _now: Instant,
+        now: Instant,
         header: RtpHeader,
         payload: &[u8],
     ) -> Result<(), RtcError> {
-        let srtp = self
-            .srtp
-            .as_mut()
-            .ok_or_else(|| RtcError::invalid_state("the DTLS transport has no SRTP keys yet"))?;
-        let mut packet = Vec::with_capacity(MAX_PAYLOAD_SIZE + 64);
-        header
-            .write_packet(payload, 0, &mut packet)
-            .map_err(|e| RtcError::operation(format!("cannot write the RTP packet: {e}")))?;
-        srtp.protect_rtp(&mut packet)
-            .map_err(|e| RtcError::operation(format!("SRTP: {e}")))?;
-        self.transmits.push_back(packet);
+        if self.srtp.is_none() {
+            return Err(RtcError::invalid_state(
+                "the DTLS transport has no SRTP keys yet",
+            ));
+        }
+        self.pace_rtp(now, header, payload);
         Ok(())
     }
 }
