@@ -1,4 +1,4 @@
-// A module worker for tests/e2e/workers.test.mjs's media case: a wasmrtc
+// A module worker for tests/e2e/workers-media.test.mjs: a wasmrtc
 // peer that offers one sendrecv video and one sendrecv audio transceiver,
 // sends VP8 and Opus frames this worker's WebCodecs encoded (pages/media.js's
 // sources, which find `wasmrtc` on the global) and records the frames it
