@@ -93,10 +93,13 @@ async function session({ session, ffOffers, ports, seconds }) {
     const [video, audio] = await frames;
     const snapshot = async () => {
       const asked = ff().filter((m) => m.what === 'stats').length;
+      // What we had before asking: Firefox sent all of it before its
+      // transforms' lists answer (what arrives later may be newer).
+      const before = Object.fromEntries(Object.entries(received).map(([k, r]) => [k, r.hashes.length]));
       send({ type: 'stats' });
       const stats = await waitFor('Firefox stats', () => ff().filter((m) => m.what === 'stats')[asked]);
       const counts = Object.fromEntries(Object.entries(received).map(([k, r]) => [k, r.frames]));
-      return { ms: Math.round(performance.now() - t0), inbound: stats.inbound, outbound: stats.outbound, frames: stats.frames, wasmrtcFrames: counts };
+      return { ms: Math.round(performance.now() - t0), inbound: stats.inbound, outbound: stats.outbound, frames: stats.frames, wasmrtcFrames: counts, before };
     };
     const sending = pace([
       { sender: senders.video, mimeType: 'video/VP8', frames: video },
@@ -116,7 +119,7 @@ async function session({ session, ffOffers, ports, seconds }) {
       const ours = new Set(sent[i]);
       const ffGot = out.end.frames.receive[kind] ?? [];
       const ffSent = new Set(out.end.frames.send[kind] ?? []);
-      const weGot = received[kind].hashes;
+      const weGot = received[kind].hashes.slice(0, out.end.before[kind]);
       out.exact[kind] = {
         toFirefox: { received: ffGot.length, matching: ffGot.filter((h) => ours.has(h)).length, firstMismatch: ffGot.find((h) => !ours.has(h)) ?? null },
         fromFirefox: { sent: out.end.frames.send[kind]?.length ?? 0, received: weGot.length, matching: weGot.filter((h) => ffSent.has(h)).length, firstMismatch: weGot.find((h) => !ffSent.has(h)) ?? null },
