@@ -246,6 +246,27 @@ export async function pace(streams) {
   }));
 }
 
+/** The native receiver's inbound stats once its decoder has caught up:
+ * 700 ms after the last frame, then until `frames` video frames are decoded
+ * or the count stops rising for a second (at most 4 s more). The sender's
+ * pacer can bunch frames up, and the receiver's jitter buffer then holds
+ * decodable frames back for a while. */
+async function settledInbound(n, frames) {
+  await sleep(700);
+  let stats = await nativeInbound(n);
+  let last = -1;
+  let still = 0;
+  for (const start = performance.now(); performance.now() - start < 4000 && still < 4;) {
+    const decoded = stats.video?.framesDecoded ?? 0;
+    if (decoded >= frames) break;
+    still = decoded === last ? still + 1 : 0;
+    last = decoded;
+    await sleep(250);
+    stats = await nativeInbound(n);
+  }
+  return stats;
+}
+
 async function nativeInbound(n) {
   const out = {};
   (await n.getStats()).forEach((s) => {
@@ -299,8 +320,8 @@ export async function wasmrtcToNative({ ports, codecs, wasmrtcOffers, seconds = 
     const senders = w.getTransceivers().map((t) => t.sender);
     const negotiated = senders.map((s) => wasmrtc.negotiatedCodecs(s).map((c) => c.mimeType));
     const sent = await pace(codecs.map((mimeType, i) => ({ sender: senders[i], mimeType, frames: encoded[i] })));
-    await sleep(700);
-    const stats = await nativeInbound(n);
+    const video = codecs.findIndex((m) => kindOf(m) === 'video');
+    const stats = await settledInbound(n, video < 0 ? 0 : sent[video].length);
     const result = { negotiated, stats, streams: {} };
     codecs.forEach((m, i) => {
       const got = taps[m].map((f) => f.hash);
