@@ -84,3 +84,7 @@ export declare class EncodedFrameEvent extends Event {
 
 /** The EventTarget a wasmrtc receiver's encoded frames arrive at. */
 export declare function encodedFrames(receiver: RTCRtpReceiver): EventTarget;
+
+/** The EventTarget a wasmrtc sender's `keyframerequest` events arrive at:
+ * the remote receiver asked for a key frame (RTCP PLI or FIR). */
+export declare function keyFrameRequests(sender: RTCRtpSender): EventTarget;

@@ -15,4 +15,4 @@ export {
   RTCDataChannelEvent, RTCErrorEvent,
 } from './events.js';
 // Not W3C: encoded frames on a sender/receiver (js/media/encoded.js).
-export { sendEncodedFrame, encodedFrames, negotiatedCodecs, EncodedFrameEvent } from './media/encoded.js';
+export { sendEncodedFrame, encodedFrames, keyFrameRequests, negotiatedCodecs, EncodedFrameEvent } from './media/encoded.js';

@@ -17,7 +17,7 @@ import { RemoteStreams } from './media/remote_track.js';
 import { RTCStatsReport } from './stats_report.js';
 import { relaysOf } from './relays.js';
 import { CHANNEL_EVENT, CLOSE_SILENTLY, CONSTRUCT, ENCODED, SET_TRACK, TRANSCEIVER_ID } from './internal.js';
-import { deliverFrame } from './media/encoded.js';
+import { deliverFrame, deliverKeyFrameRequest } from './media/encoded.js';
 import { RTCRtpTransceiver, checkDirection } from './rtp_transceiver.js';
 import { RTCSessionDescription, checkSdpType } from './session_description.js';
 
@@ -25,12 +25,19 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 // The spec's "queue a task" (HTML §8.1.7.1): a macrotask, so that promise
 // reactions already queued run first. MessageChannel avoids setTimeout's
-// clamping; in Node the port must not keep the process alive.
+// clamping. In Node the port keeps the process alive only while a task is
+// queued, as a pending timer would: an idle one must not, and a script
+// awaiting createOffer() must not exit before it settles.
 const taskChannel = new MessageChannel();
 const tasks = [];
-taskChannel.port1.onmessage = () => tasks.shift()?.();
+taskChannel.port1.onmessage = () => {
+  const task = tasks.shift();
+  if (tasks.length === 0) taskChannel.port1.unref?.();
+  task?.();
+};
 taskChannel.port1.unref?.();
 function queueTask(fn) {
+  if (tasks.length === 0) taskChannel.port1.ref?.();
   tasks.push(fn);
   taskChannel.port2.postMessage(null);
 }
@@ -59,6 +66,15 @@ function coreCall(fn) {
   }
 }
 
+/** A core NegotiatedCodec as a plain RTCRtpCodecParameters (freed). */
+function plainCodec(c) {
+  const codec = { payloadType: c.payloadType, mimeType: c.mimeType, clockRate: c.clockRate };
+  if (c.channels !== undefined) codec.channels = c.channels;
+  if (c.sdpFmtpLine !== undefined) codec.sdpFmtpLine = c.sdpFmtpLine;
+  c.free();
+  return codec;
+}
+
 export class RTCPeerConnection extends EventTarget {
   #core;
   #config;
@@ -69,8 +85,10 @@ export class RTCPeerConnection extends EventTarget {
   #negotiationNeeded = false;
   #transceivers = new Map();
   #transceiverStates = new Map();
-  // By transceiver id: the negotiated codecs, as plain RTCRtpCodecParameters.
+  // By transceiver id: the negotiated codecs, as plain RTCRtpCodecParameters,
+  // and those of our own offer (received too: RFC 3264 §5.1).
   #transceiverCodecs = new Map();
+  #offeredCodecs = new Map();
   #descriptions = {};
   #canTrickle = null;
   #dataChannels = new Map();
@@ -133,6 +151,7 @@ export class RTCPeerConnection extends EventTarget {
         this.#updateNegotiationNeededFlag();
       },
       codecs: (id) => this.#transceiverCodecs.get(id) ?? [],
+      offeredCodecs: (id) => this.#offeredCodecs.get(id) ?? [],
       sendFrame: (id, payloadType, rtpTimestamp, bytes) => {
         if (this.#closed) throw invalidState('sendFrame');
         coreCall(() => this.#core.sendFrame(id, payloadType, rtpTimestamp, bytes, this.#driver.now()));
@@ -229,6 +248,11 @@ export class RTCPeerConnection extends EventTarget {
       case 'mediaframe': case 'mediaframedropped': {
         const receiver = this.#transceivers.get(event.transceiver)?.receiver;
         if (receiver) deliverFrame(receiver[ENCODED], name, event);
+        break;
+      }
+      case 'keyframerequest': {
+        const sender = this.#transceivers.get(event.transceiver)?.sender;
+        if (sender) deliverKeyFrameRequest(sender[ENCODED]);
         break;
       }
       case 'dtlserror':
@@ -467,13 +491,8 @@ export class RTCPeerConnection extends EventTarget {
       live.add(t.id);
       this.#transceiverStates.get(t.id)?.free();
       this.#transceiverStates.set(t.id, t);
-      this.#transceiverCodecs.set(t.id, t.codecs.map((c) => {
-        const codec = { payloadType: c.payloadType, mimeType: c.mimeType, clockRate: c.clockRate };
-        if (c.channels !== undefined) codec.channels = c.channels;
-        if (c.sdpFmtpLine !== undefined) codec.sdpFmtpLine = c.sdpFmtpLine;
-        c.free();
-        return codec;
-      }));
+      this.#transceiverCodecs.set(t.id, t.codecs.map(plainCodec));
+      this.#offeredCodecs.set(t.id, t.offeredCodecs.map(plainCodec));
       if (!this.#transceivers.has(t.id)) {
         this.#transceivers.set(t.id, new RTCRtpTransceiver(CONSTRUCT, t.id, t.kind, this.#control, null));
       }
@@ -482,6 +501,7 @@ export class RTCPeerConnection extends EventTarget {
       if (!live.has(id)) {
         this.#transceivers.delete(id);
         this.#transceiverCodecs.delete(id);
+        this.#offeredCodecs.delete(id);
       }
     }
   }

@@ -36,6 +36,8 @@ export class RTCRtpSender {
   #kind;
   #track;
   #control;
+  // Where key frame requests go once js/media/encoded.js asked for them.
+  #requests = null;
   constructor(token, id, kind, control, track) {
     guard(token, 'RTCRtpSender');
     this.#id = id;
@@ -47,11 +49,15 @@ export class RTCRtpSender {
   [SET_TRACK](track) { this.#track = track; }
   get transport() { return this.#control.transport(this.#id); }
   [TRANSCEIVER_ID]() { return this.#id; }
-  /** The negotiated codecs and a frame sink, for js/media/encoded.js. */
+  /** The negotiated codecs, a frame sink and the key frame requests'
+   * target, for js/media/encoded.js: `requests` is null until
+   * `listen(target)` sets it. */
   get [ENCODED]() {
     return {
       codecs: () => this.#control.codecs(this.#id),
       send: (payloadType, rtpTimestamp, bytes) => this.#control.sendFrame(this.#id, payloadType, rtpTimestamp, bytes),
+      requests: this.#requests,
+      listen: (target) => { this.#requests = target; },
     };
   }
 
@@ -91,11 +97,13 @@ export class RTCRtpReceiver {
   }
   get track() { return this.#track; }
   get transport() { return this.#control.transport(this.#id); }
-  /** The negotiated codecs and the frames' target, for js/media/encoded.js:
-   * `frames` is null until `listen(target)` sets it. */
+  /** The negotiated codecs (and our offer's, which frames may come in too)
+   * and the frames' target, for js/media/encoded.js: `frames` is null until
+   * `listen(target)` sets it. */
   get [ENCODED]() {
     return {
       codecs: () => this.#control.codecs(this.#id),
+      offeredCodecs: () => this.#control.offeredCodecs(this.#id),
       frames: this.#frames,
       listen: (target) => { this.#frames = target; },
     };
@@ -114,7 +122,7 @@ export class RTCRtpTransceiver {
 
   /** @param control the owning peer connection's internal hooks:
    *  state(id), setDirection(id, dir), stop(id), replaceTrack(id, track),
-   *  setStreams(id, streamIds), transport(id), codecs(id),
+   *  setStreams(id, streamIds), transport(id), codecs(id), offeredCodecs(id),
    *  sendFrame(id, payloadType, rtpTimestamp, bytes). */
   constructor(token, id, kind, control, track) {
     guard(token, 'RTCRtpTransceiver');

@@ -3,7 +3,8 @@
 // adapter.js. The wasm travels inside it and is compiled synchronously when
 // the script runs (Chromium allows that on the main thread up to 8 MB; ours
 // is under 2 MB), so RTCPeerConnection and the other RTC* globals exist, and
-// work, on the very next line of the page. Run after scripts/build.sh.
+// work, on the very next line of the page; dist/wasmrtc.es2017.js is the
+// same for ES2017 engines. Run after scripts/build.sh.
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -27,19 +28,28 @@ const syncCore = {
   },
 };
 
-await build({
-  entryPoints: [`${root}js/classic.js`],
-  outfile: `${root}dist/wasmrtc.shim.js`,
-  bundle: true,
-  format: 'iife',
-  target: 'es2020',
-  loader: { '.wasm': 'binary' },
-  plugins: [syncCore],
-  // pkg/wasmrtc.js names its .wasm by import.meta.url only when init() is
-  // given no module; the bundle always gives it one.
-  define: { 'import.meta.url': '""' },
-  logLevel: 'warning',
-  legalComments: 'none',
-});
-const size = (await readFile(`${root}dist/wasmrtc.shim.js`)).length;
-console.log(`dist/wasmrtc.shim.js: ${(size / 1024).toFixed(0)} KB`);
+/** One classic-script bundle of js/classic.js for engines of `target`. */
+async function bundle(outfile, target) {
+  await build({
+    entryPoints: [`${root}js/classic.js`],
+    outfile: `${root}${outfile}`,
+    bundle: true,
+    format: 'iife',
+    target,
+    loader: { '.wasm': 'binary' },
+    plugins: [syncCore],
+    // pkg/wasmrtc.js names its .wasm by import.meta.url only when init() is
+    // given no module; the bundle always gives it one.
+    define: { 'import.meta.url': '""' },
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+  const size = (await readFile(`${root}${outfile}`)).length;
+  console.log(`${outfile}: ${(size / 1024).toFixed(0)} KB`);
+}
+
+await bundle('dist/wasmrtc.shim.js', 'es2020');
+// For older engines: private fields become WeakMaps, `?.` and `??` are
+// spelled out (tests/e2e/es2017.test.mjs). The wasm itself needs
+// WebAssembly reference types whatever the JS (README, "Environments").
+await bundle('dist/wasmrtc.es2017.js', 'es2017');

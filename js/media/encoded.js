@@ -10,6 +10,11 @@
 //
 // Receiving: `encodedFrames(receiver)` is an EventTarget firing `frame`
 // (a whole frame) and `framedropped` (a frame the core saw part of).
+//
+// Key frames: `keyFrameRequests(sender)` is an EventTarget firing
+// `keyframerequest` when the remote receiver asks for one (RTCP PLI, RFC 4585
+// §6.3.1, or FIR, RFC 5104 §4.3.1): the encoder feeding the sender should
+// make its next frame a key frame.
 import { ENCODED } from '../internal.js';
 
 /** An encoded frame a receiver got; `data` is the frame's bytes. */
@@ -91,11 +96,27 @@ export function sendEncodedFrame(sender, frame, options = {}) {
  * one on every call). */
 export function encodedFrames(receiver) {
   const hooks = receiver?.[ENCODED];
-  if (!hooks?.listen) throw new TypeError('encodedFrames: not a wasmrtc RTCRtpReceiver');
+  if (!hooks?.listen || hooks.send) throw new TypeError('encodedFrames: not a wasmrtc RTCRtpReceiver');
   if (hooks.frames) return hooks.frames;
   const target = new EventTarget();
   hooks.listen(target);
   return target;
+}
+
+/** The EventTarget a wasmrtc RTCRtpSender's key frame requests arrive at
+ * (the same one on every call): `keyframerequest` events. */
+export function keyFrameRequests(sender) {
+  const hooks = sender?.[ENCODED];
+  if (!hooks?.send) throw new TypeError('keyFrameRequests: not a wasmrtc RTCRtpSender');
+  if (hooks.requests) return hooks.requests;
+  const target = new EventTarget();
+  hooks.listen(target);
+  return target;
+}
+
+/** Called by the peer connection with a core `keyframerequest` event. */
+export function deliverKeyFrameRequest(hooks) {
+  hooks.requests?.dispatchEvent(new Event('keyframerequest'));
 }
 
 /** Called by the peer connection with a core `mediaframe` or
@@ -108,7 +129,8 @@ export function deliverFrame(hooks, name, event) {
     return;
   }
   const payloadType = event.payloadType;
-  const codec = hooks.codecs().find((c) => c.payloadType === payloadType);
+  const byType = (c) => c.payloadType === payloadType;
+  const codec = hooks.codecs().find(byType) ?? hooks.offeredCodecs().find(byType);
   hooks.frames.dispatchEvent(new EncodedFrameEvent('frame', {
     data: event.data, payloadType, mimeType: codec?.mimeType, rtpTimestamp, keyFrame: event.keyFrame,
   }));

@@ -160,6 +160,11 @@ impl Session {
         Ok(())
     }
 
+    /// The CNAME the descriptions' `a=ssrc` lines carry, for RTCP's SDES.
+    pub fn cname(&self) -> &str {
+        &self.cname
+    }
+
     pub fn signaling_state(&self) -> SignalingState {
         if self.closed {
             SignalingState::Closed

@@ -9,9 +9,9 @@
 use crate::error::RtcError;
 use crate::random::Random;
 
-use super::codecs::RtpCodec;
+use super::codecs::{codecs_of, RtpCodec};
 use super::session::{uuid, Session};
-use super::types::{MediaKind, TransceiverDirection, TransceiverId};
+use super::types::{MediaKind, SdpType, TransceiverDirection, TransceiverId};
 
 /// A snapshot of one transceiver, as the JS `RTCRtpTransceiver` and its
 /// sender and receiver expose it.
@@ -48,8 +48,22 @@ pub struct TransceiverState {
     /// The codecs the last answer negotiated (payload types as in the
     /// session), RTX formats included; empty before an answer.
     pub codecs: Vec<RtpCodec>,
+    /// The codecs of this section in our own offer, pending or the one the
+    /// current answer answered (payload types as we offered them); empty
+    /// when the remote offered. We receive these too: RFC 3264 §5.1 has the
+    /// offerer ready for any format it offered, and Chromium as answerer
+    /// may send a format of the offer its answer left out.
+    pub offered_codecs: Vec<RtpCodec>,
     /// RTP header extensions the last answer negotiated: (id, uri).
     pub header_extensions: Vec<(u16, String)>,
+}
+
+impl TransceiverState {
+    /// The codec a received RTP packet's payload type stands for: a
+    /// negotiated one, else one of our offer's.
+    pub fn receive_codec(&self, payload_type: u8) -> Option<&RtpCodec> {
+        self.codecs.iter().chain(&self.offered_codecs).find(|c| c.payload_type == payload_type)
+    }
 }
 
 /// Everything the session tracks about one transceiver.
@@ -111,6 +125,7 @@ impl Transceiver {
             receiver_stream_ids: self.remote_stream_ids.clone(),
             receiver_ssrcs: self.remote_ssrcs.clone(),
             codecs: self.codecs.clone(),
+            offered_codecs: Vec::new(),
             header_extensions: self.header_extensions.clone(),
         }
     }
@@ -373,7 +388,19 @@ impl Session {
 
     /// getTransceivers(): every transceiver in the set, in insertion order.
     pub fn transceivers(&self) -> Vec<TransceiverState> {
-        self.transceivers.iter().map(Transceiver::state).collect()
+        self.transceivers
+            .iter()
+            .map(|t| TransceiverState { offered_codecs: self.offered_codecs(t), ..t.state() })
+            .collect()
+    }
+
+    /// `t`'s section in our latest offer: the pending one, else the one
+    /// the current answer answered. A rolled-back offer is in neither.
+    fn offered_codecs(&self, t: &Transceiver) -> Vec<RtpCodec> {
+        let offer = [&self.pending_local, &self.current_local].into_iter().flatten().find(|d| d.ty == SdpType::Offer);
+        let section =
+            offer.zip(t.mid.as_deref()).and_then(|(d, mid)| d.sdp.media.iter().find(|m| m.mid() == Some(mid)));
+        section.map(codecs_of).unwrap_or_default()
     }
 
     /// The first createDataChannel: an `m=application` section is wanted.

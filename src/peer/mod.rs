@@ -93,6 +93,8 @@ impl PeerConnection {
             )],
         };
         let jsep = Session::new(jsep_config, &mut random);
+        let mut media = Media::default();
+        media.set_cname(jsep.cname());
         PeerConnection {
             random,
             jsep,
@@ -100,7 +102,7 @@ impl PeerConnection {
             dtls: DtlsTransport::new(config.certificate),
             data: Data::default(),
             states: TransportStates::new(),
-            media: Media::default(),
+            media,
             transceivers: Vec::new(),
             outputs: Outputs::default(),
             timeout_reported: false,
@@ -154,7 +156,10 @@ impl PeerConnection {
     /// After a call that may have changed a transceiver (even one that
     /// failed: a refused remote offer keeps its implicit rollback).
     fn transceivers_changed<T>(&mut self, result: Result<T, RtcError>) -> Result<T, RtcError> {
-        self.transceivers = self.jsep.transceivers();
+        let transceivers = self.jsep.transceivers();
+        self.media
+            .transceivers_changed(&self.transceivers, &transceivers);
+        self.transceivers = transceivers;
         result
     }
 
@@ -387,7 +392,7 @@ impl PeerConnection {
     /// tunnels close.
     pub fn close(&mut self, now: Instant) {
         self.jsep.close();
-        self.transceivers = self.jsep.transceivers();
+        let _ = self.transceivers_changed(Ok(()));
         self.states.close();
         self.data.close();
         self.run(now);
@@ -412,6 +417,7 @@ impl PeerConnection {
             data_channels_opened,
             data_channels_closed,
             channels,
+            media: self.media.media_stats(),
             transport: transport_stats::transport_stats(
                 &self.ice,
                 &self.dtls,
@@ -453,6 +459,12 @@ impl PeerConnection {
     /// transceiver or codec of ours.
     pub fn media_datagrams_dropped(&self) -> u64 {
         self.media.dropped()
+    }
+
+    /// The latest round-trip time an RTCP report block about one of our
+    /// senders gave (RFC 3550 §6.4.1), if any came.
+    pub fn media_round_trip_time(&self) -> Option<std::time::Duration> {
+        self.media.round_trip_time()
     }
 
     /// The SRTP profiles DTLS offers or accepts, most preferred first, if

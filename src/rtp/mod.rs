@@ -12,6 +12,13 @@
 
 pub mod format;
 pub mod jitter_buffer;
+pub mod key_frame_request;
+pub mod nack_generator;
 pub mod packet;
+pub mod packet_history;
+pub mod receive_statistics;
+pub mod rtcp_interval;
+pub mod rtx;
+pub mod sender_statistics;
 pub mod sequence;
 pub mod srtp;

@@ -6,6 +6,8 @@
 //! (inbound-rtp, outbound-rtp, codec, media-source) join this list as
 //! members of [`StatsInput`] when media exists.
 
+pub mod media;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{json, Map, Value};
@@ -61,6 +63,7 @@ pub struct StatsInput {
     pub data_channels_closed: u64,
     pub channels: Vec<ChannelStats>,
     pub transport: Option<TransportStats>,
+    pub media: media::MediaStats,
 }
 
 const TRANSPORT_ID: &str = "T01";
@@ -222,6 +225,7 @@ pub fn report(input: &StatsInput, now: crate::time::Instant) -> Vec<Value> {
             }),
         ));
     }
+    media::report(&input.media, now, t, &mut out);
     out
 }
 
@@ -260,6 +264,7 @@ mod tests {
                 bytes_received: 0,
             }],
             transport: None,
+            media: Default::default(),
         };
         let report = report(&input, crate::time::Instant::ZERO);
         assert_eq!(report.len(), 2);

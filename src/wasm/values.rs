@@ -74,6 +74,20 @@ impl Transceiver {
     /// The codecs the last answer negotiated, RTX formats included.
     #[wasm_bindgen(getter)]
     pub fn codecs(&self) -> Vec<NegotiatedCodec> {
+        self.codecs_of(&self.state.codecs)
+    }
+
+    /// The codecs of our own offer's section, which the core receives too
+    /// (RFC 3264 §5.1): how a frame in a payload type the answer left out
+    /// gets its mime type.
+    #[wasm_bindgen(getter, js_name = offeredCodecs)]
+    pub fn offered_codecs(&self) -> Vec<NegotiatedCodec> {
+        self.codecs_of(&self.state.offered_codecs)
+    }
+}
+
+impl Transceiver {
+    fn codecs_of(&self, codecs: &[RtpCodec]) -> Vec<NegotiatedCodec> {
         let kind = self.state.kind.as_str();
         let codec = |c: &RtpCodec| NegotiatedCodec {
             payload_type: c.payload_type,
@@ -82,7 +96,7 @@ impl Transceiver {
             channels: c.channels,
             sdp_fmtp_line: c.fmtp.clone(),
         };
-        self.state.codecs.iter().map(codec).collect()
+        codecs.iter().map(codec).collect()
     }
 }
 

@@ -16,83 +16,13 @@
 // removes the namespace, killing whatever is left in it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inNamespace, launchFirefox } from './firefox-harness.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
 const RESULT = 'WASMRTC-FF-RESULT ';
 const SIZES = [1, 1000, 16 * 1024, 64 * 1024, 256 * 1024];
 const TEXT = 'héllo ✓ 日本 🦀';
-
-// Firefox profile: loopback host candidates visible, a fake microphone so
-// it gathers (it gathers on all interfaces only while capturing), page
-// console on stdout, and nothing that phones home.
-const USER_JS = Object.entries({
-  'media.peerconnection.ice.loopback': true,
-  'media.peerconnection.ice.obfuscate_host_addresses': false,
-  'media.navigator.streams.fake': true,
-  'media.navigator.permission.disabled': true,
-  'media.navigator.permission.fake': true,
-  'devtools.console.stdout.content': true,
-  'browser.dom.window.dump.enabled': true,
-  'toolkit.telemetry.enabled': false,
-  'toolkit.telemetry.unified': false,
-  'toolkit.telemetry.archive.enabled': false,
-  'toolkit.telemetry.server': '',
-  'datareporting.healthreport.uploadEnabled': false,
-  'datareporting.policy.dataSubmissionEnabled': false,
-  'datareporting.policy.firstRunURL': '',
-  'browser.ping-centre.telemetry': false,
-  'app.update.enabled': false,
-  'app.update.auto': false,
-  'app.update.disabledForTesting': true,
-  'app.normandy.enabled': false,
-  'app.shield.optoutstudies.enabled': false,
-  'browser.safebrowsing.malware.enabled': false,
-  'browser.safebrowsing.phishing.enabled': false,
-  'browser.safebrowsing.downloads.enabled': false,
-  'browser.safebrowsing.downloads.remote.enabled': false,
-  'browser.safebrowsing.blockedURIs.enabled': false,
-  'browser.safebrowsing.update.enabled': false,
-  'network.captive-portal-service.enabled': false,
-  'network.connectivity-service.enabled': false,
-  'services.settings.server': 'data:,#remote-settings-dummy/v1',
-  'messaging-system.rsexperimentloader.enabled': false,
-  'browser.newtabpage.activity-stream.feeds.topsites': false,
-  'browser.newtabpage.activity-stream.feeds.system.topstories': false,
-  'browser.topsites.contile.enabled': false,
-  'browser.backup.enabled': false,
-  'browser.backup.scheduled.enabled': false,
-  'services.settings.poll_interval': 86400 * 365,
-  'extensions.update.enabled': false,
-  'extensions.getAddons.cache.enabled': false,
-  'extensions.blocklist.enabled': false,
-  'media.gmp-manager.updateEnabled': false,
-  'media.gmp-manager.url': 'http://127.0.0.1:9/gmp-off',
-  'media.gmp-gmpopenh264.autoupdate': false,
-  'media.gmp-gmpopenh264.enabled': false,
-  'network.trr.mode': 5,
-  'network.dns.disablePrefetch': true,
-  'network.prefetch-next': false,
-  'network.http.speculative-parallel-limit': 0,
-  'network.proxy.type': 0,
-  'geo.provider.network.url': '',
-  'browser.search.update': false,
-  'browser.shell.checkDefaultBrowser': false,
-  'browser.startup.homepage_override.mstone': 'ignore',
-  'startup.homepage_welcome_url': 'about:blank',
-  'browser.aboutwelcome.enabled': false,
-  'browser.newtabpage.enabled': false,
-  'browser.sessionstore.resume_from_crash': false,
-  'toolkit.startup.max_resumed_crashes': -1,
-  'dom.security.https_first': false,
-  'dom.security.https_only_mode': false,
-  'security.OCSP.enabled': 0,
-  'signon.rememberSignons': false,
-}).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});\n`).join('');
 
 // ---------------------------------------------------------------------------
 // In the Chromium page (page.evaluate): signaling through the relay's room.
@@ -260,8 +190,6 @@ async function inner() {
   let relay;
   let browser;
   let firefox;
-  let profile;
-  const ffOutput = [];
   try {
     relay = await startRelay();
     browser = await launch();
@@ -269,17 +197,10 @@ async function inner() {
     const room = `firefox-${process.pid}-${Date.now()}`;
     const signal = `ws://127.0.0.1:${relay.ports.http}/signal/${room}`;
     await page.evaluate(connectSignal, signal);
-    profile = await mkdtemp(join(tmpdir(), 'wasmrtc-firefox-'));
-    await writeFile(join(profile, 'user.js'), USER_JS);
     const url = `${browser.base}/tests/e2e/pages/firefox.html?signal=${encodeURIComponent(signal)}&turn=127.0.0.1:${relay.ports.udp}`;
     const t0 = performance.now();
-    firefox = spawn('firefox-esr', ['--headless', '--no-remote', '--profile', profile, url], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, MOZ_DISABLE_NONLOCAL_CONNECTIONS: '1', MOZ_CRASHREPORTER_DISABLE: '1', HOME: profile },
-    });
-    for (const s of [firefox.stdout, firefox.stderr]) s.on('data', (d) => ffOutput.push(d.toString()));
-    const exited = new Promise((resolve) => firefox.once('exit', (code, sig) => resolve(`Firefox exited (${code ?? sig})`)));
-    result.ready = await Promise.race([page.evaluate(waitReady, 30000), exited.then((m) => { throw new Error(m); })]);
+    firefox = await launchFirefox(url);
+    result.ready = await Promise.race([page.evaluate(waitReady, 30000), firefox.exited.then((m) => { throw new Error(m); })]);
     result.firefoxStartMs = performance.now() - t0;
     for (const s of [{ session: 1, ffOffers: false, closer: 'wasmrtc' }, { session: 2, ffOffers: true, closer: 'firefox' }]) {
       result.sessions.push(await page.evaluate(session, { ...s, ports: relay.ports, sizes: SIZES, text: TEXT }));
@@ -288,98 +209,52 @@ async function inner() {
   } catch (e) {
     result.error = String(e?.stack ?? e);
   } finally {
-    if (firefox && firefox.exitCode === null && firefox.signalCode === null) {
-      const gone = new Promise((resolve) => firefox.once('exit', resolve));
-      firefox.kill('SIGTERM');
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
-      if (firefox.exitCode === null && firefox.signalCode === null) firefox.kill('SIGKILL');
-    }
+    await firefox?.close();
     await browser?.close().catch(() => {});
     await relay?.close().catch(() => {});
-    if (profile) await rm(profile, { recursive: true, force: true }).catch(() => {});
   }
-  result.firefoxOutput = ffOutput.join('').split('\n').filter((l) => l.trim()).slice(-80);
+  result.firefoxOutput = firefox?.output() ?? [];
   process.stdout.write(RESULT + JSON.stringify(result) + '\n');
 }
 
 // ---------------------------------------------------------------------------
 // Outside: make the namespace, run the inner half there, check, clean up.
 
-function netnsPids(name) {
-  const r = spawnSync('ip', ['netns', 'pids', name], { encoding: 'utf8' });
-  return (r.stdout ?? '').split(/\s+/).filter(Boolean).map(Number);
-}
-
 if (process.env.WASMRTC_FF_NETNS) {
   await inner();
 } else {
   test('wasmrtc ↔ native Firefox ESR: open, echo 0 B–256 KiB, close (both offer directions)', { timeout: 120000 }, async (t) => {
-    const name = `wasmrtc-ff-${process.pid}`;
-    const add = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
-    if (add.error || add.status !== 0) {
-      t.skip(`ip netns unavailable (${add.error?.message ?? add.stderr.trim()}): Firefox runs only in a loopback-only network namespace`);
-      return;
+    const r = await inNamespace(t, FILE, RESULT);
+    if (!r) return;
+    const dump = JSON.stringify(r, null, 1);
+    assert.equal(r.error, undefined, dump);
+    assert.equal(r.ready.gumError, undefined, dump);
+    console.log(`# ${r.ready.userAgent}; Firefox joined ${r.firefoxStartMs.toFixed(0)} ms after launch`);
+    for (const s of r.sessions) {
+      const who = s.ffOffers ? 'Firefox offers' : 'wasmrtc offers';
+      if (s.openMs !== undefined) {
+        console.log(`# ${who}: channel open on both sides ${s.openMs.toFixed(0)} ms after the start; `
+          + `${s.sent} echoes (${[0, ...SIZES].join(', ')} B, text) in ${s.echoMs?.toFixed(0)} ms; `
+          + `${s.closer} closes, both closed in ${s.closeMs?.toFixed(0)} ms`);
+      }
+      assert.equal(s.error, undefined, `${who}: ${s.error}\n${dump}`);
+      assert.deepEqual(s.mismatches, [], dump);
+      assert.equal(s.received, s.sent, dump);
+      assert.deepEqual(s.echoed, ['str:0', ...SIZES.map((n) => `bin:${n}`), `str:${TEXT.length}`, 'bin:0'], dump);
+      assert.deepEqual(s.channel.slice(0, 1), ['echo'], dump);
+      assert.equal(s.maxMessageSize >= 256 * 1024, true, dump);
+      // closing fires only on the side that did not call close().
+      assert.deepEqual(s.events, s.closer === 'wasmrtc' ? ['wasmrtc close'] : ['wasmrtc closing', 'wasmrtc close'], dump);
+      assert.equal(s.ffClose.readyState, 'closed', dump);
+      assert.equal(s.states[0], 'closed', dump);
+      // Firefox never used anything but the loopback relay.
+      // ("" is Firefox's end-of-candidates candidate.)
+      assert.ok(s.theirCandidates.some((c) => c !== ''), dump);
+      for (const c of s.theirCandidates.filter((x) => x !== '')) assert.match(c, / 127\.0\.0\.1 \d+ typ relay /, dump);
+      // wasmrtc accepted every candidate Firefox sent, "" included.
+      assert.deepEqual(s.log.filter((l) => l.includes('addIceCandidate')), [], dump);
     }
-    let child;
-    try {
-      const up = spawnSync('ip', ['netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up'], { encoding: 'utf8' });
-      assert.equal(up.status, 0, `ip link set lo up in ${name}: ${up.stderr}`);
-      const env = { ...process.env, WASMRTC_FF_NETNS: name };
-      delete env.NODE_TEST_CONTEXT;
-      delete env.NODE_OPTIONS;
-      child = spawn('ip', ['netns', 'exec', name, process.execPath, '--experimental-websocket', FILE], {
-        env, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => { stdout += d; });
-      child.stderr.on('data', (d) => { stderr += d; });
-      const code = await new Promise((resolve) => {
-        const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } resolve('timeout'); }, 100000);
-        child.once('exit', (c, s) => { clearTimeout(timer); resolve(c ?? s); });
-      });
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT));
-      assert.ok(line, `no result from inside the namespace (exit ${code}):\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`);
-      const r = JSON.parse(line.slice(RESULT.length));
-      const dump = JSON.stringify(r, null, 1);
-      assert.equal(r.error, undefined, dump);
-      assert.equal(r.ready.gumError, undefined, dump);
-      console.log(`# ${r.ready.userAgent}; Firefox joined ${r.firefoxStartMs.toFixed(0)} ms after launch`);
-      for (const s of r.sessions) {
-        const who = s.ffOffers ? 'Firefox offers' : 'wasmrtc offers';
-        if (s.openMs !== undefined) {
-          console.log(`# ${who}: channel open on both sides ${s.openMs.toFixed(0)} ms after the start; `
-            + `${s.sent} echoes (${[0, ...SIZES].join(', ')} B, text) in ${s.echoMs?.toFixed(0)} ms; `
-            + `${s.closer} closes, both closed in ${s.closeMs?.toFixed(0)} ms`);
-        }
-        assert.equal(s.error, undefined, `${who}: ${s.error}\n${dump}`);
-        assert.deepEqual(s.mismatches, [], dump);
-        assert.equal(s.received, s.sent, dump);
-        assert.deepEqual(s.echoed, ['str:0', ...SIZES.map((n) => `bin:${n}`), `str:${TEXT.length}`, 'bin:0'], dump);
-        assert.deepEqual(s.channel.slice(0, 1), ['echo'], dump);
-        assert.equal(s.maxMessageSize >= 256 * 1024, true, dump);
-        // closing fires only on the side that did not call close().
-        assert.deepEqual(s.events, s.closer === 'wasmrtc' ? ['wasmrtc close'] : ['wasmrtc closing', 'wasmrtc close'], dump);
-        assert.equal(s.ffClose.readyState, 'closed', dump);
-        assert.equal(s.states[0], 'closed', dump);
-        // Firefox never used anything but the loopback relay.
-        // ("" is Firefox's end-of-candidates candidate.)
-        assert.ok(s.theirCandidates.some((c) => c !== ''), dump);
-        for (const c of s.theirCandidates.filter((x) => x !== '')) assert.match(c, / 127\.0\.0\.1 \d+ typ relay /, dump);
-        // wasmrtc accepted every candidate Firefox sent, "" included.
-        assert.deepEqual(s.log.filter((l) => l.includes('addIceCandidate')), [], dump);
-      }
-      assert.equal(r.sessions.length, 2, dump);
-      assert.deepEqual(r.pageErrors, [], dump);
-    } finally {
-      if (child && child.exitCode === null && child.signalCode === null) {
-        try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
-      }
-      // Anything still running in our namespace was started by this test.
-      for (const pid of netnsPids(name)) {
-        try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-      }
-      spawnSync('ip', ['netns', 'del', name]);
-    }
+    assert.equal(r.sessions.length, 2, dump);
+    assert.deepEqual(r.pageErrors, [], dump);
   });
 }

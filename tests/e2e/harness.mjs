@@ -28,15 +28,16 @@ export const NATIVE_SAFE_CONFIG = {
   iceTransportPolicy: 'relay',
 };
 
-/** Starts the server and the browser; returns { page(path), close() }. */
-export async function launch() {
+/** Starts the server and the browser (CHROMIUM_ARGS and `extraArgs`);
+ * returns { page(path), close() }. */
+export async function launch(extraArgs = []) {
   const server = await startServer(0);
   const base = `http://127.0.0.1:${server.address().port}`;
   const userDataDir = await mkdtemp(join(tmpdir(), 'wasmrtc-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
   });
   return {
     base,

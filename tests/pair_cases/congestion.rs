@@ -4,16 +4,17 @@
 //! that direction (wasmrtc_sim::net); peer 1 feeds back transport-cc.
 //!
 //! Figures (seed 5, 20 ms each way on the relayed UDP, 50 KB queue),
-//! printed by `cargo test --test peer_pair congestion -- --nocapture`:
+//! printed by `cargo test --test peer_pair -- the_target a_100_kb
+//! random_loss --nocapture`:
 //! the start probes put the target at 949 kbit/s 0.3 s in, and it stays
-//! within 20% of 1 Mbit/s (812–1028 kbit/s, the delay-based controller's
-//! sawtooth) until the cap drops at 20 s; then it is 765 kbit/s 0.5 s
-//! later, under 360 kbit/s 1.3 s later, and stays in 218–294 kbit/s to
-//! 30 s. 873 of 901 frames arrive whole, 15 are reported dropped; the
-//! bottleneck's queue drops 17 packets. getStats' availableOutgoingBitrate
+//! within 20% of 1 Mbit/s (822–1043 kbit/s, the delay-based controller's
+//! sawtooth) until the cap drops at 20 s; then it is 491 kbit/s 1.0 s
+//! later, under 360 kbit/s 1.3 s later, and stays in 209–288 kbit/s to
+//! 30 s. 879 of 901 frames arrive whole, 12 are reported dropped; the
+//! bottleneck's queue drops 14 packets. getStats' availableOutgoingBitrate
 //! is the controller's target, within the 5% the event waits for (seeds 1,
-//! 2, 3, 7, 11 give the same times). With 5% random loss on the 1 Mbit/s
-//! link (seed 7) the target is in 700–1200 kbit/s from 0.3 s on (948
+//! 2, 3, 7, 11: 0.3 s and 1.0 s). With 5% random loss on the 1 Mbit/s
+//! link (seed 7) the target is in 700–1200 kbit/s from 0.3 s on (856
 //! kbit/s at 20 s). A 100 KB key frame at the start (seed 6, 2 Mbit/s cap)
 //! arrives whole 0.6 s after it was sent; 109 of 121 frames arrive whole.
 // Native only (tests/peer_pair.rs): tests/wasm.rs shares the module tree.

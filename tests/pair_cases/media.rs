@@ -19,11 +19,11 @@ const FIVE_PERCENT: Impairments = Impairments::lossy(0.05, 0.0, (10, 10));
 
 /// One frame as the sender made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Sent {
-    payload_type: u8,
-    rtp_timestamp: u32,
-    key_frame: bool,
-    data: Vec<u8>,
+pub(super) struct Sent {
+    pub(super) payload_type: u8,
+    pub(super) rtp_timestamp: u32,
+    pub(super) key_frame: bool,
+    pub(super) data: Vec<u8>,
 }
 
 /// Bytes that depend on the frame, so a frame put together from the wrong
@@ -35,8 +35,7 @@ fn filler(seed: u32, len: usize) -> impl Iterator<Item = u8> {
 /// A VP8 frame (RFC 6386 §9.1): the 3-byte frame tag with P clear on the
 /// key frame, which also carries the start code and a 640×480 size, and
 /// set on the others. 500 B–20 KB, so most take several packets.
-fn vp8_frame(from: usize, n: u32) -> (bool, Vec<u8>) {
-    let key_frame = n == 0;
+fn vp8_frame(from: usize, n: u32, key_frame: bool) -> Vec<u8> {
     let len = if key_frame { 20_000 } else { 500 + (n.wrapping_mul(7919) % 19_500) as usize };
     // show_frame = 1, version 0, first partition size 0x1234.
     let mut data = vec![0x10 | u8::from(!key_frame) | 0x40, 0x46, 0x02];
@@ -44,7 +43,7 @@ fn vp8_frame(from: usize, n: u32) -> (bool, Vec<u8>) {
         data.extend_from_slice(&[0x9d, 0x01, 0x2a, 0x80, 0x02, 0xe0, 0x01]);
     }
     data.extend(filler(n ^ ((from as u32) << 16), len - data.len()));
-    (key_frame, data)
+    data
 }
 
 /// An Opus frame (RFC 6716 §3.1): a TOC byte (SILK wideband, 20 ms, one
@@ -55,10 +54,10 @@ fn opus_frame(from: usize, n: u32) -> Vec<u8> {
     data
 }
 
-struct Media {
-    pair: Pair,
+pub(super) struct Media {
+    pub(super) pair: Pair,
     /// Each peer's (audio, video) transceiver.
-    transceivers: [(TransceiverId, TransceiverId); 2],
+    pub(super) transceivers: [(TransceiverId, TransceiverId); 2],
     /// Each peer's (Opus, VP8) payload type.
     payload_types: [(u8, u8); 2],
 }
@@ -73,7 +72,7 @@ fn transceiver(pair: &Pair, i: usize, kind: MediaKind) -> (TransceiverId, u8) {
 
 /// Two peers with an audio and a video track each, negotiated sendrecv,
 /// connected, SRTP keyed with `profile`.
-fn media_pair(seed: u64, udp: Impairments, profile: SrtpProfile) -> Media {
+pub(super) fn media_pair(seed: u64, udp: Impairments, profile: SrtpProfile) -> Media {
     let mut pair = Pair::new(seed, udp);
     for (i, peer) in pair.peers.iter_mut().enumerate() {
         peer.pc.set_srtp_profiles(vec![profile]);
@@ -93,7 +92,17 @@ fn media_pair(seed: u64, udp: Impairments, profile: SrtpProfile) -> Media {
 impl Media {
     /// `seconds` of 50 packets/s of Opus and 30 fps of VP8 both ways, then
     /// a second to let the last arrive; what each peer sent, by kind.
-    fn exchange(&mut self, seconds: u32) -> [(Vec<Sent>, Vec<Sent>); 2] {
+    pub(super) fn exchange(&mut self, seconds: u32) -> [(Vec<Sent>, Vec<Sent>); 2] {
+        self.exchange_keyed(seconds, |_, _, n| n == 0)
+    }
+
+    /// As [`exchange`](Self::exchange), `key_frame(pair, from, n)` saying
+    /// whether peer `from`'s video frame `n` is a key frame.
+    pub(super) fn exchange_keyed(
+        &mut self,
+        seconds: u32,
+        mut key_frame: impl FnMut(&Pair, usize, u32) -> bool,
+    ) -> [(Vec<Sent>, Vec<Sent>); 2] {
         let mut sent: [(Vec<Sent>, Vec<Sent>); 2] = Default::default();
         // 10 ms ticks: Opus every other one, VP8 on three of every ten.
         for tick in 0..seconds * 100 {
@@ -115,7 +124,8 @@ impl Media {
                 }
                 if [0, 4, 7].contains(&(tick % 10)) {
                     let n = sent.1.len() as u32;
-                    let (key_frame, data) = vp8_frame(from, n);
+                    let key_frame = key_frame(&self.pair, from, n);
+                    let data = vp8_frame(from, n, key_frame);
                     frames.push((video, Sent { payload_type: vp8, rtp_timestamp: 5000 + n * 3000, key_frame, data }));
                 }
                 for (transceiver, frame) in frames {
@@ -139,7 +149,7 @@ impl Media {
     }
 
     /// What peer `i` received on `transceiver`: frames and dropped timestamps.
-    fn received(&self, i: usize, transceiver: TransceiverId) -> (Vec<Sent>, Vec<u32>) {
+    pub(super) fn received(&self, i: usize, transceiver: TransceiverId) -> (Vec<Sent>, Vec<u32>) {
         let mut frames = Vec::new();
         let mut dropped = Vec::new();
         for (_, event) in &self.pair.peers[i].events {
@@ -164,7 +174,7 @@ impl Media {
     }
 }
 
-const PROFILES: [SrtpProfile; 2] = [SrtpProfile::Aes128CmHmacSha1_80, SrtpProfile::AeadAes128Gcm];
+pub(super) const PROFILES: [SrtpProfile; 2] = [SrtpProfile::Aes128CmHmacSha1_80, SrtpProfile::AeadAes128Gcm];
 
 pub fn frames_arrive_whole_and_in_order_on_a_clean_network() {
     for (seed, profile) in (20..).zip(PROFILES) {

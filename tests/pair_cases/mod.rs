@@ -4,10 +4,14 @@
 //! layers compose — connection-state aggregation, the held first DTLS
 //! flight, data channels under loss, an ICE restart under SCTP, a
 //! fingerprint mismatch, close from either side; `media`: encoded frames
-//! over SRTP; `congestion`: the target bitrate over a bottleneck.
+//! over SRTP; `reports`: RTCP reports, the RTT and loss they carry, and
+//! media getStats; `loss`: the jitter buffer, NACK, RTX and key-frame
+//! requests; `congestion`: the target bitrate over a bottleneck.
 
 pub mod congestion;
+pub mod loss;
 pub mod media;
+pub mod reports;
 
 use std::time::Duration;
 

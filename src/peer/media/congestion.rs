@@ -276,6 +276,8 @@ impl Media {
         });
         let mut packet = Vec::with_capacity(payload.len() + 64);
         header.write_packet(payload, padding, &mut packet).ok()?;
+        self.reports
+            .rtp_sent(now, &header, payload.len(), packet.len());
         self.srtp.as_mut()?.protect_rtp(&mut packet).ok()?;
         if let Some(seq) = transport_sequence_number {
             self.congestion
@@ -357,6 +359,11 @@ mod tests {
             let end = now + Duration::from_millis(33);
             loop {
                 while let Some(packet) = sender.poll_transmit() {
+                    // Our reports (RFC 5761 §4: RTCP's packet types).
+                    if (192..=223).contains(&packet[1]) {
+                        receiver.handle_rtcp(now, &packet, &theirs, &mut outputs);
+                        continue;
+                    }
                     // The header is in the clear under SRTP.
                     let rtp = RtpPacket::parse(&packet).unwrap();
                     let seq = rtp.extension(3).unwrap();

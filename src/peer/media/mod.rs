@@ -6,12 +6,15 @@
 //! - `receive`: an unprotected RTP packet routed to its transceiver
 //!   (RFC 8843 §9.2) and depacketized into frames.
 //! - `rtcp`: SRTCP in (RFC 3711 §3.4), parsed and dispatched: key-frame
-//!   requests (PLI, FIR) become events.
+//!   requests (PLI, FIR) become events; RTCP out, one compound at a time.
+//! - `reports`: SR, RR, SDES and BYE of ours on their intervals (RFC 3550
+//!   §6), and the round-trip time and loss the peer's reports give.
 //! - `congestion`: the pacer in front of the wire, transport-wide
 //!   sequence numbers and feedback, and the target bitrate.
 
 mod congestion;
 mod receive;
+mod reports;
 mod rtcp;
 mod send;
 
@@ -27,6 +30,7 @@ use crate::time::Instant;
 
 use congestion::Congestion;
 use receive::InboundStream;
+use reports::Reports;
 use send::Sender;
 
 #[derive(Default)]
@@ -43,6 +47,10 @@ pub(super) struct Media {
     fir_sequence_numbers: HashMap<u32, u8>,
     /// Protected RTP packets for ICE.
     transmits: VecDeque<Vec<u8>>,
+    /// RTCP reports, ours and the peer's.
+    reports: Reports,
+    /// Compounds of ours that could not be written or protected.
+    rtcp_unsent: u64,
     /// RTP and RTCP datagrams dropped: before SRTP is keyed, refused by
     /// SRTP, malformed, or for no transceiver or codec we have.
     dropped: u64,
@@ -81,18 +89,36 @@ impl Media {
         self.transmits.pop_front()
     }
 
+    pub(in crate::peer) fn set_cname(&mut self, cname: &str) {
+        self.reports.set_cname(cname);
+    }
+
     pub(in crate::peer) fn handle_timeout(
         &mut self,
         now: Instant,
-        _transceivers: &[TransceiverState],
-        _random: &mut Random,
-        _outputs: &mut Outputs,
+        transceivers: &[TransceiverState],
+        random: &mut Random,
+        outputs: &mut Outputs,
     ) {
+        self.handle_receive_timeout(now, transceivers, outputs);
+        self.send_reports(now, transceivers, random);
         self.congestion_timeout(now);
     }
 
+    /// The next deadline; at once if a packet waits, queued by a call
+    /// without `now` that does not run the layers (a BYE from stop()).
     pub(in crate::peer) fn poll_timeout(&self) -> Option<Instant> {
-        self.congestion.poll_timeout()
+        if !self.transmits.is_empty() {
+            return Some(Instant::ZERO);
+        }
+        [
+            self.reports_timeout(),
+            self.poll_receive_timeout(),
+            self.congestion.poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// The congestion controller's target, once feedback set it.
@@ -146,6 +172,7 @@ mod tests {
             receiver_stream_ids: vec![],
             receiver_ssrcs: vec![],
             codecs,
+            offered_codecs: vec![],
             header_extensions: vec![(1, ExtensionKind::Mid.uri().into())],
         }
     }

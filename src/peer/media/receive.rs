@@ -2,30 +2,100 @@
 //! §9.2 says: by its MID header extension (which also teaches us its
 //! SSRC's mid), else by an SSRC learnt so or announced in the remote
 //! description, else by a payload type only one transceiver negotiated.
-//! Each (SSRC, payload type) has a depacketizer for the codec; what it hands
-//! out becomes `MediaFrame`/`MediaFrameDropped`. Packets are taken in
-//! network order: there is no jitter buffer yet, so a reordered packet
-//! breaks its frame. RTX and formats without a depacketizer
-//! (telephone-event) are dropped and counted, as is what SRTP refuses.
+//! Each SSRC has a jitter buffer ([`JitterBuffer`], video's or audio's
+//! waits by the transceiver's kind) that puts its packets back in
+//! sequence-number order, then a depacketizer per payload type; what it
+//! hands out becomes `MediaFrame`/`MediaFrameDropped`. The buffer's
+//! deadlines run from `Media::handle_timeout`. RTX and formats without a
+//! depacketizer (telephone-event) are dropped and counted, as is what SRTP
+//! refuses.
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
-use crate::jsep::{RtpCodec, TransceiverState};
+use crate::jsep::{MediaKind, RtpCodec, TransceiverId, TransceiverState};
 use crate::peer::output::{Outputs, PeerEvent};
 use crate::rtp::format::{
     av1, g711, h264, opus, vp8, vp9, Depacketized, Depacketizer, PayloadFormat, RtpInfo,
 };
+use crate::rtp::jitter_buffer::{JitterBuffer, JitterBufferConfig, JitterOutput};
 use crate::rtp::packet::RtpPacket;
 use crate::time::Instant;
 
 use super::{mid_extension_id, Media};
 
 /// What we keep per remote SSRC.
-#[derive(Default)]
 pub(super) struct InboundStream {
+    /// The transceiver its packets were routed to.
+    transceiver: TransceiverId,
+    jitter_buffer: JitterBuffer<Received>,
     /// By payload type: a sender may switch codecs mid-stream.
     depacketizers: HashMap<u8, Box<dyn Reassembler>>,
+}
+
+/// A packet waiting in the jitter buffer: what its depacketizer needs.
+struct Received {
+    payload_type: u8,
+    info: RtpInfo,
+    payload: Vec<u8>,
+}
+
+impl InboundStream {
+    fn new(transceiver: &TransceiverState) -> Self {
+        let config = match transceiver.kind {
+            MediaKind::Audio => JitterBufferConfig::audio(),
+            MediaKind::Video => JitterBufferConfig::video(),
+        };
+        InboundStream {
+            transceiver: transceiver.id,
+            jitter_buffer: JitterBuffer::new(config),
+            depacketizers: HashMap::new(),
+        }
+    }
+
+    /// Gives up the gaps whose wait is over; the frames that completes.
+    pub(super) fn handle_timeout(&mut self, now: Instant, outputs: &mut Outputs) -> u64 {
+        self.jitter_buffer.handle_timeout(now);
+        self.release(outputs)
+    }
+
+    pub(super) fn poll_timeout(&self) -> Option<Instant> {
+        self.jitter_buffer.poll_timeout()
+    }
+
+    /// What the jitter buffer released, in order, through the
+    /// depacketizers; how many whole frames came out.
+    fn release(&mut self, outputs: &mut Outputs) -> u64 {
+        let mut frames = 0;
+        while let Some(output) = self.jitter_buffer.poll_output() {
+            let JitterOutput::Packet { item, .. } = output else {
+                continue;
+            };
+            let Some(receiver) = self.depacketizers.get_mut(&item.payload_type) else {
+                continue;
+            };
+            receiver.push(item.info, &item.payload);
+            while let Some(output) = receiver.poll_output() {
+                outputs.event(match output {
+                    Depacketized::Frame(frame) => {
+                        frames += 1;
+                        PeerEvent::MediaFrame {
+                            transceiver: self.transceiver,
+                            payload_type: item.payload_type,
+                            rtp_timestamp: frame.timestamp,
+                            key_frame: frame.key_frame,
+                            data: frame.data,
+                        }
+                    }
+                    Depacketized::Dropped { timestamp } => PeerEvent::MediaFrameDropped {
+                        transceiver: self.transceiver,
+                        rtp_timestamp: timestamp,
+                    },
+                });
+            }
+        }
+        frames
+    }
 }
 
 /// A [`Depacketizer`] whatever its codec.
@@ -73,6 +143,26 @@ impl Media {
         }
     }
 
+    /// The receive side's deadlines: gaps given up.
+    pub(super) fn handle_receive_timeout(
+        &mut self,
+        now: Instant,
+        _transceivers: &[TransceiverState],
+        outputs: &mut Outputs,
+    ) {
+        for (ssrc, stream) in &mut self.inbound {
+            let frames = stream.handle_timeout(now, outputs);
+            self.reports.frames_received(*ssrc, frames);
+        }
+    }
+
+    pub(super) fn poll_receive_timeout(&self) -> Option<Instant> {
+        self.inbound
+            .values()
+            .filter_map(InboundStream::poll_timeout)
+            .min()
+    }
+
     fn receive(
         &mut self,
         now: Instant,
@@ -89,36 +179,31 @@ impl Media {
         if transceiver.stopped || !receiving {
             return None;
         }
-        let codec = transceiver
-            .codecs
-            .iter()
-            .find(|c| c.payload_type == rtp.payload_type)?;
-        let stream = self.inbound.entry(rtp.ssrc).or_default();
-        let receiver = match stream.depacketizers.entry(rtp.payload_type) {
-            Entry::Occupied(entry) => entry.into_mut(),
-            Entry::Vacant(entry) => entry.insert(depacketizer(codec)?),
-        };
+        let codec = transceiver.receive_codec(rtp.payload_type)?;
+        let stream = self
+            .inbound
+            .entry(rtp.ssrc)
+            .or_insert_with(|| InboundStream::new(transceiver));
+        if let Entry::Vacant(entry) = stream.depacketizers.entry(rtp.payload_type) {
+            entry.insert(depacketizer(codec)?);
+        }
+        self.reports
+            .rtp_received(now, transceiver, codec, &rtp, packet.len());
         let info = RtpInfo {
             sequence_number: rtp.sequence_number,
             timestamp: rtp.timestamp,
             marker: rtp.marker,
         };
-        receiver.push(info, rtp.payload);
-        while let Some(output) = receiver.poll_output() {
-            outputs.event(match output {
-                Depacketized::Frame(frame) => PeerEvent::MediaFrame {
-                    transceiver: transceiver.id,
-                    payload_type: rtp.payload_type,
-                    rtp_timestamp: frame.timestamp,
-                    key_frame: frame.key_frame,
-                    data: frame.data,
-                },
-                Depacketized::Dropped { timestamp } => PeerEvent::MediaFrameDropped {
-                    transceiver: transceiver.id,
-                    rtp_timestamp: timestamp,
-                },
-            });
-        }
+        let received = Received {
+            payload_type: rtp.payload_type,
+            info,
+            payload: rtp.payload.to_vec(),
+        };
+        stream
+            .jitter_buffer
+            .handle_packet(now, rtp.sequence_number, received);
+        let frames = stream.release(outputs);
+        self.reports.frames_received(rtp.ssrc, frames);
         Some(())
     }
 

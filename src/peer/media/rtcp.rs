@@ -1,7 +1,7 @@
 //! RTCP in and out (RFC 3550 §6): SRTCP unprotected (RFC 3711 §3.4; the
 //! SRTP context counts what it refuses), the compound parsed, and each
-//! packet to the part of media it is for; and RTCP of ours, one compound
-//! per call, SRTCP-protected onto the wire.
+//! packet to the part of media it is for (every one to `reports` first);
+//! and RTCP of ours, one compound per call, SRTCP-protected onto the wire.
 //!
 //! Key-frame requests about a sender of ours, PLI (RFC 4585 §6.3.1) or FIR
 //! (RFC 5104 §4.3.1), become `KeyFrameRequest`; a FIR repeating the command
@@ -38,6 +38,7 @@ impl Media {
             return;
         };
         for packet in packets {
+            self.reports.rtcp_received(now, &packet);
             match packet {
                 RtcpPacket::Pli(pli) => {
                     self.key_frame_requested(pli.media_ssrc, transceivers, outputs)
@@ -62,20 +63,21 @@ impl Media {
         }
     }
 
-    /// RTCP of ours as one compound, SRTCP-protected, onto the wire; one
-    /// that cannot be written or protected is dropped and counted.
+    /// One compound of ours (RFC 3550 §6.1), SRTCP-protected onto the wire;
+    /// one that cannot be written or protected is counted, not sent.
     pub(super) fn send_rtcp(&mut self, packets: &[RtcpPacket]) {
-        let mut packet = Vec::new();
-        let protected = rtcp::write(packets, &mut packet).is_ok()
+        let mut compound = Vec::new();
+        let protected = rtcp::write(packets, &mut compound).is_ok()
             && self
                 .srtp
                 .as_mut()
-                .is_some_and(|srtp| srtp.protect_rtcp(&mut packet).is_ok());
-        if protected {
-            self.transmits.push_back(packet);
-        } else {
-            self.dropped += 1;
+                .is_some_and(|srtp| srtp.protect_rtcp(&mut compound).is_ok());
+        if !protected {
+            self.rtcp_unsent += 1;
+            return;
         }
+        self.reports.rtcp_sent(packets, compound.len());
+        self.transmits.push_back(compound);
     }
 
     fn key_frame_requested(

@@ -35,39 +35,52 @@ const VIDEO_CONFIG = {
   'video/AV1': { codec: 'av01.0.04M.08' },
 };
 
-/** `count` frames of a 320×240 canvas pattern (colour blocks moving with a
- * frame counter), a key frame every 30 (the receiver's PLI is not answered
- * yet), at 30 fps timestamps. */
-export async function encodeVideo(mimeType, count) {
-  const width = 320;
-  const height = 240;
-  const canvas = new OffscreenCanvas(width, height);
+const WIDTH = 320;
+const HEIGHT = 240;
+
+/** A VideoEncoder for `mimeType` at 320×240 and 30 fps, with the frame `i`
+ * of a canvas pattern (colour blocks moving with a frame counter) to feed
+ * it: `encode(i, keyFrame)`. Chunks go to `output`. */
+function patternEncoder(mimeType, output) {
+  const canvas = new OffscreenCanvas(WIDTH, HEIGHT);
   const g = canvas.getContext('2d');
-  const chunks = [];
-  let error = null;
-  const encoder = new VideoEncoder({ output: (chunk) => chunks.push(chunk), error: (e) => { error = e; } });
-  encoder.configure({ ...VIDEO_CONFIG[mimeType], width, height, bitrate: 500_000, framerate: 30, latencyMode: 'realtime' });
-  for (let i = 0; i < count; i++) {
+  const state = { error: null };
+  const encoder = new VideoEncoder({ output, error: (e) => { state.error = e; } });
+  encoder.configure({ ...VIDEO_CONFIG[mimeType], width: WIDTH, height: HEIGHT, bitrate: 500_000, framerate: 30, latencyMode: 'realtime' });
+  state.encoder = encoder;
+  state.encode = (i, keyFrame) => {
     g.fillStyle = `hsl(${(i * 7) % 360} 80% 50%)`;
-    g.fillRect(0, 0, width, height);
+    g.fillRect(0, 0, WIDTH, HEIGHT);
     for (let b = 0; b < 8; b++) {
       g.fillStyle = (i >> b) & 1 ? '#fff' : '#000';
       g.fillRect(b * 40, 200, 40, 40);
     }
     g.fillStyle = '#00f';
-    g.fillRect((i * 5) % width, 40, 60, 60);
+    g.fillRect((i * 5) % WIDTH, 40, 60, 60);
     const frame = new VideoFrame(canvas, { timestamp: Math.round((i * 1e6) / 30) });
-    encoder.encode(frame, { keyFrame: i % 30 === 0 });
+    encoder.encode(frame, { keyFrame });
     frame.close();
-  }
-  await encoder.flush();
-  encoder.close();
-  if (error) throw error;
-  return chunks.map((c) => {
-    const data = new Uint8Array(c.byteLength);
-    c.copyTo(data);
-    return { data, timestamp: c.timestamp, key: c.type === 'key', durationMs: 1000 / 30 };
-  });
+  };
+  return state;
+}
+
+function videoFrameOf(chunk) {
+  const data = new Uint8Array(chunk.byteLength);
+  chunk.copyTo(data);
+  return { data, timestamp: chunk.timestamp, key: chunk.type === 'key', durationMs: 1000 / 30 };
+}
+
+/** `count` frames of the pattern, a key frame every 30 (these are encoded
+ * ahead, so they cannot answer a PLI: keyFrameOnRequest does), at 30 fps
+ * timestamps. */
+export async function encodeVideo(mimeType, count) {
+  const chunks = [];
+  const source = patternEncoder(mimeType, (chunk) => chunks.push(chunk));
+  for (let i = 0; i < count; i++) source.encode(i, i % 30 === 0);
+  await source.encoder.flush();
+  source.encoder.close();
+  if (source.error) throw source.error;
+  return chunks.map(videoFrameOf);
 }
 
 /** `count` 20 ms Opus frames of a 440 Hz tone. */
@@ -201,22 +214,26 @@ async function connected(w, n) {
   await until('both peers connected', () => w.connectionState === 'connected' && n.connectionState === 'connected', 20000);
 }
 
+/** Sends a sender's first frame: sendEncodedFrame throws until the
+ * transport is keyed, so it is retried briefly. */
+async function sendFirst(sender, frame, mimeType) {
+  await until(`${mimeType} sender ready`, () => {
+    try {
+      wasmrtc.sendEncodedFrame(sender, frame, { mimeType });
+      return true;
+    } catch (e) {
+      if (e.name !== 'InvalidStateError') throw e;
+      return false;
+    }
+  });
+}
+
 /** Sends the frames of each stream at their own pace on its wasmrtc sender;
- * returns the hashes sent. sendEncodedFrame throws until the transport is
- * keyed, so the first frame is retried briefly. */
+ * returns the hashes sent. */
 async function pace(streams) {
   return Promise.all(streams.map(async ({ sender, mimeType, frames }) => {
-    const sent = [];
-    await until(`${mimeType} sender ready`, () => {
-      try {
-        wasmrtc.sendEncodedFrame(sender, frames[0], { mimeType });
-        sent.push(frameHash(frames[0].data));
-        return true;
-      } catch (e) {
-        if (e.name !== 'InvalidStateError') throw e;
-        return false;
-      }
-    });
+    await sendFirst(sender, frames[0], mimeType);
+    const sent = [frameHash(frames[0].data)];
     const start = performance.now();
     for (let i = 1; i < frames.length; i++) {
       const due = start + i * frames[i].durationMs;
@@ -357,8 +374,14 @@ export async function nativeToWasmrtc({ ports, codecs, wasmrtcOffers, seconds = 
     await connected(w, n);
     await sleep(seconds * 1000);
     const result = { streams: {}, outbound: {}, wasmrtcPackets: 0 };
-    (await n.getStats()).forEach((s) => {
-      if (s.type === 'outbound-rtp') result.outbound[s.kind] = { packetsSent: s.packetsSent, framesEncoded: s.framesEncoded, encoderImplementation: s.encoderImplementation, pliCount: s.pliCount };
+    const report = await n.getStats();
+    report.forEach((s) => {
+      if (s.type === 'outbound-rtp') {
+        result.outbound[s.kind] = {
+          packetsSent: s.packetsSent, framesEncoded: s.framesEncoded, encoderImplementation: s.encoderImplementation,
+          pliCount: s.pliCount, firCount: s.firCount, keyFramesEncoded: s.keyFramesEncoded, mimeType: report.get(s.codecId)?.mimeType,
+        };
+      }
     });
     (await w.getStats()).forEach((s) => { if (s.type === 'transport') result.wasmrtcPackets = s.packetsReceived; });
     for (const m of codecs) {
@@ -379,6 +402,76 @@ export async function nativeToWasmrtc({ ports, codecs, wasmrtcOffers, seconds = 
     return result;
   } finally {
     media.getTracks().forEach((t) => t.stop());
+    w.close();
+    n.close();
+  }
+}
+
+/** wasmrtc sends `mimeType` video encoded live, one frame each 1/30 s, to a
+ * native receiver, and answers every `keyframerequest` (the receiver's PLI
+ * or FIR) by encoding the next frame as a key frame. The first key frame is
+ * encoded but not sent, so the receiver starts on delta frames it cannot
+ * decode: only a key frame it asks for lets it decode. Returns the requests
+ * seen, the frames sent (which were key) and the native receiver's stats. */
+export async function keyFrameOnRequest({ ports, mimeType = 'video/VP8', seconds = 3 }) {
+  const w = new wasmrtc.RTCPeerConnection(relayConfig('wasmrtc', ports));
+  const n = new RTCPeerConnection(nativeConfig(ports));
+  exchangeCandidates(w, n);
+  const chunks = [];
+  const source = patternEncoder(mimeType, (chunk) => chunks.push(chunk));
+  const next = async (i, keyFrame) => {
+    source.encode(i, keyFrame);
+    await until(`frame ${i} encoded`, () => chunks.length > 0 || source.error, 2000);
+    if (source.error) throw source.error;
+    return videoFrameOf(chunks.shift());
+  };
+  try {
+    w.addTransceiver('video', { direction: 'sendonly' });
+    await w.setLocalDescription();
+    await n.setRemoteDescription(w.localDescription);
+    const [transceiver] = n.getTransceivers();
+    onlyCodec(transceiver, mimeType);
+    const seen = tap(transceiver.receiver, 'receive');
+    await n.setLocalDescription();
+    await w.setRemoteDescription(n.localDescription);
+    await connected(w, n);
+    const { sender } = w.getTransceivers()[0];
+    const requests = [];
+    let wanted = false;
+    wasmrtc.keyFrameRequests(sender).addEventListener('keyframerequest', () => {
+      requests.push(Math.round(performance.now()));
+      wanted = true;
+    });
+    await next(0, true);
+    const sent = [];
+    const count = Math.round(seconds * 30);
+    const start = performance.now();
+    for (let i = 1; i < count; i++) {
+      const wait = start + (i * 1000) / 30 - performance.now();
+      if (wait > 0) await sleep(wait);
+      const frame = await next(i, wanted);
+      wanted = false;
+      if (sent.length === 0) await sendFirst(sender, frame, mimeType);
+      else wasmrtc.sendEncodedFrame(sender, frame, { mimeType });
+      sent.push({ hash: frameHash(frame.data), key: frame.key });
+    }
+    await sleep(700);
+    const stats = await nativeInbound(n);
+    let pliCount = 0;
+    (await n.getStats()).forEach((s) => { if (s.type === 'inbound-rtp') pliCount = s.pliCount; });
+    const sentHashes = new Set(sent.map((f) => f.hash));
+    return {
+      requests: requests.length,
+      sent: sent.length,
+      keyFramesSent: sent.filter((f) => f.key).length,
+      firstKeyFrame: sent.findIndex((f) => f.key),
+      received: seen.length,
+      matching: seen.filter((f) => sentHashes.has(f.hash)).length,
+      pliCount,
+      inbound: stats.video,
+    };
+  } finally {
+    source.encoder.close();
     w.close();
     n.close();
   }
