@@ -285,10 +285,8 @@ impl Media {
         });
         let mut packet = Vec::with_capacity(payload.len() + 64);
         header.write_packet(payload, padding, &mut packet).ok()?;
-        if padding == 0 {
-            self.reports
-                .rtp_sent(now, &header, payload.len(), packet.len());
-        }
+        self.reports
+            .rtp_sent(now, &header, payload.len(), packet.len());
         self.srtp.as_mut()?.protect_rtp(&mut packet).ok()?;
         if let Some(seq) = transport_sequence_number {
             self.congestion
@@ -325,7 +323,6 @@ mod tests {
     use super::*;
     use crate::dtls::DtlsRole;
     use crate::jsep::MediaKind;
-    use crate::peer::demux::{self, Protocol};
     use crate::peer::media::tests::{codec, keyed, transceiver};
     use crate::peer::output::{Output, Queued};
     use crate::random::Random;
@@ -371,8 +368,9 @@ mod tests {
             let end = now + Duration::from_millis(33);
             loop {
                 while let Some(packet) = sender.poll_transmit() {
-                    // The sender's own reports are not for this test.
-                    if matches!(demux::classify(&packet), Protocol::Rtcp) {
+                    // Our reports (RFC 5761 §4: RTCP's packet types).
+                    if (192..=223).contains(&packet[1]) {
+                        receiver.handle_rtcp(now, &packet, &theirs, &mut outputs);
                         continue;
                     }
                     // The header is in the clear under SRTP.
