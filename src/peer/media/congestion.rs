@@ -7,8 +7,8 @@
 //!   sequence number (one counter across all SSRCs, §2) in the
 //!   transport-cc header extension when that was negotiated, and the
 //!   controller records it. Probe clusters go out at their own rate, with
-//!   padding-only packets (RFC 3550 §5.1) on the last video stream when
-//!   there is no media to send.
+//!   padding-only packets (RFC 3550 §5.1) on the RTX stream of the last
+//!   video stream when there is no media to send (no padding without RTX).
 //! - receiving: every RTP packet carrying the extension is recorded by the
 //!   [`TwccReceiver`], whose transport-cc feedback (§3.1) goes out as RTCP
 //!   on its timeout.
@@ -19,7 +19,7 @@
 //!
 //! RTCP is not paced.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::bwe::{Bitrate, Config, Controller, Paced, Pacer, TwccReceiver};
 use crate::jsep::{MediaKind, TransceiverState};
@@ -69,6 +69,8 @@ pub(super) struct Congestion {
     /// Our video senders: padding goes only on video, as libwebrtc's does,
     /// since an audio receiver takes an empty packet for a frame.
     video_ssrcs: HashSet<u32>,
+    /// (video SSRC, payload type) → (RTX SSRC, RTX payload type).
+    rtx: HashMap<(u32, u8), (u32, u8)>,
     receiver: Option<TwccReceiver>,
     /// The target as last announced; none before the first feedback.
     announced: Option<Bitrate>,
@@ -86,6 +88,7 @@ impl Default for Congestion {
             probing: false,
             padding_stream: None,
             video_ssrcs: HashSet::new(),
+            rtx: HashMap::new(),
             receiver: None,
             announced: None,
         }
@@ -103,6 +106,14 @@ impl Congestion {
         self.extension_id = transport_cc_extension_id(transceiver);
         if transceiver.kind == MediaKind::Video {
             self.video_ssrcs.insert(transceiver.sender_ssrc);
+            for codec in transceiver.codecs.iter().filter(|c| c.is_rtx()) {
+                if let (Some(apt), Some(rtx_ssrc)) = (codec.apt(), transceiver.sender_rtx_ssrc) {
+                    self.rtx.insert(
+                        (transceiver.sender_ssrc, apt),
+                        (rtx_ssrc, codec.payload_type),
+                    );
+                }
+            }
         }
     }
 
@@ -297,19 +308,25 @@ impl Media {
         Some(())
     }
 
-    /// A padding-only packet's header on the last video stream, with its
-    /// next sequence number; none before any media went out.
+    /// A padding-only packet's header for the last video stream's RTX
+    /// stream (as libwebrtc pads), with its next sequence number; none
+    /// before any media went out, or for a stream without RTX. Padding on
+    /// the media stream itself broke Chromium's H.264 and AV1 receivers
+    /// (33 and 31 of 60 frames decoded): they find frame boundaries from
+    /// sequence numbers, and a padding packet leaves a hole there.
     fn padding_header(&mut self) -> Option<RtpHeader> {
         let stream = self.congestion.padding_stream.as_ref()?;
-        let sender = self.senders.get_mut(&stream.ssrc)?;
-        let sequence_number = sender.next_sequence_number;
-        sender.next_sequence_number = sequence_number.wrapping_add(1);
+        let &(ssrc, payload_type) = self
+            .congestion
+            .rtx
+            .get(&(stream.ssrc, stream.payload_type))?;
+        let sequence_number = self.retransmission.next_rtx_sequence_number(ssrc)?;
         Some(RtpHeader {
             marker: false,
-            payload_type: stream.payload_type,
+            payload_type,
             sequence_number,
             timestamp: stream.timestamp,
-            ssrc: stream.ssrc,
+            ssrc,
             csrc: Vec::new(),
             extension: stream.extension.clone(),
         })
