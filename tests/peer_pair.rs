@@ -62,6 +62,21 @@ fn reordered_and_duplicated_packets_make_whole_frames() {
 }
 
 #[test]
+fn under_loss_every_frame_is_whole_or_reported_dropped() {
+    timed("under_loss_every_frame_is_whole_or_reported_dropped", pair_cases::loss::under_loss_every_frame_is_whole_or_reported_dropped);
+}
+
+#[test]
+fn with_rtx_five_percent_loss_at_100_ms_loses_no_video_frame() {
+    timed("with_rtx_five_percent_loss_at_100_ms_loses_no_video_frame", pair_cases::loss::with_rtx_five_percent_loss_at_100_ms_loses_no_video_frame);
+}
+
+#[test]
+fn after_an_outage_a_pli_brings_a_key_frame() {
+    timed("after_an_outage_a_pli_brings_a_key_frame", pair_cases::loss::after_an_outage_a_pli_brings_a_key_frame);
+}
+
+#[test]
 fn forged_and_garbled_rtp_is_dropped_and_counted() {
     timed("forged_and_garbled_rtp_is_dropped_and_counted", pair_cases::media::forged_and_garbled_rtp_is_dropped_and_counted);
 }

@@ -57,6 +57,7 @@ use output::{Outputs, Queued};
 pub use connection_state::PeerConnectionState;
 pub use data::ChannelHandle;
 pub use ice_transport::Relay;
+pub use media::{ReceiveLossCounters, RetransmissionCounters};
 pub use output::{Output, PeerEvent};
 
 /// What a peer is built from: its policies, its certificate and its
@@ -459,6 +460,18 @@ impl PeerConnection {
     /// transceiver or codec of ours.
     pub fn media_datagrams_dropped(&self) -> u64 {
         self.media.dropped()
+    }
+
+    /// What the sender with SSRC `sender_ssrc` (ours) was NACKed for and
+    /// resent (RTCOutboundRtpStreamStats nackCount, retransmittedPackets/BytesSent).
+    pub fn retransmission_counters(&self, sender_ssrc: u32) -> Option<RetransmissionCounters> {
+        self.media.retransmission_counters(sender_ssrc)
+    }
+
+    /// What the receiver of the remote SSRC `ssrc` sent NACKs, PLIs and
+    /// FIRs for (RTCInboundRtpStreamStats nackCount, pliCount, firCount).
+    pub fn receive_loss_counters(&self, ssrc: u32) -> Option<ReceiveLossCounters> {
+        self.media.receive_loss_counters(ssrc)
     }
 
     /// The latest round-trip time an RTCP report block about one of our

@@ -187,6 +187,14 @@ impl<T> JitterBuffer<T> {
         }
     }
 
+    /// Gives up every gap now, whatever its deadline: the owner knows
+    /// nothing will fill them (NACK gave up after an outage).
+    pub fn give_up_gaps(&mut self) {
+        while !self.held.is_empty() {
+            self.give_up_gap();
+        }
+    }
+
     /// When the oldest gap will be given up, if there is one. Whatever is
     /// held waits behind a gap: contiguous packets are released at once.
     pub fn poll_timeout(&self) -> Option<Instant> {
@@ -211,9 +219,7 @@ impl<T> JitterBuffer<T> {
     /// gap is given up and what is held released, then the stream goes on
     /// from `extended`.
     fn overflow(&mut self, extended: i64) {
-        while !self.held.is_empty() {
-            self.give_up_gap();
-        }
+        self.give_up_gaps();
         if let Some(next) = self.next {
             self.forget(extended - next, false);
         }
@@ -354,6 +360,18 @@ mod tests {
         buffer.handle_packet(at(3), 5, 5);
         buffer.handle_timeout(at(1000));
         assert_eq!(released(&mut buffer), [(0, 0), (2, 1), (4, 1), (5, 0)]);
+        assert_eq!(buffer.poll_timeout(), None);
+    }
+
+    #[test]
+    fn gaps_given_up_on_demand_release_what_is_held() {
+        let mut buffer = JitterBuffer::new(JitterBufferConfig::video());
+        buffer.handle_packet(at(0), 0, 0);
+        buffer.handle_packet(at(1), 5, 5);
+        buffer.handle_packet(at(2), 7, 7);
+        assert_eq!(released(&mut buffer), [(0, 0)]);
+        buffer.give_up_gaps();
+        assert_eq!(released(&mut buffer), [(5, 4), (7, 1)]);
         assert_eq!(buffer.poll_timeout(), None);
     }
 

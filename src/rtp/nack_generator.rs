@@ -7,8 +7,10 @@
 //! after the last request, as libwebrtc's NackRequester does. A number is
 //! given up after `max_tries` requests, or once it has been missing longer
 //! than the jitter buffer waits for it ([`NackGenerator::set_max_age`]), or
-//! when more than `max_missing` are outstanding (a long outage: the sender's
-//! history no longer has them); a given-up packet costs the decoder its
+//! when more than `max_missing` are outstanding, or at once when the gap
+//! spans more than [`MAX_GAP`] of media time by the RTP timestamps (a long
+//! outage: the sender's history no longer has most of it, and resending the
+//! rest would only queue it before the key frame); a given-up packet costs the decoder its
 //! reference, so [`NackGenerator::take_gave_up`] tells the owner to ask for
 //! a key frame.
 
@@ -24,6 +26,10 @@ pub const MAX_TRIES: u8 = 10;
 
 /// How many sequence numbers may be outstanding (libwebrtc's kMaxNackPackets).
 pub const MAX_MISSING: usize = 1000;
+
+/// The longest gap in media time worth asking for: the sender's packet
+/// history keeps a second.
+pub const MAX_GAP: Duration = crate::rtp::packet_history::MAX_AGE;
 
 /// How long a gap is left to reordering before the first request.
 pub const REORDER_WAIT: Duration = Duration::from_millis(10);
@@ -50,7 +56,10 @@ pub struct NackStats {
 /// Tracks one stream's missing packets.
 #[derive(Debug)]
 pub struct NackGenerator {
+    clock_rate: u32,
     unwrapper: SequenceUnwrapper,
+    /// The RTP timestamp of the highest sequence number.
+    highest_timestamp: u32,
     missing: BTreeMap<i64, Missing>,
     round_trip_time: Duration,
     max_age: Duration,
@@ -58,15 +67,12 @@ pub struct NackGenerator {
     stats: NackStats,
 }
 
-impl Default for NackGenerator {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl NackGenerator {
-    pub fn new() -> Self {
+    /// For a stream whose RTP clock runs at `clock_rate` Hz.
+    pub fn new(clock_rate: u32) -> Self {
         NackGenerator {
+            clock_rate,
+            highest_timestamp: 0,
             unwrapper: SequenceUnwrapper::new(),
             missing: BTreeMap::new(),
             round_trip_time: DEFAULT_ROUND_TRIP_TIME,
@@ -87,13 +93,21 @@ impl NackGenerator {
     }
 
     /// A packet (original or repaired) arrived at `now`.
-    pub fn handle_packet(&mut self, now: Instant, sequence_number: u16) {
+    pub fn handle_packet(&mut self, now: Instant, sequence_number: u16, timestamp: u32) {
         let highest = self.unwrapper.highest();
         let extended = self.unwrapper.extend(sequence_number);
+        let last_timestamp = self.highest_timestamp;
+        if highest.is_none_or(|h| extended > h) {
+            self.highest_timestamp = timestamp;
+        }
         match highest {
             Some(highest) if extended > highest + 1 => {
                 let gap = extended - highest - 1;
-                if self.missing.len() as i64 + gap > MAX_MISSING as i64 {
+                // Read as signed: a timestamp behind the last one is no gap in time.
+                let media_time = timestamp.wrapping_sub(last_timestamp) as i32;
+                let long = i64::from(media_time) > i64::from(self.clock_rate) * MAX_GAP.as_millis() as i64 / 1000;
+                if long || self.missing.len() as i64 + gap > MAX_MISSING as i64 {
+                    self.stats.given_up += gap as u64;
                     self.give_up_all();
                     return;
                 }
@@ -111,7 +125,8 @@ impl NackGenerator {
     pub fn handle_timeout(&mut self, now: Instant) {
         let before = self.missing.len();
         let max_age = self.max_age;
-        self.missing.retain(|_, m| m.tries < MAX_TRIES && now.saturating_duration_since(m.noticed) < max_age);
+        // The same sum as poll_timeout's, so a deadline it gave is met.
+        self.missing.retain(|_, m| m.tries < MAX_TRIES && now < m.noticed + max_age);
         let given_up = before - self.missing.len();
         if given_up > 0 {
             self.stats.given_up += given_up as u64;
@@ -178,29 +193,29 @@ mod tests {
 
     #[test]
     fn a_gap_is_asked_for_after_the_reorder_wait_and_a_reordered_packet_is_not() {
-        let mut nack = NackGenerator::new();
-        nack.handle_packet(at(0), 10);
-        nack.handle_packet(at(1), 13);
+        let mut nack = NackGenerator::new(90_000);
+        nack.handle_packet(at(0), 10, 0);
+        nack.handle_packet(at(1), 13, 0);
         assert_eq!(nack.missing(), 2);
         assert_eq!(nack.poll_timeout(), Some(at(11)));
         assert_eq!(nack.poll_nack(at(5)), Vec::<u16>::new());
         // 11 was only overtaken.
-        nack.handle_packet(at(6), 11);
+        nack.handle_packet(at(6), 11, 0);
         assert_eq!(nack.poll_nack(at(11)), [12]);
         assert_eq!(nack.stats(), NackStats { requested: 1, recovered: 1, given_up: 0 });
     }
 
     #[test]
     fn a_request_is_repeated_once_per_rtt_until_the_packet_comes() {
-        let mut nack = NackGenerator::new();
+        let mut nack = NackGenerator::new(90_000);
         nack.set_round_trip_time(Duration::from_millis(50));
-        nack.handle_packet(at(0), 1);
-        nack.handle_packet(at(0), 3);
+        nack.handle_packet(at(0), 1, 0);
+        nack.handle_packet(at(0), 3, 0);
         assert_eq!(nack.poll_nack(at(10)), [2]);
         assert_eq!(nack.poll_nack(at(59)), Vec::<u16>::new());
         assert_eq!(nack.poll_timeout(), Some(at(60)));
         assert_eq!(nack.poll_nack(at(60)), [2]);
-        nack.handle_packet(at(70), 2);
+        nack.handle_packet(at(70), 2, 0);
         assert_eq!(nack.missing(), 0);
         assert_eq!(nack.poll_timeout(), None);
         assert!(!nack.take_gave_up());
@@ -208,11 +223,11 @@ mod tests {
 
     #[test]
     fn a_packet_is_given_up_after_ten_tries_or_the_jitter_buffers_wait() {
-        let mut nack = NackGenerator::new();
+        let mut nack = NackGenerator::new(90_000);
         nack.set_round_trip_time(Duration::from_millis(10));
         nack.set_max_age(Duration::from_secs(10));
-        nack.handle_packet(at(0), 1);
-        nack.handle_packet(at(0), 3);
+        nack.handle_packet(at(0), 1, 0);
+        nack.handle_packet(at(0), 3, 0);
         let tries = (0..20).filter(|i| !nack.poll_nack(at(10 + i * 10)).is_empty()).count();
         assert_eq!(tries, usize::from(MAX_TRIES));
         assert_eq!(nack.missing(), 0);
@@ -220,7 +235,7 @@ mod tests {
         assert!(!nack.take_gave_up(), "reported once");
 
         nack.set_max_age(Duration::from_millis(250));
-        nack.handle_packet(at(1000), 5);
+        nack.handle_packet(at(1000), 5, 0);
         assert_eq!(nack.poll_nack(at(1010)), [4]);
         nack.handle_timeout(at(1249));
         assert_eq!(nack.missing(), 1);
@@ -231,14 +246,26 @@ mod tests {
     }
 
     #[test]
-    fn a_long_outage_gives_everything_up_and_requests_run_across_the_wrap() {
-        let mut nack = NackGenerator::new();
-        nack.handle_packet(at(0), 65533);
-        nack.handle_packet(at(0), 1);
-        assert_eq!(nack.poll_nack(at(10)), [65534, 65535, 0]);
-        nack.handle_packet(at(20), 1 + MAX_MISSING as u16 + 2);
+    fn a_gap_longer_than_a_second_of_media_is_given_up_at_once() {
+        let mut nack = NackGenerator::new(90_000);
+        nack.handle_packet(at(0), 1, 0);
+        nack.handle_packet(at(0), 3, 90_000);
+        assert_eq!(nack.missing(), 1, "a second");
+        nack.handle_packet(at(2000), 10, 180_001);
         assert_eq!(nack.missing(), 0);
         assert!(nack.take_gave_up());
-        assert_eq!(nack.stats().given_up, 3);
+        assert_eq!(nack.stats().given_up, 7);
+    }
+
+    #[test]
+    fn a_long_outage_gives_everything_up_and_requests_run_across_the_wrap() {
+        let mut nack = NackGenerator::new(90_000);
+        nack.handle_packet(at(0), 65533, 0);
+        nack.handle_packet(at(0), 1, 0);
+        assert_eq!(nack.poll_nack(at(10)), [65534, 65535, 0]);
+        nack.handle_packet(at(20), 1 + MAX_MISSING as u16 + 2, 0);
+        assert_eq!(nack.missing(), 0);
+        assert!(nack.take_gave_up());
+        assert_eq!(nack.stats().given_up, 3 + MAX_MISSING as u64 + 1);
     }
 }

@@ -6,43 +6,31 @@
 // to a native Chromium peer through wasmrtc-relay, send 0 B–256 KiB
 // messages that Chromium echoes, check them byte for byte, read getStats
 // and close (pages/worker-echo.js). Firefox runs in a loopback-only network
-// namespace (tests/e2e/firefox-harness.mjs) and signals through the
-// relay's room.
+// namespace and signals through the relay's room (tests/e2e/firefox-harness.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inNamespace, launchFirefox } from './firefox-harness.mjs';
+import { INSIDE, runInNamespace, withFirefox } from './firefox-harness.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
-const RESULT = 'WASMRTC-FF-REACH ';
 const SIZES = [0, 1, 1200, 64 * 1024, 256 * 1024];
 const SESSIONS = ['page', 'worker', 'module-worker'];
 
-// In the Chromium page: a native peer per session, answering the offer of
-// the wasmrtc peer in Firefox and echoing what it sends.
-async function chromiumSide({ signal, ports, sessions, sizes }) {
-  const ws = new WebSocket(signal);
-  await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error('signalling failed')); });
-  const inbox = [];
-  const handlers = new Map();
-  ws.onmessage = (e) => {
-    const m = JSON.parse(e.data);
-    const handler = handlers.get(m.session);
-    if (handler) handler(m); else inbox.push(m);
-  };
+// In the Chromium page, in the room withFirefox joined (window.sig): a
+// native peer per session, answering the offer of the wasmrtc peer in
+// Firefox and echoing what it sends.
+async function chromiumSide({ ports, sessions, sizes }) {
   const on = (session, handler) => {
-    handlers.set(session, handler);
-    for (const m of inbox.filter((x) => x.session === session)) handler(m);
+    window.sig.handlers.set(session, handler);
+    for (const m of window.sig.all.filter((x) => x.session === session)) handler(m);
   };
-  const send = (session, m) => ws.send(JSON.stringify({ session, ...m }));
+  const send = (session, m) => window.sig.ws.send(JSON.stringify({ session, ...m }));
   const within = (promise, ms, what) => Promise.race([promise,
     new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms))]);
-  window.signalOpen = true;
-  const firefox = await within(new Promise((resolve) => on('firefox', resolve)), 30000, 'Firefox joining');
-  const out = { firefox, sessions: {} };
+  const out = { sessions: {} };
   for (const session of sessions) {
     const pc = new window.native.RTCPeerConnection(window.relayConfig('native', ports));
     pc.ondatachannel = ({ channel }) => {
@@ -72,56 +60,32 @@ async function chromiumSide({ signal, ports, sessions, sizes }) {
       pc.close();
     }
   }
-  ws.close();
   return out;
 }
 
-async function inner() {
-  const { launch, startRelay } = await import('./harness.mjs');
-  let relay;
-  let browser;
-  let firefox;
-  const result = {};
-  try {
-    relay = await startRelay();
+if (INSIDE) {
+  await withFirefox('firefox-reach.html', async ({ page, relay }) => (
+    page.evaluate(chromiumSide, { ports: relay.ports, sessions: SESSIONS, sizes: SIZES })
+  ), {
+    prefs: { 'media.peerconnection.enabled': false },
     // Inside the namespace lo is the only network, which Chromium ignores
-    // unless told: without it Chromium gathers nothing, not even relay
+    // unless told: without this it gathers nothing, not even relay
     // candidates.
-    browser = await launch(['--allow-loopback-in-peer-connection']);
-    const page = await browser.page();
-    const signal = `ws://127.0.0.1:${relay.ports.http}/signal/reach-${process.pid}-${Date.now()}`;
-    const side = page.evaluate(chromiumSide, { signal, ports: relay.ports, sessions: SESSIONS, sizes: SIZES });
-    await page.waitForFunction(() => window.signalOpen === true);
-    firefox = await launchFirefox(`${browser.base}/tests/e2e/pages/firefox-reach.html?signal=${encodeURIComponent(signal)}`,
-      { 'media.peerconnection.enabled': false });
-    Object.assign(result, await Promise.race([side, firefox.exited.then((m) => { throw new Error(m); })]));
-    result.pageErrors = page.errors.map(String);
-  } catch (e) {
-    result.error = String(e?.stack ?? e);
-  } finally {
-    await firefox?.close();
-    await browser?.close().catch(() => {});
-    await relay?.close().catch(() => {});
-  }
-  result.firefoxOutput = firefox?.output() ?? [];
-  process.stdout.write(RESULT + JSON.stringify(result) + '\n');
-}
-
-if (process.env.WASMRTC_FF_NETNS) {
-  await inner();
+    chromiumArgs: ['--allow-loopback-in-peer-connection'],
+  });
 } else {
   test('Firefox ESR with WebRTC switched off: the classic shim, on the page and in workers, calls native Chromium', { timeout: 150000 }, async (t) => {
     if (!existsSync(join(fileURLToPath(new URL('../..', import.meta.url)), 'dist', 'wasmrtc.shim.js'))) {
       const r = spawnSync('node', ['scripts/build-shim.mjs'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: 'inherit' });
       assert.equal(r.status, 0, 'scripts/build-shim.mjs');
     }
-    const r = await inNamespace(t, FILE, RESULT, 140000);
+    const r = await runInNamespace(t, FILE, 140000);
     if (!r) return;
     const dump = JSON.stringify(r, null, 1);
     assert.equal(r.error, undefined, dump);
-    console.log(`# ${r.firefox.userAgent}`);
-    assert.equal(r.firefox.hadRTCPeerConnection, false, 'media.peerconnection.enabled=false leaves no RTCPeerConnection');
-    assert.equal(r.firefox.shimmed, true, 'the classic shim defined it');
+    console.log(`# ${r.ready.userAgent}`);
+    assert.equal(r.ready.hadRTCPeerConnection, false, 'media.peerconnection.enabled=false leaves no RTCPeerConnection');
+    assert.equal(r.ready.shimmed, true, 'the classic shim defined it');
     for (const session of SESSIONS) {
       const s = r.sessions[session];
       assert.equal(s.error, undefined, `${session}: ${dump}`);

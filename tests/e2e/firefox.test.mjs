@@ -6,50 +6,18 @@
 // closes; both see the close. Both directions: wasmrtc offering and wasmrtc
 // closing, then Firefox offering and Firefox closing.
 //
-// Topology (DESIGN.md, "Testing topology: loopback only"): Firefox runs only
-// inside a fresh network namespace whose sole interface is lo, with
-// MOZ_DISABLE_NONLOCAL_CONNECTIONS=1, and uses only the relay's loopback UDP
-// TURN listener (iceTransportPolicy 'relay'). The test re-executes this file
-// inside the namespace (`ip netns exec`, WASMRTC_FF_NETNS set), where it
-// starts the relay, the static server, headless Chromium and Firefox, runs
-// the scenario and prints one result line; the outer test checks it and
-// removes the namespace, killing whatever is left in it.
+// Topology and the namespace: firefox-harness.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { inNamespace, launchFirefox } from './firefox-harness.mjs';
+import { INSIDE, runInNamespace, withFirefox } from './firefox-harness.mjs';
 
 const FILE = fileURLToPath(import.meta.url);
-const RESULT = 'WASMRTC-FF-RESULT ';
 const SIZES = [1, 1000, 16 * 1024, 64 * 1024, 256 * 1024];
 const TEXT = 'héllo ✓ 日本 🦀';
 
 // ---------------------------------------------------------------------------
-// In the Chromium page (page.evaluate): signaling through the relay's room.
-
-function connectSignal(url) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    window.sig = { ws, all: [], handlers: new Map() };
-    ws.onmessage = (e) => {
-      const m = JSON.parse(e.data);
-      window.sig.all.push(m);
-      window.sig.handlers.get(m.session)?.(m);
-    };
-    ws.onopen = () => resolve();
-    ws.onerror = () => reject(new Error(`signaling WebSocket ${url} failed`));
-  });
-}
-
-async function waitReady(ms) {
-  const start = performance.now();
-  while (performance.now() - start < ms) {
-    const m = window.sig.all.find((x) => x.type === 'ready');
-    if (m) return m;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('Firefox did not join the signaling room');
-}
+// In the Chromium page (page.evaluate), once Firefox joined the room.
 
 async function session({ session, ffOffers, closer, ports, sizes, text }) {
   const log = [];
@@ -181,50 +149,17 @@ async function session({ session, ffOffers, closer, ports, sizes, text }) {
   return out;
 }
 
-// ---------------------------------------------------------------------------
-// Inside the namespace: everything runs here, one result line on stdout.
-
-async function inner() {
-  const { launch, startRelay } = await import('./harness.mjs');
-  const result = { sessions: [] };
-  let relay;
-  let browser;
-  let firefox;
-  try {
-    relay = await startRelay();
-    browser = await launch();
-    const page = await browser.page();
-    const room = `firefox-${process.pid}-${Date.now()}`;
-    const signal = `ws://127.0.0.1:${relay.ports.http}/signal/${room}`;
-    await page.evaluate(connectSignal, signal);
-    const url = `${browser.base}/tests/e2e/pages/firefox.html?signal=${encodeURIComponent(signal)}&turn=127.0.0.1:${relay.ports.udp}`;
-    const t0 = performance.now();
-    firefox = await launchFirefox(url);
-    result.ready = await Promise.race([page.evaluate(waitReady, 30000), firefox.exited.then((m) => { throw new Error(m); })]);
-    result.firefoxStartMs = performance.now() - t0;
+if (INSIDE) {
+  await withFirefox('firefox.html', async ({ page, relay }) => {
+    const sessions = [];
     for (const s of [{ session: 1, ffOffers: false, closer: 'wasmrtc' }, { session: 2, ffOffers: true, closer: 'firefox' }]) {
-      result.sessions.push(await page.evaluate(session, { ...s, ports: relay.ports, sizes: SIZES, text: TEXT }));
+      sessions.push(await page.evaluate(session, { ...s, ports: relay.ports, sizes: SIZES, text: TEXT }));
     }
-    result.pageErrors = page.errors.map(String);
-  } catch (e) {
-    result.error = String(e?.stack ?? e);
-  } finally {
-    await firefox?.close();
-    await browser?.close().catch(() => {});
-    await relay?.close().catch(() => {});
-  }
-  result.firefoxOutput = firefox?.output() ?? [];
-  process.stdout.write(RESULT + JSON.stringify(result) + '\n');
-}
-
-// ---------------------------------------------------------------------------
-// Outside: make the namespace, run the inner half there, check, clean up.
-
-if (process.env.WASMRTC_FF_NETNS) {
-  await inner();
+    return { sessions };
+  });
 } else {
   test('wasmrtc ↔ native Firefox ESR: open, echo 0 B–256 KiB, close (both offer directions)', { timeout: 120000 }, async (t) => {
-    const r = await inNamespace(t, FILE, RESULT);
+    const r = await runInNamespace(t, FILE);
     if (!r) return;
     const dump = JSON.stringify(r, null, 1);
     assert.equal(r.error, undefined, dump);

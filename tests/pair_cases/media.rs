@@ -13,8 +13,8 @@ use wasmrtc_sim::pair::{Addr, Pair};
 
 use super::CLEAN;
 
-/// 5% loss, no duplication, a constant 10 ms (no reordering: there is no
-/// jitter buffer yet).
+/// 5% loss, no duplication, a constant 10 ms (NACK and RTX repair most of
+/// the video: tests/pair_cases/loss.rs measures them).
 const FIVE_PERCENT: Impairments = Impairments::lossy(0.05, 0.0, (10, 10));
 
 /// One frame as the sender made it.
@@ -239,9 +239,6 @@ pub fn under_five_percent_loss_a_frame_is_whole_or_reported_dropped() {
                     frames.len(),
                     sent.len()
                 );
-                if kind == "video" {
-                    assert!(!dropped.is_empty(), "a multi-packet frame lost a fragment");
-                }
             }
         }
         let stats = media.pair.net.stats();

@@ -48,9 +48,7 @@ pub(super) struct PendingRtp {
     payload: Vec<u8>,
 }
 
-/// The stream padding goes on: the last video stream a media packet went
-/// on. Never audio, as in libwebrtc: Chromium hands a padding-only audio
-/// packet to its decoder (and encoded transform) as a frame.
+/// The stream padding goes on: the last video one a media packet went on.
 struct PaddingStream {
     ssrc: u32,
     payload_type: u8,
@@ -68,7 +66,8 @@ pub(super) struct Congestion {
     /// negotiated and media flows.
     probing: bool,
     padding_stream: Option<PaddingStream>,
-    /// Our video senders' SSRCs: the streams padding may go on.
+    /// Our video senders: padding goes only on video, as libwebrtc's does,
+    /// since an audio receiver takes an empty packet for a frame.
     video_ssrcs: HashSet<u32>,
     receiver: Option<TwccReceiver>,
     /// The target as last announced; none before the first feedback.
@@ -298,7 +297,7 @@ impl Media {
         Some(())
     }
 
-    /// A padding-only packet's header on the last media stream, with its
+    /// A padding-only packet's header on the last video stream, with its
     /// next sequence number; none before any media went out.
     fn padding_header(&mut self) -> Option<RtpHeader> {
         let stream = self.congestion.padding_stream.as_ref()?;

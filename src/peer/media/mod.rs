@@ -7,6 +7,8 @@
 //!   (RFC 8843 §9.2) and depacketized into frames.
 //! - `rtcp`: SRTCP in (RFC 3711 §3.4), parsed and dispatched: key-frame
 //!   requests (PLI, FIR) become events; RTCP out, one compound at a time.
+//! - `retransmit`: our video packets kept, and resent (as RTX when
+//!   negotiated) when the peer NACKs them (RFC 4585 §6.2.1, RFC 4588).
 //! - `reports`: SR, RR, SDES and BYE of ours on their intervals (RFC 3550
 //!   §6), and the round-trip time and loss the peer's reports give.
 //! - `congestion`: the pacer in front of the wire, transport-wide
@@ -15,6 +17,7 @@
 mod congestion;
 mod receive;
 mod reports;
+mod retransmit;
 mod rtcp;
 mod send;
 
@@ -31,7 +34,11 @@ use crate::time::Instant;
 use congestion::Congestion;
 use receive::InboundStream;
 use reports::Reports;
+use retransmit::Retransmission;
 use send::Sender;
+
+pub use receive::ReceiveLossCounters;
+pub use retransmit::RetransmissionCounters;
 
 #[derive(Default)]
 pub(super) struct Media {
@@ -42,6 +49,8 @@ pub(super) struct Media {
     ssrc_mids: HashMap<u32, String>,
     /// By remote SSRC.
     inbound: HashMap<u32, InboundStream>,
+    /// Our video senders' packet histories, resent when NACKed.
+    retransmission: Retransmission,
     /// The command sequence number of the last FIR for each of our SSRCs
     /// (RFC 5104 §4.3.1.2).
     fir_sequence_numbers: HashMap<u32, u8>,
@@ -100,7 +109,7 @@ impl Media {
         random: &mut Random,
         outputs: &mut Outputs,
     ) {
-        self.handle_receive_timeout(now, transceivers, outputs);
+        self.handle_receive_timeout(now, outputs);
         self.send_reports(now, transceivers, random);
         self.congestion_timeout(now);
     }

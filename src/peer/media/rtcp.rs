@@ -6,7 +6,8 @@
 //! Key-frame requests about a sender of ours, PLI (RFC 4585 §6.3.1) or FIR
 //! (RFC 5104 §4.3.1), become `KeyFrameRequest`; a FIR repeating the command
 //! sequence number of the last one is a retransmission of the same request
-//! (RFC 5104 §4.3.1.2) and asks for nothing new.
+//! (RFC 5104 §4.3.1.2) and asks for nothing new. A Generic NACK (RFC 4585
+//! §6.2.1) about a sender of ours goes to `retransmit`.
 
 use crate::jsep::TransceiverState;
 use crate::peer::output::{Outputs, PeerEvent};
@@ -58,6 +59,7 @@ impl Media {
                     self.handle_transport_feedback(now, &feedback, outputs)
                 }
                 RtcpPacket::Remb(remb) => self.handle_remb(now, &remb, transceivers, outputs),
+                RtcpPacket::Nack(nack) => self.handle_nack(now, &nack, transceivers),
                 _ => {}
             }
         }

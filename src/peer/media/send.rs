@@ -121,6 +121,8 @@ impl Media {
                 csrc: Vec::new(),
                 extension: extension.clone(),
             };
+            self.retransmission
+                .remember(now, transceiver, &header, &payload.data, random);
             self.transmit_rtp(now, header, &payload.data)?;
         }
         Ok(())
@@ -129,7 +131,7 @@ impl Media {
     /// One RTP packet onto the wire: paced, then written with its
     /// transport-wide sequence number, SRTP-protected, queued for ICE
     /// (congestion.rs). Every RTP packet we send passes here.
-    fn transmit_rtp(
+    pub(super) fn transmit_rtp(
         &mut self,
         now: Instant,
         header: RtpHeader,

@@ -1,18 +1,18 @@
 // The RTCRtpScriptTransform of tests/e2e/pages/media.js: passes every
-// encoded frame through unchanged and posts its hash (the same `length:FNV-1a`
-// as frameHash there) and type to the page.
-function frameHash(buffer) {
-  const bytes = new Uint8Array(buffer);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return `${bytes.length}:${(h >>> 0).toString(16)}`;
-}
+// encoded frame through unchanged and posts its hash (frame-hash.js, by the
+// frame's own mime type, else the one the options name) and type to the
+// page, and its bytes too when the options ask for them (`bytes: n`: the
+// first n frames).
+import { frameHash } from './frame-hash.js';
 
 self.onrtctransform = (event) => {
-  const { readable, writable } = event.transformer;
+  const { readable, writable, options } = event.transformer;
+  let count = 0;
   readable.pipeThrough(new TransformStream({
     transform(frame, controller) {
-      self.postMessage({ hash: frameHash(frame.data), type: frame.type ?? 'audio' });
+      const mimeType = frame.getMetadata?.().mimeType ?? options?.mimeType;
+      const bytes = count++ < (options?.bytes ?? 0) ? new Uint8Array(frame.data.slice(0)) : undefined;
+      self.postMessage({ hash: frameHash(frame.data, mimeType), type: frame.type ?? 'audio', mimeType, bytes });
       controller.enqueue(frame);
     },
   })).pipeTo(writable);

@@ -5,16 +5,13 @@
 // sender handed over against what the receiver got, on the native side read
 // by an encoded transform (RTCRtpScriptTransform in media-worker.js, else
 // Chromium's createEncodedStreams).
+import { frameHash } from './frame-hash.js';
 
-/** `length:FNV-1a` of a frame's bytes: equal bytes, equal string. */
-export function frameHash(data) {
-  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return `${bytes.length}:${(h >>> 0).toString(16)}`;
-}
+export { frameHash };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const hex = (bytes) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 async function until(what, pred, ms = 15000) {
   const start = performance.now();
@@ -156,19 +153,22 @@ async function encode(mimeType, count) {
 
 const scriptTransform = typeof RTCRtpScriptTransform === 'function';
 
-/** Watches the frames through a native sender or receiver; returns the
- * list of their hashes, filled in as they pass. */
-function tap(senderOrReceiver, side) {
+/** Watches the frames through a native sender or receiver of `mimeType`
+ * (what a frame's metadata does not say); returns the list of their hashes
+ * (and the bytes of the first `bytes`), filled in as they pass. */
+function tap(senderOrReceiver, side, mimeType, bytes = 0) {
   const seen = [];
   if (scriptTransform) {
     const worker = new Worker('/tests/e2e/pages/media-worker.js', { type: 'module' });
     worker.onmessage = (e) => seen.push(e.data);
-    senderOrReceiver.transform = new RTCRtpScriptTransform(worker, { side });
+    senderOrReceiver.transform = new RTCRtpScriptTransform(worker, { side, mimeType, bytes });
   } else {
     const { readable, writable } = senderOrReceiver.createEncodedStreams();
     readable.pipeThrough(new TransformStream({
       transform(frame, controller) {
-        seen.push({ hash: frameHash(frame.data), type: frame.type ?? 'audio' });
+        const copy = seen.length < bytes ? new Uint8Array(frame.data.slice(0)) : undefined;
+        const type = frame.getMetadata?.().mimeType ?? mimeType;
+        seen.push({ hash: frameHash(frame.data, type), type: frame.type ?? 'audio', mimeType: type, bytes: copy });
         controller.enqueue(frame);
       },
     })).pipeTo(writable);
@@ -230,17 +230,17 @@ async function sendFirst(sender, frame, mimeType) {
 
 /** Sends the frames of each stream at their own pace on its wasmrtc sender;
  * returns the hashes sent. */
-async function pace(streams) {
+export async function pace(streams) {
   return Promise.all(streams.map(async ({ sender, mimeType, frames }) => {
     await sendFirst(sender, frames[0], mimeType);
-    const sent = [frameHash(frames[0].data)];
+    const sent = [frameHash(frames[0].data, mimeType)];
     const start = performance.now();
     for (let i = 1; i < frames.length; i++) {
       const due = start + i * frames[i].durationMs;
       const wait = due - performance.now();
       if (wait > 0) await sleep(wait);
       wasmrtc.sendEncodedFrame(sender, frames[i], { mimeType });
-      sent.push(frameHash(frames[i].data));
+      sent.push(frameHash(frames[i].data, mimeType));
     }
     return sent;
   }));
@@ -263,7 +263,7 @@ async function nativeInbound(n) {
 /** wasmrtc sends `codecs` (one video and/or one audio mime type), frames
  * this page encoded, to a native receiver; `wasmrtcOffers` picks who offers.
  * Returns the hashes sent and the native receiver's hashes and stats. */
-export async function wasmrtcToNative({ ports, codecs, wasmrtcOffers, seconds = 3 }) {
+export async function wasmrtcToNative({ ports, codecs, wasmrtcOffers, seconds = 3, samples = 0 }) {
   const w = new wasmrtc.RTCPeerConnection(relayConfig('wasmrtc', ports));
   const n = new RTCPeerConnection(nativeConfig(ports));
   exchangeCandidates(w, n);
@@ -277,7 +277,7 @@ export async function wasmrtcToNative({ ports, codecs, wasmrtcOffers, seconds = 
       await n.setRemoteDescription(w.localDescription);
       n.getTransceivers().forEach((t, i) => {
         onlyCodec(t, codecs[i]);
-        taps[codecs[i]] = tap(t.receiver, 'receive');
+        taps[codecs[i]] = tap(t.receiver, 'receive', codecs[i], samples);
         playOut(t.receiver);
       });
       await n.setLocalDescription();
@@ -286,7 +286,7 @@ export async function wasmrtcToNative({ ports, codecs, wasmrtcOffers, seconds = 
       for (const m of codecs) {
         const t = n.addTransceiver(kindOf(m), { direction: 'recvonly' });
         onlyCodec(t, m);
-        taps[m] = tap(t.receiver, 'receive');
+        taps[m] = tap(t.receiver, 'receive', m, samples);
         playOut(t.receiver);
       }
       await n.setLocalDescription();
@@ -311,6 +311,8 @@ export async function wasmrtcToNative({ ports, codecs, wasmrtcOffers, seconds = 
         matching: got.filter((h) => sentSet.has(h)).length,
         keyFramesSent: encoded[i].filter((f) => f.key).length,
         firstMismatch: got.find((h) => !sentSet.has(h)) ?? null,
+        // The first `samples` frames both sides saw, as hex, to compare.
+        samples: taps[m].slice(0, samples).map((f, j) => ({ sent: hex(encoded[i][j].data), received: hex(f.bytes) })),
       };
     });
     return result;
@@ -340,7 +342,7 @@ export async function nativeToWasmrtc({ ports, codecs, wasmrtcOffers, seconds = 
     received[m] = { frames: [], dropped: 0, keyFrames: 0, mimeTypes: new Set() };
     const target = wasmrtc.encodedFrames(receiver);
     target.addEventListener('frame', (e) => {
-      received[m].frames.push(frameHash(e.data));
+      received[m].frames.push(frameHash(e.data, e.mimeType));
       received[m].mimeTypes.add(e.mimeType);
       if (e.keyFrame) received[m].keyFrames++;
     });
@@ -355,7 +357,7 @@ export async function nativeToWasmrtc({ ports, codecs, wasmrtcOffers, seconds = 
         // addTrack takes the transceiver the offer made (webrtc-pc §4.4.1.6).
         const sender = n.addTrack(trackOf(m), media);
         onlyCodec(n.getTransceivers().find((t) => t.sender === sender), m);
-        taps[m] = tap(sender, 'send');
+        taps[m] = tap(sender, 'send', m);
       }
       await n.setLocalDescription();
       await w.setRemoteDescription(n.localDescription);
@@ -363,7 +365,7 @@ export async function nativeToWasmrtc({ ports, codecs, wasmrtcOffers, seconds = 
       for (const m of codecs) {
         const t = n.addTransceiver(trackOf(m), { direction: 'sendonly' });
         onlyCodec(t, m);
-        taps[m] = tap(t.sender, 'send');
+        taps[m] = tap(t.sender, 'send', m);
       }
       await n.setLocalDescription();
       await w.setRemoteDescription(n.localDescription);
@@ -431,7 +433,7 @@ export async function keyFrameOnRequest({ ports, mimeType = 'video/VP8', seconds
     await n.setRemoteDescription(w.localDescription);
     const [transceiver] = n.getTransceivers();
     onlyCodec(transceiver, mimeType);
-    const seen = tap(transceiver.receiver, 'receive');
+    const seen = tap(transceiver.receiver, 'receive', mimeType);
     await n.setLocalDescription();
     await w.setRemoteDescription(n.localDescription);
     await connected(w, n);
@@ -453,7 +455,7 @@ export async function keyFrameOnRequest({ ports, mimeType = 'video/VP8', seconds
       wanted = false;
       if (sent.length === 0) await sendFirst(sender, frame, mimeType);
       else wasmrtc.sendEncodedFrame(sender, frame, { mimeType });
-      sent.push({ hash: frameHash(frame.data), key: frame.key });
+      sent.push({ hash: frameHash(frame.data, mimeType), key: frame.key });
     }
     await sleep(700);
     const stats = await nativeInbound(n);
@@ -492,7 +494,7 @@ export async function wasmrtcToWasmrtc({ ports, codecs, seconds = 2 }) {
     const got = codecs.map(() => []);
     b.getTransceivers().forEach((t, i) => {
       wasmrtc.encodedFrames(t.receiver).addEventListener('frame', (e) => {
-        got[i].push({ hash: frameHash(e.data), mimeType: e.mimeType, keyFrame: e.keyFrame, rtpTimestamp: e.rtpTimestamp });
+        got[i].push({ hash: frameHash(e.data, e.mimeType), mimeType: e.mimeType, keyFrame: e.keyFrame, rtpTimestamp: e.rtpTimestamp });
       });
     });
     await b.setLocalDescription();
