@@ -339,7 +339,6 @@ mod tests {
 
     use super::*;
     use crate::dtls::DtlsRole;
-    use crate::jsep::MediaKind;
     use crate::peer::media::tests::{codec, keyed, transceiver};
     use crate::peer::output::{Output, Queued};
     use crate::random::Random;
