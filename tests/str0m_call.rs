@@ -131,7 +131,8 @@ impl Call {
         };
         let mut ours = PeerConnection::new(config, Random::from_seed([seed; 32]));
         ours.set_srtp_profiles(vec![profile]);
-        let mut rtc = Rtc::builder().build(base);
+        // Stats events carry the round-trip time str0m takes from our receiver reports.
+        let mut rtc = Rtc::builder().set_stats_interval(Some(Duration::from_millis(500))).build(base);
         rtc.add_local_candidate(Str0mCandidate::host(STR0M_ADDR, "udp").expect("a host candidate"));
         let mut call = Call {
             now: Instant::ZERO,
@@ -536,6 +537,18 @@ fn call(offerer: Offerer, profile: SrtpProfile, seed: u8) {
         assert_eq!(received.1, sent.1, "{offerer:?} offers, {profile:?}: VP8 {direction}");
     }
     assert_eq!(call.ours.media_datagrams_dropped(), 0);
+    // RTCP reports both ways (RFC 3550 §6.4): str0m's RTT from our RR's
+    // LSR/DLSR, ours from its; 20 ms of tunnel and 10 of UDP each way.
+    let str0m_rtt = call.rtc_events.iter().rev().find_map(|e| match e {
+        Event::MediaEgressStats(s) => s.rtt,
+        _ => None,
+    });
+    for (whose, rtt) in [("our", call.ours.media_round_trip_time()), ("str0m's", str0m_rtt)] {
+        assert!(
+            rtt.is_some_and(|rtt| rtt.abs_diff(Duration::from_millis(60)) <= Duration::from_millis(1)),
+            "{whose} RTT {rtt:?}"
+        );
+    }
     let keys = call
         .our_events
         .iter()

@@ -11,6 +11,8 @@
 pub mod congestion;
 pub mod loss;
 pub mod media;
+// Native only: tests/wasm.rs runs the others.
+#[cfg(not(target_arch = "wasm32"))]
 pub mod reports;
 
 use std::time::Duration;

@@ -7,7 +7,7 @@
 //!   sequence number (one counter across all SSRCs, §2) in the
 //!   transport-cc header extension when that was negotiated, and the
 //!   controller records it. Probe clusters go out at their own rate, with
-//!   padding-only packets (RFC 3550 §5.1) on the last media stream when
+//!   padding-only packets (RFC 3550 §5.1) on the last video stream when
 //!   there is no media to send.
 //! - receiving: every RTP packet carrying the extension is recorded by the
 //!   [`TwccReceiver`], whose transport-cc feedback (§3.1) goes out as RTCP
@@ -19,8 +19,10 @@
 //!
 //! RTCP is not paced.
 
+use std::collections::HashSet;
+
 use crate::bwe::{Bitrate, Config, Controller, Paced, Pacer, TwccReceiver};
-use crate::jsep::TransceiverState;
+use crate::jsep::{MediaKind, TransceiverState};
 use crate::peer::output::{Outputs, PeerEvent};
 use crate::rtp::packet::rtcp::{Remb, RtcpPacket, TransportCc};
 use crate::rtp::packet::{ExtensionElement, ExtensionKind, HeaderExtension, RtpHeader, RtpPacket};
@@ -46,7 +48,7 @@ pub(super) struct PendingRtp {
     payload: Vec<u8>,
 }
 
-/// The stream padding goes on: the last one a media packet went on.
+/// The stream padding goes on: the last video one a media packet went on.
 struct PaddingStream {
     ssrc: u32,
     payload_type: u8,
@@ -64,6 +66,9 @@ pub(super) struct Congestion {
     /// negotiated and media flows.
     probing: bool,
     padding_stream: Option<PaddingStream>,
+    /// Our video senders: padding goes only on video, as libwebrtc's does,
+    /// since an audio receiver takes an empty packet for a frame.
+    video_ssrcs: HashSet<u32>,
     receiver: Option<TwccReceiver>,
     /// The target as last announced; none before the first feedback.
     announced: Option<Bitrate>,
@@ -80,6 +85,7 @@ impl Default for Congestion {
             next_transport_sequence_number: 0,
             probing: false,
             padding_stream: None,
+            video_ssrcs: HashSet::new(),
             receiver: None,
             announced: None,
         }
@@ -95,6 +101,9 @@ impl Congestion {
     /// What `transceiver` sends next carries transport-cc if it negotiated it.
     pub(super) fn sending_on(&mut self, transceiver: &TransceiverState) {
         self.extension_id = transport_cc_extension_id(transceiver);
+        if transceiver.kind == MediaKind::Video {
+            self.video_ssrcs.insert(transceiver.sender_ssrc);
+        }
     }
 
     /// The target once feedback set it: availableOutgoingBitrate.
@@ -251,7 +260,7 @@ impl Media {
         probe_cluster: Option<u32>,
     ) -> Option<()> {
         let congestion = &mut self.congestion;
-        if padding == 0 {
+        if padding == 0 && congestion.video_ssrcs.contains(&header.ssrc) {
             congestion.padding_stream = Some(PaddingStream {
                 ssrc: header.ssrc,
                 payload_type: header.payload_type,
@@ -290,7 +299,7 @@ impl Media {
         Some(())
     }
 
-    /// A padding-only packet's header on the last media stream, with its
+    /// A padding-only packet's header on the last video stream, with its
     /// next sequence number; none before any media went out.
     fn padding_header(&mut self) -> Option<RtpHeader> {
         let stream = self.congestion.padding_stream.as_ref()?;

@@ -155,11 +155,12 @@ impl Reports {
 
     /// The first report of `ssrc`, half the minimum from now.
     fn schedule(&mut self, now: Instant, ssrc: u32, kind: MediaKind) {
+        let rtp_octets_at_last = self.rtp_octets;
         self.schedules.entry(ssrc).or_insert_with(|| Schedule {
             kind,
             next: now + minimum(kind) / 2,
             last: now,
-            rtp_octets_at_last: 0,
+            rtp_octets_at_last,
         });
     }
 
@@ -179,7 +180,9 @@ impl Reports {
                 retransmitted_bytes_sent: 0,
                 receiver: None,
             });
-        outbound.codec = codec.clone();
+        if outbound.codec.payload_type != codec.payload_type {
+            outbound.codec = codec.clone();
+        }
         outbound.frames_sent += 1;
     }
 
@@ -192,7 +195,7 @@ impl Reports {
         len: usize,
     ) {
         self.rtp_octets += len as u64;
-        let header_len = len - payload_len;
+        let header_len = len.saturating_sub(payload_len);
         if let Some(outbound) = self.outbound.get_mut(&header.ssrc) {
             outbound
                 .statistics
@@ -236,9 +239,12 @@ impl Reports {
         inbound
             .statistics
             .received(now, rtp.sequence_number, rtp.timestamp);
-        inbound.codec = codec.clone();
+        // The sender may switch codecs; the latest is the stream's.
+        if inbound.codec.payload_type != codec.payload_type {
+            inbound.codec = codec.clone();
+        }
         inbound.bytes_received += rtp.payload.len() as u64;
-        inbound.header_bytes_received += (len - rtp.payload.len()) as u64;
+        inbound.header_bytes_received += len.saturating_sub(rtp.payload.len()) as u64;
         inbound.last_packet_received = now;
         // A stopping transceiver said BYE: it reports no more.
         if !transceiver.stopping && !transceiver.stopped {
