@@ -19,7 +19,8 @@ use super::Media;
 
 /// What one of our senders was asked to resend and resent
 /// (RTCOutboundRtpStreamStats: nackCount, retransmittedPacketsSent,
-/// retransmittedBytesSent, payload bytes only).
+/// retransmittedBytesSent: the payload bytes sent, an RTX payload's OSN
+/// included, as the reports count them).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RetransmissionCounters {
     pub nack_count: u64,
@@ -100,14 +101,13 @@ impl Media {
                 continue;
             };
             counters.retransmitted_packets_sent += 1;
-            counters.retransmitted_bytes_sent += payload.len() as u64;
             let rtx = transceiver.sender_rtx_ssrc.zip(
                 transceiver
                     .codecs
                     .iter()
                     .find(|c| c.is_rtx() && c.apt() == Some(header.payload_type)),
             );
-            resends.push(match rtx {
+            let resend = match rtx {
                 Some((rtx_ssrc, codec)) => {
                     let next = retransmission
                         .rtx_sequence_numbers
@@ -124,7 +124,9 @@ impl Media {
                     )
                 }
                 None => (header.clone(), payload.to_vec()),
-            });
+            };
+            counters.retransmitted_bytes_sent += resend.1.len() as u64;
+            resends.push(resend);
         }
         for (header, payload) in resends {
             // Without SRTP keys there was nothing to resend in the first place.
