@@ -120,3 +120,8 @@ fn the_target_follows_a_bottleneck_of_1_mbit_s_then_300_kbit_s() {
 fn a_100_kb_key_frame_at_the_start_arrives_whole() {
     timed("a_100_kb_key_frame_at_the_start_arrives_whole", pair_cases::congestion::a_100_kb_key_frame_at_the_start_arrives_whole);
 }
+
+#[test]
+fn random_loss_of_5_percent_does_not_pull_the_target_off_the_bottleneck() {
+    timed("random_loss_of_5_percent_does_not_pull_the_target_off_the_bottleneck", pair_cases::congestion::random_loss_of_5_percent_does_not_pull_the_target_off_the_bottleneck);
+}

@@ -4,15 +4,21 @@
 //! that direction (wasmrtc_sim::net); peer 1 feeds back transport-cc.
 //!
 //! Figures (seed 5, 20 ms each way on the relayed UDP, 50 KB queue),
-//! printed by `cargo test --test peer_pair congestion -- --nocapture`:
+//! printed by `cargo test --test peer_pair -- the_target a_100_kb
+//! random_loss --nocapture`:
 //! the start probes put the target at 949 kbit/s 0.3 s in, and it stays
-//! within 20% of 1 Mbit/s (812–1028 kbit/s, the delay-based controller's
-//! sawtooth) until the cap drops at 20 s; then it is 765 kbit/s 0.5 s
-//! later, under 360 kbit/s 1.3 s later, and stays in 218–294 kbit/s to
-//! 30 s. 873 of 901 frames arrive whole, 15 are reported dropped, and the
-//! queue drops 17 of 8682 datagrams. getStats' availableOutgoingBitrate
-//! is the controller's target, within the 5% the event waits for. A
-//! 100 KB key frame at the start arrives whole 0.6 s after it was sent.
+//! within 20% of 1 Mbit/s (829–1028 kbit/s, the delay-based controller's
+//! sawtooth) until the cap drops at 20 s; then it is 336 kbit/s 1.0 s
+//! later (under 360 kbit/s) and stays in 214–295 kbit/s to 30 s. 882 of
+//! 901 frames arrive whole, 8 are reported dropped; the bottleneck's queue
+//! drops 9 packets. getStats' availableOutgoingBitrate is the controller's
+//! target, within the 5% the event waits for (seeds 1, 2, 3, 7, 11: 0.3 s
+//! and 1.0 s too). With 5% random loss on the 1 Mbit/s link (seed 7) the
+//! target is in 700–1200 kbit/s from 0.3 s on (835 kbit/s at 20 s). A
+//! 100 KB key frame at the start (seed 6, 2 Mbit/s cap) arrives whole 0.6 s
+//! after it was sent; 98 of the 121 frames of those 4 s arrive whole (the
+//! target overshoots while the key frame drains, and the queue drops some
+//! of the frames after it).
 // Native only (tests/peer_pair.rs): tests/wasm.rs shares the module tree.
 #![cfg_attr(target_arch = "wasm32", allow(dead_code))]
 
@@ -30,7 +36,12 @@ const QUEUE_BYTES: usize = 50_000;
 const START_BPS: u64 = 300_000;
 
 fn capped(bits_per_s: u64) -> Impairments {
+    lossy_capped(bits_per_s, 0.0)
+}
+
+fn lossy_capped(bits_per_s: u64, loss: f64) -> Impairments {
     Impairments {
+        loss,
         delay: Duration::from_millis(20),
         bandwidth: Some(bits_per_s / 8),
         queue_bytes: QUEUE_BYTES,
@@ -90,8 +101,12 @@ impl Call {
     }
 
     fn cap(&mut self, bits_per_s: u64) {
+        self.impair(capped(bits_per_s));
+    }
+
+    fn impair(&mut self, impairments: Impairments) {
         let (from, to) = self.forward;
-        self.pair.net.set(from, to, capped(bits_per_s));
+        self.pair.net.set(from, to, impairments);
     }
 
     /// The latest TargetBitrate peer 0 announced.
@@ -202,8 +217,8 @@ pub fn the_target_follows_a_bottleneck_of_1_mbit_s_then_300_kbit_s() {
     let stats = call.pair.net.stats();
     println!(
         "converged within 20% of 1 Mbit/s {:?} s in; backed off below 360 kbit/s {:?} s after the drop, in \
-         200–360 kbit/s from {:?} s after it; {} frames sent, {} whole, {} dropped; {} datagrams, {} dropped by the \
-         queue",
+         200–360 kbit/s from {:?} s after it; {} frames sent, {} whole, {} dropped; {} datagrams on all links, {} \
+         dropped by the bottleneck's queue",
         converged.map(|t| (t - t0).as_secs_f64()),
         backed_off.map(|d| d.as_secs_f64()),
         settled_low.map(|t| (t - drop_at).as_secs_f64()),
@@ -245,5 +260,25 @@ pub fn a_100_kb_key_frame_at_the_start_arrives_whole() {
     assert!(at - t0 < Duration::from_millis(2500), "after {:?}", at - t0);
     let (frames, dropped) = call.received();
     println!("{} frames sent, {} whole, {dropped} dropped", call.frames_sent, frames.len());
-    assert!(frames.len() as u32 * 10 >= call.frames_sent * 8, "{} of {} frames whole", frames.len(), call.frames_sent);
+    assert!(frames.len() as u32 * 4 >= call.frames_sent * 3, "{} of {} frames whole", frames.len(), call.frames_sent);
+}
+
+/// Random loss of 5%, below the loss-based controller's 10%, on a 1 Mbit/s
+/// bottleneck: the delay-based estimate still leads.
+pub fn random_loss_of_5_percent_does_not_pull_the_target_off_the_bottleneck() {
+    let mut call = Call::new(7);
+    call.impair(lossy_capped(1_000_000, 0.05));
+    let t0 = call.pair.now;
+    let end = t0 + Duration::from_secs(20);
+    call.run_until(end, None);
+    let settled = call.settled_at(t0, end, (700_000, 1_200_000));
+    let stats = call.pair.net.stats();
+    println!(
+        "with 5% loss: target in 700–1200 kbit/s from {:?} s, {} kbit/s at 20 s; {} datagrams lost of {} on all links",
+        settled.map(|t| (t - t0).as_secs_f64()),
+        call.target() / 1000,
+        stats.lost,
+        stats.sent,
+    );
+    assert!(settled.is_some_and(|t| t - t0 < Duration::from_secs(5)), "{settled:?}");
 }

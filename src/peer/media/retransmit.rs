@@ -65,6 +65,21 @@ impl Retransmission {
     }
 }
 
+impl Retransmission {
+    /// The next sequence number of the RTX stream `rtx_ssrc`, once its
+    /// video stream sent something.
+    pub(super) fn next_rtx_sequence_number(&mut self, rtx_ssrc: u32) -> Option<u16> {
+        next_sequence_number(&mut self.rtx_sequence_numbers, rtx_ssrc)
+    }
+}
+
+fn next_sequence_number(numbers: &mut HashMap<u32, u16>, ssrc: u32) -> Option<u16> {
+    let next = numbers.get_mut(&ssrc)?;
+    let sequence_number = *next;
+    *next = next.wrapping_add(1);
+    Some(sequence_number)
+}
+
 impl Media {
     /// What our sender with SSRC `ssrc` was NACKed for and resent.
     pub(in crate::peer) fn retransmission_counters(
@@ -109,12 +124,9 @@ impl Media {
             );
             let resend = match rtx {
                 Some((rtx_ssrc, codec)) => {
-                    let next = retransmission
-                        .rtx_sequence_numbers
-                        .entry(rtx_ssrc)
-                        .or_default();
-                    let sequence_number = *next;
-                    *next = next.wrapping_add(1);
+                    let sequence_number =
+                        next_sequence_number(&mut retransmission.rtx_sequence_numbers, rtx_ssrc)
+                            .unwrap_or_default();
                     rtx::wrap(
                         header,
                         payload,
