@@ -187,6 +187,23 @@ pub fn with_rtx_five_percent_loss_at_100_ms_loses_no_video_frame() {
         let ssrc = video_ssrc(&media, 1 - to);
         let resent = media.pair.peers[1 - to].pc.retransmission_counters(ssrc).unwrap_or_default();
         assert!(resent.retransmitted_packets_sent > 0);
+        // getStats reads the same counts off the RTCP and RTX it saw.
+        let asked = media.pair.peers[to].pc.receive_loss_counters(ssrc).unwrap_or_default();
+        let now = media.pair.now;
+        let video_stats = |i: usize, ty: &str| {
+            media.pair.peers[i]
+                .pc
+                .stats(now, 0.0)
+                .into_iter()
+                .find(|s| s["type"] == ty && s["kind"] == "video")
+                .unwrap()
+        };
+        let inbound = video_stats(to, "inbound-rtp");
+        let outbound = video_stats(1 - to, "outbound-rtp");
+        assert_eq!(inbound["nackCount"].as_u64(), Some(asked.nack_count), "{what}");
+        assert_eq!(outbound["nackCount"].as_u64(), Some(resent.nack_count), "{what}");
+        assert_eq!(outbound["retransmittedPacketsSent"].as_u64(), Some(resent.retransmitted_packets_sent), "{what}");
+        assert_eq!(outbound["retransmittedBytesSent"].as_u64(), Some(resent.retransmitted_bytes_sent), "{what}");
     }
 }
 

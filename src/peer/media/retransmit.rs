@@ -19,7 +19,8 @@ use super::Media;
 
 /// What one of our senders was asked to resend and resent
 /// (RTCOutboundRtpStreamStats: nackCount, retransmittedPacketsSent,
-/// retransmittedBytesSent, payload bytes only).
+/// retransmittedBytesSent: the payload bytes sent, an RTX payload's OSN
+/// included, as the reports count them).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RetransmissionCounters {
     pub nack_count: u64,
@@ -115,14 +116,13 @@ impl Media {
                 continue;
             };
             counters.retransmitted_packets_sent += 1;
-            counters.retransmitted_bytes_sent += payload.len() as u64;
             let rtx = transceiver.sender_rtx_ssrc.zip(
                 transceiver
                     .codecs
                     .iter()
                     .find(|c| c.is_rtx() && c.apt() == Some(header.payload_type)),
             );
-            resends.push(match rtx {
+            let resend = match rtx {
                 Some((rtx_ssrc, codec)) => {
                     let sequence_number =
                         next_sequence_number(&mut retransmission.rtx_sequence_numbers, rtx_ssrc)
@@ -136,11 +136,205 @@ impl Media {
                     )
                 }
                 None => (header.clone(), payload.to_vec()),
-            });
+            };
+            counters.retransmitted_bytes_sent += resend.1.len() as u64;
+            resends.push(resend);
         }
         for (header, payload) in resends {
             // Without SRTP keys there was nothing to resend in the first place.
             let _ = self.transmit_rtp(now, header, &payload);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::super::tests::{codec, keyed, transceiver};
+    use super::*;
+    use crate::dtls::DtlsRole;
+    use crate::jsep::RtpCodec;
+    use crate::peer::demux::{self, Protocol};
+    use crate::peer::output::{Output, Outputs, PeerEvent, Queued};
+
+    fn video_codecs(feedback: &[(&str, Option<&str>)]) -> Vec<RtpCodec> {
+        let feedback = feedback
+            .iter()
+            .map(|(t, p)| (t.to_string(), p.map(str::to_string)))
+            .collect();
+        vec![
+            RtpCodec {
+                clock_rate: 90_000,
+                rtcp_feedback: feedback,
+                ..codec(96, "VP8")
+            },
+            RtpCodec {
+                clock_rate: 90_000,
+                fmtp: Some("apt=96".into()),
+                ..codec(97, "rtx")
+            },
+        ]
+    }
+
+    /// What `media` queued, RTP and RTCP apart.
+    fn transmits(media: &mut Media) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+        let all: Vec<_> = std::iter::from_fn(|| media.poll_transmit()).collect();
+        all.into_iter()
+            .partition(|d| demux::classify(d) == Protocol::Rtp)
+    }
+
+    fn frames(outputs: &mut Outputs) -> Vec<PeerEvent> {
+        std::iter::from_fn(|| outputs.pop())
+            .filter_map(|q| match q {
+                Queued::Output(Output::Event(e)) => Some(*e),
+                _ => None,
+            })
+            .filter(|e| {
+                matches!(
+                    e,
+                    PeerEvent::MediaFrame { .. } | PeerEvent::MediaFrameDropped { .. }
+                )
+            })
+            .collect()
+    }
+
+    /// A VP8 key frame of three packets, the second lost: the receiver
+    /// NACKs it, the sender resends it as RTX, and the frame is whole.
+    #[test]
+    fn a_nacked_packet_comes_back_as_rtx_and_completes_its_frame() {
+        let (mut sender, mut receiver) = (keyed(DtlsRole::Client), keyed(DtlsRole::Server));
+        let codecs = video_codecs(&[("nack", None), ("nack", Some("pli"))]);
+        let from = TransceiverState {
+            sender_rtx_ssrc: Some(4321),
+            ..transceiver(0, MediaKind::Video, "1", codecs.clone(), 1234)
+        };
+        let to = [transceiver(0, MediaKind::Video, "1", codecs, 99)];
+        let mut random = Random::from_seed([3; 32]);
+        let mut frame = vec![0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0xe0, 0x01];
+        frame.resize(3000, 0x55);
+        let mut now = Instant::ZERO;
+        sender
+            .send_frame(now, &from, 96, 9000, &frame, &mut random)
+            .unwrap();
+        let mut outputs = Outputs::default();
+        for _ in 0..10 {
+            sender.handle_timeout(now, std::slice::from_ref(&from), &mut random, &mut outputs);
+            now = now + Duration::from_millis(5);
+        }
+        let (rtp, _) = transmits(&mut sender);
+        assert_eq!(rtp.len(), 3);
+        receiver.handle_rtp(now, &rtp[0], &to, &mut outputs);
+        receiver.handle_rtp(now, &rtp[2], &to, &mut outputs);
+        assert_eq!(frames(&mut outputs), []);
+
+        // After the reorder wait, a NACK for the middle packet.
+        now = now + Duration::from_millis(10);
+        receiver.handle_timeout(now, &to, &mut random, &mut outputs);
+        let (_, rtcp) = transmits(&mut receiver);
+        assert_eq!(receiver.receive_loss_counters(1234).unwrap().nack_count, 1);
+        for datagram in &rtcp {
+            sender.handle_rtcp(now, datagram, std::slice::from_ref(&from), &mut outputs);
+        }
+        for _ in 0..10 {
+            sender.handle_timeout(now, std::slice::from_ref(&from), &mut random, &mut outputs);
+            now = now + Duration::from_millis(5);
+        }
+        let (rtx, _) = transmits(&mut sender);
+        assert_eq!(rtx.len(), 1, "one retransmission");
+        let counters = sender.retransmission_counters(1234).unwrap();
+        assert_eq!(
+            (counters.nack_count, counters.retransmitted_packets_sent),
+            (1, 1)
+        );
+        receiver.handle_rtp(now, &rtx[0], &to, &mut outputs);
+        match frames(&mut outputs).as_slice() {
+            [PeerEvent::MediaFrame {
+                data, key_frame, ..
+            }] => assert_eq!((data, *key_frame), (&frame, true)),
+            other => panic!("{other:?}"),
+        }
+        let counters = receiver.receive_loss_counters(1234).unwrap();
+        assert_eq!(counters.retransmitted_packets_received, 1);
+        assert_eq!(receiver.dropped(), 0);
+    }
+
+    /// Without `nack`, a frame that lost a packet is given up after the
+    /// jitter buffer's wait and, with only `ccm fir`, a FIR asks for a key
+    /// frame; repeated with the same command sequence number, it is one
+    /// request to the sender.
+    #[test]
+    fn a_lost_frame_brings_a_fir_when_only_fir_was_negotiated() {
+        let (mut sender, mut receiver) = (keyed(DtlsRole::Client), keyed(DtlsRole::Server));
+        let codecs = video_codecs(&[("ccm", Some("fir"))]);
+        let from = transceiver(0, MediaKind::Video, "1", codecs.clone(), 1234);
+        let to = [transceiver(0, MediaKind::Video, "1", codecs, 99)];
+        let mut random = Random::from_seed([4; 32]);
+        let mut outputs = Outputs::default();
+        let mut now = Instant::ZERO;
+        let mut delta = vec![0x11, 0x02, 0x00];
+        delta.resize(3000, 0x66);
+        sender
+            .send_frame(now, &from, 96, 9000, &delta, &mut random)
+            .unwrap();
+        sender
+            .send_frame(now, &from, 96, 12000, &delta, &mut random)
+            .unwrap();
+        for _ in 0..20 {
+            sender.handle_timeout(now, std::slice::from_ref(&from), &mut random, &mut outputs);
+            now = now + Duration::from_millis(5);
+        }
+        let (rtp, _) = transmits(&mut sender);
+        assert_eq!(rtp.len(), 6);
+        for (i, datagram) in rtp.iter().enumerate() {
+            if i != 1 {
+                receiver.handle_rtp(now, datagram, &to, &mut outputs);
+            }
+        }
+        let mut requests = 0;
+        for _ in 0..100 {
+            now = now + Duration::from_millis(10);
+            receiver.handle_timeout(now, &to, &mut random, &mut outputs);
+            let (_, rtcp) = transmits(&mut receiver);
+            let mut sender_outputs = Outputs::default();
+            for datagram in &rtcp {
+                sender.handle_rtcp(
+                    now,
+                    datagram,
+                    std::slice::from_ref(&from),
+                    &mut sender_outputs,
+                );
+            }
+            requests += std::iter::from_fn(|| sender_outputs.pop())
+                .filter(|q| {
+                    matches!(q, Queued::Output(Output::Event(e))
+                        if matches!(**e, PeerEvent::KeyFrameRequest { .. }))
+                })
+                .count();
+        }
+        let events = frames(&mut outputs);
+        assert!(
+            matches!(
+                events.as_slice(),
+                [
+                    PeerEvent::MediaFrameDropped {
+                        rtp_timestamp: 9000,
+                        ..
+                    },
+                    PeerEvent::MediaFrame {
+                        rtp_timestamp: 12000,
+                        ..
+                    }
+                ]
+            ),
+            "{events:?}"
+        );
+        let counters = receiver.receive_loss_counters(1234).unwrap();
+        assert_eq!((counters.nack_count, counters.pli_count), (0, 0));
+        assert!(
+            counters.fir_count >= 2,
+            "repeated while no key frame comes: {counters:?}"
+        );
+        assert_eq!(requests, 1, "the same command sequence number");
     }
 }
