@@ -79,6 +79,9 @@ export declare class EncodedFrameEvent extends Event {
   readonly payloadType: number | null;
   readonly mimeType: string | null;
   readonly rtpTimestamp: number;
+  /** Milliseconds of the sender's NTP clock when it captured the frame,
+   * from its RTCP sender reports; null before the first. */
+  readonly captureTime: number | null;
   readonly keyFrame: boolean;
 }
 

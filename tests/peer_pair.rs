@@ -107,6 +107,11 @@ fn a_stopped_transceiver_says_bye() {
 }
 
 #[test]
+fn capture_times_put_audio_and_video_on_one_clock() {
+    timed("capture_times_put_audio_and_video_on_one_clock", pair_cases::reports::capture_times_put_audio_and_video_on_one_clock);
+}
+
+#[test]
 fn get_stats_reports_media_as_chromium_does() {
     timed("get_stats_reports_media_as_chromium_does", pair_cases::reports::get_stats_reports_media_as_chromium_does);
 }

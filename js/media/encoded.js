@@ -25,6 +25,10 @@ export class EncodedFrameEvent extends Event {
     this.payloadType = init.payloadType ?? null;
     this.mimeType = init.mimeType ?? null;
     this.rtpTimestamp = init.rtpTimestamp;
+    // Milliseconds of the sender's NTP clock when it captured the frame
+    // (from its RTCP sender reports; null before the first): one timeline
+    // for all of a sender's streams, for lip sync.
+    this.captureTime = init.captureTime ?? null;
     this.keyFrame = init.keyFrame ?? false;
   }
 }
@@ -132,6 +136,6 @@ export function deliverFrame(hooks, name, event) {
   const byType = (c) => c.payloadType === payloadType;
   const codec = hooks.codecs().find(byType) ?? hooks.offeredCodecs().find(byType);
   hooks.frames.dispatchEvent(new EncodedFrameEvent('frame', {
-    data: event.data, payloadType, mimeType: codec?.mimeType, rtpTimestamp, keyFrame: event.keyFrame,
+    data: event.data, payloadType, mimeType: codec?.mimeType, rtpTimestamp, captureTime: event.captureTime, keyFrame: event.keyFrame,
   }));
 }

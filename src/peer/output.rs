@@ -94,6 +94,10 @@ pub enum PeerEvent {
         transceiver: TransceiverId,
         payload_type: u8,
         rtp_timestamp: u32,
+        /// When the sender captured it: a 64-bit NTP timestamp (RFC 3550
+        /// §4) of the sender's clock, mapped through its last SR; none
+        /// before the first SR. For lip sync across its streams.
+        capture_time: Option<u64>,
         key_frame: bool,
         data: Vec<u8>,
     },

@@ -27,7 +27,9 @@ pub struct SenderStatistics {
     /// Payload octets (§6.4.1: no header or padding).
     octets_sent: u64,
     header_octets_sent: u64,
-    /// The latest packet's RTP timestamp and when it was sent.
+    /// The latest frame's RTP timestamp and when it was handed over to be
+    /// sent: the NTP/RTP pair an SR carries must name one instant (§6.4.1),
+    /// the capture, not a packet's departure from the pacer.
     latest: Option<(u32, Instant)>,
     /// Sent since the last report: this source reports with an SR.
     sent_since_report: bool,
@@ -38,12 +40,16 @@ impl SenderStatistics {
         SenderStatistics { clock_rate: clock_rate.max(1), ..Default::default() }
     }
 
-    /// A packet went at `now`.
-    pub fn sent(&mut self, now: Instant, rtp_timestamp: u32, payload_len: usize, header_len: usize) {
+    /// A frame stamped `rtp_timestamp` was handed over at `now`.
+    pub fn frame(&mut self, now: Instant, rtp_timestamp: u32) {
+        self.latest = Some((rtp_timestamp, now));
+    }
+
+    /// A packet went.
+    pub fn sent(&mut self, payload_len: usize, header_len: usize) {
         self.packets_sent += 1;
         self.octets_sent += payload_len as u64;
         self.header_octets_sent += header_len as u64;
-        self.latest = Some((rtp_timestamp, now));
         self.sent_since_report = true;
     }
 
@@ -64,8 +70,8 @@ impl SenderStatistics {
     }
 
     /// The sender info of an SR at `now`: the NTP time and the RTP
-    /// timestamp of the same instant, extrapolated from the latest packet
-    /// at the clock rate; `None` before the first packet. Marks the report.
+    /// timestamp of the same instant, extrapolated from the latest frame
+    /// at the clock rate; `None` before the first frame. Marks the report.
     pub fn sender_info(&mut self, now: Instant) -> Option<(u64, u32)> {
         let (timestamp, sent) = self.latest?;
         self.sent_since_report = false;
@@ -84,8 +90,9 @@ mod tests {
         assert_eq!(ntp_timestamp(Instant::from_micros(1_500_000)), ((NTP_ORIGIN_SECONDS + 1) << 32) | 0x8000_0000);
         let mut stats = SenderStatistics::new(90_000);
         assert_eq!(stats.sender_info(Instant::ZERO), None);
-        stats.sent(Instant::from_micros(1_000_000), 3000, 1000, 20);
-        stats.sent(Instant::from_micros(1_000_000), 3000, 500, 20);
+        stats.frame(Instant::from_micros(1_000_000), 3000);
+        stats.sent(1000, 20);
+        stats.sent(500, 20);
         assert!(stats.sent_since_report());
         // 250 ms later at 90 kHz: 22500 units on.
         let (ntp, rtp) = stats.sender_info(Instant::from_micros(1_250_000)).unwrap();

@@ -351,6 +351,16 @@ impl CoreEvent {
         }
     }
 
+    /// `mediaframe`: when the sender captured the frame, in milliseconds of
+    /// its NTP clock (since 1900), from its SRs; undefined before the first.
+    #[wasm_bindgen(getter, js_name = captureTime)]
+    pub fn capture_time(&self) -> Option<f64> {
+        match &self.event {
+            PeerEvent::MediaFrame { capture_time, .. } => capture_time.map(|ntp| ntp as f64 * 1000.0 / 4_294_967_296.0),
+            _ => None,
+        }
+    }
+
     /// `targetbitrate`: the target, in bits per second.
     #[wasm_bindgen(getter)]
     pub fn bitrate(&self) -> Option<f64> {

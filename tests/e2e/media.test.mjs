@@ -62,14 +62,20 @@ function checkWasmrtcReceived(result, codecs, wasmrtcOffers) {
   for (const m of codecs) {
     const s = result.streams[m];
     const used = result.outbound[m.split('/')[0]]?.mimeType;
-    console.log(`# native → wasmrtc ${m}: ${s.sent} through the native transform (sent as ${used}), ${s.received} received (${s.matching} matching, ${s.dropped} dropped, ${s.keyFrames} key), ${s.mimeTypes}`);
+    console.log(`# native → wasmrtc ${m}: ${s.sent} through the native transform (sent as ${used}), ${s.received} received (${s.matching} matching, ${s.dropped} dropped, ${s.keyFrames} key, ${s.timed} with a capture time, the last ${s.captureLag?.toFixed(0)} ms before it arrived), ${s.mimeTypes}`);
     assert.ok(s.sent > 0, `${m}: the native sender sent nothing`);
     assert.ok(s.received >= s.sent * 0.8, `${m}: wasmrtc got ${s.received} of ${s.sent} frames`);
     assert.equal(s.matching, s.received, `${m}: frame bytes differ (first ${s.firstMismatch})`);
     assert.equal(s.dropped, 0);
     assert.equal(used?.toLowerCase(), wasmrtcOffers ? used?.toLowerCase() : m.toLowerCase());
     assert.deepEqual(s.mimeTypes.map((t) => t.toLowerCase()), [used.toLowerCase()]);
-    if (m.startsWith('video/')) assert.ok(s.keyFrames >= 1);
+    if (m.startsWith('video/')) {
+      assert.ok(s.keyFrames >= 1);
+      // Chromium reports video every second: later frames carry the
+      // capture time its SRs map them to, its wall clock just before.
+      assert.ok(s.timed > 0, `${m}: no frame had a capture time`);
+      assert.ok(s.captureLag > 0 && s.captureLag < 1000, `${m}: captured ${s.captureLag} ms before arriving`);
+    }
   }
 }
 

@@ -154,7 +154,7 @@ impl Media {
         let mut dropped = Vec::new();
         for (_, event) in &self.pair.peers[i].events {
             match event {
-                PeerEvent::MediaFrame { transceiver: t, payload_type, rtp_timestamp, key_frame, data }
+                PeerEvent::MediaFrame { transceiver: t, payload_type, rtp_timestamp, key_frame, data, .. }
                     if *t == transceiver =>
                 {
                     frames.push(Sent {

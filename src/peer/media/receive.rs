@@ -62,6 +62,11 @@ pub(super) struct InboundStream {
     counters: ReceiveLossCounters,
     /// The payload type and timestamp of the last audio packet released.
     last_audio_timestamp: Option<(u8, u32)>,
+    /// Its RTP clock, and the NTP/RTP timestamp pair of its sender's last
+    /// SR (RFC 3550 §6.4.1): when each frame was captured, on the sender's
+    /// clock, which puts its audio and video on one timeline.
+    clock_rate: u32,
+    sender_clock: Option<(u64, u32)>,
 }
 
 /// What a receiver asked its sender for (RTCInboundRtpStreamStats:
@@ -110,6 +115,8 @@ impl InboundStream {
             depacketizers: HashMap::new(),
             counters: ReceiveLossCounters::default(),
             last_audio_timestamp: None,
+            clock_rate: codec.clock_rate.max(1),
+            sender_clock: None,
         }
     }
 
@@ -153,6 +160,11 @@ impl InboundStream {
             self.handle_loss();
         }
         self.release(outputs)
+    }
+
+    /// Its sender's SR: `ntp_timestamp` is when it stamped `rtp_timestamp`.
+    pub(super) fn sender_report(&mut self, ntp_timestamp: u64, rtp_timestamp: u32) {
+        self.sender_clock = Some((ntp_timestamp, rtp_timestamp));
     }
 
     /// Whether `codec`'s packets can be depacketized.
@@ -301,6 +313,11 @@ impl InboundStream {
                             transceiver: self.transceiver,
                             payload_type: item.payload_type,
                             rtp_timestamp: frame.timestamp,
+                            capture_time: capture_time(
+                                self.sender_clock,
+                                self.clock_rate,
+                                frame.timestamp,
+                            ),
                             key_frame: frame.key_frame,
                             data: frame.data,
                         }
@@ -319,6 +336,20 @@ impl InboundStream {
         }
         frames
     }
+}
+
+/// When the frame stamped `rtp_timestamp` was captured, as a 64-bit NTP
+/// timestamp of the sender's clock, from the NTP/RTP pair of its last SR
+/// (`sender_clock`) and the RTP clock; none before its first SR.
+fn capture_time(
+    sender_clock: Option<(u64, u32)>,
+    clock_rate: u32,
+    rtp_timestamp: u32,
+) -> Option<u64> {
+    let (ntp_timestamp, reference) = sender_clock?;
+    // Signed: a frame may be stamped before the SR's instant.
+    let ticks = i64::from(rtp_timestamp.wrapping_sub(reference) as i32);
+    Some(ntp_timestamp.wrapping_add_signed((ticks << 32) / i64::from(clock_rate)))
 }
 
 /// A [`Depacketizer`] whatever its codec.

@@ -164,8 +164,15 @@ impl Reports {
         });
     }
 
-    /// A frame of `transceiver`'s is about to go as RTP with `codec`.
-    pub(super) fn frame_sent(&mut self, transceiver: &TransceiverState, codec: &RtpCodec) {
+    /// A frame of `transceiver`'s, stamped `rtp_timestamp`, is about to go
+    /// as RTP with `codec`.
+    pub(super) fn frame_sent(
+        &mut self,
+        now: Instant,
+        transceiver: &TransceiverState,
+        codec: &RtpCodec,
+        rtp_timestamp: u32,
+    ) {
         let outbound = self
             .outbound
             .entry(transceiver.sender_ssrc)
@@ -184,6 +191,7 @@ impl Reports {
             outbound.codec = codec.clone();
         }
         outbound.frames_sent += 1;
+        outbound.statistics.frame(now, rtp_timestamp);
     }
 
     /// An RTP packet went; a retransmission (RTX) counts for its media source.
@@ -197,9 +205,7 @@ impl Reports {
         self.rtp_octets += len as u64;
         let header_len = len.saturating_sub(payload_len);
         if let Some(outbound) = self.outbound.get_mut(&header.ssrc) {
-            outbound
-                .statistics
-                .sent(now, header.timestamp, payload_len, header_len);
+            outbound.statistics.sent(payload_len, header_len);
             let kind = outbound.kind;
             self.schedule(now, header.ssrc, kind);
         } else if let Some(outbound) = self

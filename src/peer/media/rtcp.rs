@@ -41,6 +41,11 @@ impl Media {
         for packet in packets {
             self.reports.rtcp_received(now, &packet);
             match packet {
+                RtcpPacket::SenderReport(sr) => {
+                    if let Some(stream) = self.inbound.get_mut(&sr.ssrc) {
+                        stream.sender_report(sr.ntp_timestamp, sr.rtp_timestamp);
+                    }
+                }
                 RtcpPacket::Pli(pli) => {
                     self.key_frame_requested(pli.media_ssrc, transceivers, outputs)
                 }

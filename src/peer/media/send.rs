@@ -104,7 +104,8 @@ impl Media {
                     data: mid.as_bytes().to_vec(),
                 }])
             });
-        self.reports.frame_sent(transceiver, codec);
+        self.reports
+            .frame_sent(now, transceiver, codec, rtp_timestamp);
         self.congestion.sending_on(transceiver);
         let first_sequence_number = sender.next_sequence_number;
         sender.next_sequence_number = first_sequence_number.wrapping_add(payloads.len() as u16);

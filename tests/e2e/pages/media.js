@@ -11,6 +11,9 @@ export { frameHash };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** 1900-01-01 to 1970-01-01, the NTP epoch to the Unix one. */
+const NTP_UNIX_OFFSET_MS = 2208988800000;
+
 const hex = (bytes) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 async function until(what, pred, ms = 15000) {
@@ -360,12 +363,18 @@ export async function nativeToWasmrtc({ ports, codecs, wasmrtcOffers, seconds = 
   const taps = {};
   const received = {};
   const listen = (m, receiver) => {
-    received[m] = { frames: [], dropped: 0, keyFrames: 0, mimeTypes: new Set() };
+    received[m] = { frames: [], dropped: 0, keyFrames: 0, mimeTypes: new Set(), timed: 0, captureLag: null };
     const target = wasmrtc.encodedFrames(receiver);
     target.addEventListener('frame', (e) => {
       received[m].frames.push(frameHash(e.data, e.mimeType));
       received[m].mimeTypes.add(e.mimeType);
       if (e.keyFrame) received[m].keyFrames++;
+      // The capture time is the sender's NTP clock (ms since 1900); the
+      // native sender's is this machine's wall clock.
+      if (e.captureTime !== null) {
+        received[m].timed++;
+        received[m].captureLag = Date.now() + NTP_UNIX_OFFSET_MS - e.captureTime;
+      }
     });
     target.addEventListener('framedropped', () => { received[m].dropped++; });
   };
@@ -420,6 +429,8 @@ export async function nativeToWasmrtc({ ports, codecs, wasmrtcOffers, seconds = 
         keyFrames: received[m].keyFrames,
         mimeTypes: [...received[m].mimeTypes],
         firstMismatch: got.find((h) => !sentSet.has(h)) ?? null,
+        timed: received[m].timed,
+        captureLag: received[m].captureLag,
       };
     }
     return result;
