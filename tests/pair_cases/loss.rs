@@ -15,12 +15,14 @@
 //!   dropped, 0 and 1 vanished (every packet of the frame given up);
 //!   505/521 NACKs sent, 171/223 packets retransmitted as RTX, RTT ~150 ms.
 //!   Most drops are retransmissions that came after their gap was given up
-//!   (the jitter buffer counts 25–32 late): they wait in the pacer behind
-//!   the queued video, which this stream overfills (it ignores
-//!   TargetBitrate).
+//!   (the jitter buffer counts 25–32 late): the sender's target is ~900
+//!   kbit/s (paced at 2.5 ×) under this jitter, below the ~2.5 Mbit/s this
+//!   stream sends regardless (it ignores TargetBitrate), so the pacer's
+//!   queue grows and retransmissions wait in it behind the video.
 //! - 20% loss so: Opus 235/233 of 300 whole, the rest dropped (3 lost before
 //!   the first packet heard vanish); VP8 36/42 whole, 143/138 dropped, 1/0
-//!   vanished; ~1050 NACKs and ~100 retransmissions each way.
+//!   vanished; ~1050 NACKs and ~100 retransmissions each way (target
+//!   150–290 kbit/s).
 //! - 5% loss, 100–110 ms one way (no reordering), 10 s: 300/300 VP8 frames
 //!   whole both ways with 287/226 NACKs, 235/155 retransmissions, RTT
 //!   208 ms, no PLI. The wait is 3.5 × RTT (730 ms): a lost NACK or RTX gets
@@ -160,7 +162,19 @@ pub fn under_loss_every_frame_is_whole_or_reported_dropped() {
                     assert!(outcome.vanished * 50 <= outcome.sent, "{what}");
                 }
             }
-            println!("{}% loss, video to {to}: {}", loss * 100.0, repair_figures(&media, 1 - to));
+            let now = media.pair.now;
+            let target = media.pair.peers[1 - to]
+                .pc
+                .stats(now, 0.0)
+                .iter()
+                .find_map(|s| s["availableOutgoingBitrate"].as_f64())
+                .unwrap_or_default();
+            println!(
+                "{}% loss, video to {to}: {}; the sender's target {:.0} kbit/s",
+                loss * 100.0,
+                repair_figures(&media, 1 - to),
+                target / 1000.0
+            );
         }
         let stats = media.pair.net.stats();
         assert!(stats.lost > 0 && stats.duplicated > 0, "{stats:?}");
