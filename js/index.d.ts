@@ -73,12 +73,14 @@ export declare function sendEncodedFrame(
 ): { payloadType: number; mimeType: string; rtpTimestamp: number };
 
 /** `frame`: a whole encoded frame a receiver got; `framedropped`: one it saw
- * part of (only rtpTimestamp is set). */
+ * part of (only rtpTimestamp is set); `frameslost`: frames stamped after
+ * lostAfterRtpTimestamp and before rtpTimestamp were lost whole. */
 export declare class EncodedFrameEvent extends Event {
   readonly data: Uint8Array | null;
   readonly payloadType: number | null;
   readonly mimeType: string | null;
   readonly rtpTimestamp: number;
+  readonly lostAfterRtpTimestamp: number | null;
   /** Milliseconds of the sender's NTP clock when it captured the frame,
    * from its RTCP sender reports; null before the first. */
   readonly captureTime: number | null;

@@ -245,7 +245,7 @@ export class RTCPeerConnection extends EventTarget {
         channel?.[CHANNEL_EVENT](name, event);
         break;
       }
-      case 'mediaframe': case 'mediaframedropped': {
+      case 'mediaframe': case 'mediaframedropped': case 'mediaframeslost': {
         const receiver = this.#transceivers.get(event.transceiver)?.receiver;
         if (receiver) deliverFrame(receiver[ENCODED], name, event);
         break;

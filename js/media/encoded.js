@@ -9,7 +9,9 @@
 // asked for (or the first negotiated media codec).
 //
 // Receiving: `encodedFrames(receiver)` is an EventTarget firing `frame`
-// (a whole frame) and `framedropped` (a frame the core saw part of).
+// (a whole frame), `framedropped` (a frame the core saw part of) and
+// `frameslost` (frames stamped between `lostAfterRtpTimestamp` and
+// `rtpTimestamp` that were lost whole, if any were).
 //
 // Key frames: `keyFrameRequests(sender)` is an EventTarget firing
 // `keyframerequest` when the remote receiver asks for one (RTCP PLI, RFC 4585
@@ -25,6 +27,7 @@ export class EncodedFrameEvent extends Event {
     this.payloadType = init.payloadType ?? null;
     this.mimeType = init.mimeType ?? null;
     this.rtpTimestamp = init.rtpTimestamp;
+    this.lostAfterRtpTimestamp = init.lostAfterRtpTimestamp ?? null;
     // Milliseconds of the sender's NTP clock when it captured the frame
     // (from its RTCP sender reports; null before the first): one timeline
     // for all of a sender's streams, for lip sync.
@@ -130,6 +133,11 @@ export function deliverFrame(hooks, name, event) {
   const rtpTimestamp = event.rtpTimestamp;
   if (name === 'mediaframedropped') {
     hooks.frames.dispatchEvent(new EncodedFrameEvent('framedropped', { rtpTimestamp }));
+    return;
+  }
+  if (name === 'mediaframeslost') {
+    const lostAfterRtpTimestamp = event.lostAfterRtpTimestamp;
+    hooks.frames.dispatchEvent(new EncodedFrameEvent('frameslost', { rtpTimestamp, lostAfterRtpTimestamp }));
     return;
   }
   const payloadType = event.payloadType;

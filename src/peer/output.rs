@@ -106,6 +106,14 @@ pub enum PeerEvent {
         transceiver: TransceiverId,
         rtp_timestamp: u32,
     },
+    /// Frames stamped strictly between the two timestamps (in RTP's
+    /// wrap-around order) that were neither handed out nor reported
+    /// dropped were lost whole: packets between two frames were given up.
+    MediaFramesLost {
+        transceiver: TransceiverId,
+        after_rtp_timestamp: u32,
+        before_rtp_timestamp: u32,
+    },
     /// The remote receiver of a transceiver's sender asks for a key frame
     /// (PLI or FIR): the encoder should make the next frame one.
     KeyFrameRequest {

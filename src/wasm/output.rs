@@ -111,6 +111,8 @@ pub enum EventName {
     /// part of one it could not complete.
     MediaFrame = "mediaframe",
     MediaFrameDropped = "mediaframedropped",
+    /// Frames between two RTP timestamps were lost whole.
+    MediaFramesLost = "mediaframeslost",
     /// The remote receiver asks a transceiver's sender for a key frame.
     KeyFrameRequest = "keyframerequest",
     /// The congestion controller's target bitrate moved.
@@ -146,6 +148,7 @@ impl CoreEvent {
             PeerEvent::DataChannelError(..) => EventName::ChannelError,
             PeerEvent::MediaFrame { .. } => EventName::MediaFrame,
             PeerEvent::MediaFrameDropped { .. } => EventName::MediaFrameDropped,
+            PeerEvent::MediaFramesLost { .. } => EventName::MediaFramesLost,
             PeerEvent::KeyFrameRequest { .. } => EventName::KeyFrameRequest,
             PeerEvent::TargetBitrate { .. } => EventName::TargetBitrate,
         }
@@ -325,6 +328,7 @@ impl CoreEvent {
         match &self.event {
             PeerEvent::MediaFrame { transceiver, .. }
             | PeerEvent::MediaFrameDropped { transceiver, .. }
+            | PeerEvent::MediaFramesLost { transceiver, .. }
             | PeerEvent::KeyFrameRequest { transceiver } => {
                 Some(transceiver.0)
             }
@@ -340,13 +344,24 @@ impl CoreEvent {
         }
     }
 
-    /// `mediaframe` and `mediaframedropped`: the frame's RTP timestamp.
+    /// `mediaframe` and `mediaframedropped`: the frame's RTP timestamp;
+    /// `mediaframeslost`: the one before which frames were lost.
     #[wasm_bindgen(getter, js_name = rtpTimestamp)]
     pub fn rtp_timestamp(&self) -> Option<u32> {
         match &self.event {
-            PeerEvent::MediaFrame { rtp_timestamp, .. } | PeerEvent::MediaFrameDropped { rtp_timestamp, .. } => {
-                Some(*rtp_timestamp)
-            }
+            PeerEvent::MediaFrame { rtp_timestamp, .. }
+            | PeerEvent::MediaFrameDropped { rtp_timestamp, .. }
+            | PeerEvent::MediaFramesLost { before_rtp_timestamp: rtp_timestamp, .. } => Some(*rtp_timestamp),
+            _ => None,
+        }
+    }
+
+    /// `mediaframeslost`: the timestamp after which frames were lost (the
+    /// one before which is `rtpTimestamp`).
+    #[wasm_bindgen(getter, js_name = lostAfterRtpTimestamp)]
+    pub fn lost_after_rtp_timestamp(&self) -> Option<u32> {
+        match &self.event {
+            PeerEvent::MediaFramesLost { after_rtp_timestamp, .. } => Some(*after_rtp_timestamp),
             _ => None,
         }
     }

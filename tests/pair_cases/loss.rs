@@ -12,7 +12,8 @@
 //!   200/200 Opus and 120/120 VP8 frames whole and in order each way.
 //! - 5% loss with that reordering, 6 s: Opus 288 and 284 of 300 whole, the
 //!   rest reported dropped; VP8 117 and 116 of 180 whole, 63 reported
-//!   dropped, 0 and 1 vanished (every packet of the frame given up);
+//!   dropped, 0 and 1 lost whole (every packet given up), within the span
+//!   the receiver reports lost (`MediaFramesLost`);
 //!   505/521 NACKs sent, 171/223 packets retransmitted as RTX, RTT ~150 ms.
 //!   Most drops are retransmissions that came after their gap was given up
 //!   (the jitter buffer counts 25–32 late): the sender's target is ~900
@@ -21,7 +22,7 @@
 //!   queue grows and retransmissions wait in it behind the video.
 //! - 20% loss so: Opus 235/233 of 300 whole, the rest dropped (3 lost before
 //!   the first packet heard vanish); VP8 36/42 whole, 143/138 dropped, 1/0
-//!   vanished; ~1050 NACKs and ~100 retransmissions each way (target
+//!   in a span reported lost; ~1050 NACKs and ~100 retransmissions each way (target
 //!   150–290 kbit/s).
 //! - 5% loss, 100–110 ms one way (no reordering), 10 s: 300/300 VP8 frames
 //!   whole both ways with 287/226 NACKs, 235/155 retransmissions, RTT
@@ -29,10 +30,10 @@
 //!   two more tries. At 2.5 × RTT (520 ms) 14 frames of 300 were lost to
 //!   peer 0; with the 100 ms default RTT instead of the measured one (3.5 ×:
 //!   350 ms) 6, and even at 5 × (500 ms) 1.
-//! - a 2 s outage at 40 ms one way: the 60 frames sent into it vanish; the
-//!   first packet after it shows a gap of more than a second of media, so
-//!   NACK and the jitter buffer give it up at once and the PLI goes 40 ms
-//!   after the heal; the key frame is made 20 ms after the request comes and
+//! - a 2 s outage at 40 ms one way: the 60 frames sent into it are in the
+//!   span the receiver reports lost; the first packet after it shows a gap
+//!   of more than a second of media, so NACK and the jitter buffer give it
+//!   up at once and the PLI goes 40 ms after the heal; the key frame is made 20 ms after the request comes and
 //!   is received 134 ms after the PLI left (RTT 80 ms + a frame interval +
 //!   pacing 20 KB); the frames after it are whole.
 
@@ -68,13 +69,18 @@ struct Outcome {
     sent: usize,
     whole: usize,
     dropped: usize,
+    /// Neither delivered nor reported dropped, but within a span reported
+    /// lost.
+    lost: usize,
     /// Neither delivered nor reported.
     vanished: usize,
 }
 
 /// Checks that every frame handed out is one that was sent, unchanged and
-/// in order, and every drop report names a frame sent and not delivered.
-fn outcome(sent: &[Sent], frames: &[Sent], dropped: &[u32], what: &str) -> Outcome {
+/// in order, and every drop report names a frame sent and not delivered;
+/// counts the rest within a span reported lost (`lost`, RTP timestamps
+/// strictly between) and outside.
+fn outcome(sent: &[Sent], frames: &[Sent], dropped: &[u32], lost: &[(u32, u32)], what: &str) -> Outcome {
     let mut rest = sent.iter();
     for frame in frames {
         assert!(rest.any(|s| s == frame), "{what}: frame {} corrupt or out of order", frame.rtp_timestamp);
@@ -84,12 +90,13 @@ fn outcome(sent: &[Sent], frames: &[Sent], dropped: &[u32], what: &str) -> Outco
     let reported: HashSet<u32> = dropped.iter().copied().collect();
     assert!(reported.iter().all(|t| timestamps.contains(t) && !delivered.contains(t)), "{what}: {dropped:?}");
     assert_eq!(reported.len(), dropped.len(), "{what}: a frame reported dropped twice");
-    Outcome {
-        sent: sent.len(),
-        whole: frames.len(),
-        dropped: dropped.len(),
-        vanished: sent.len() - frames.len() - dropped.len(),
-    }
+    let within = |t: u32| {
+        lost.iter().any(|&(after, before)| (t.wrapping_sub(after) as i32) > 0 && (before.wrapping_sub(t) as i32) > 0)
+    };
+    let missing: Vec<u32> =
+        sent.iter().map(|f| f.rtp_timestamp).filter(|t| !delivered.contains(t) && !reported.contains(t)).collect();
+    let lost = missing.iter().filter(|t| within(**t)).count();
+    Outcome { sent: sent.len(), whole: frames.len(), dropped: dropped.len(), lost, vanished: missing.len() - lost }
 }
 
 /// The SSRC peer `i` sends video with.
@@ -148,18 +155,16 @@ pub fn under_loss_every_frame_is_whole_or_reported_dropped() {
             for (kind, transceiver, sent) in [("audio", audio, audio_sent), ("video", video, video_sent)] {
                 let (frames, dropped) = media.received(to, transceiver);
                 let what = format!("{}% loss, {kind} to {to}", loss * 100.0);
-                let outcome = outcome(sent, &frames, &dropped, &what);
+                let outcome = outcome(sent, &frames, &dropped, &media.lost_spans(to, transceiver), &what);
                 println!("{what}: {outcome:?}");
+                // Only frames lost before the first packet that came: the
+                // stream starts where it is first heard. Video frames lost
+                // whole are within a span reported lost.
+                let first = frames.iter().map(|f| f.rtp_timestamp).chain(dropped.iter().copied()).min().unwrap();
+                let before = sent.iter().take_while(|f| f.rtp_timestamp < first).count();
+                assert_eq!(outcome.vanished, before, "{what}");
                 if kind == "audio" {
-                    // Only packets lost before the first that came: the
-                    // stream starts where it is first heard.
-                    let first = frames.iter().map(|f| f.rtp_timestamp).chain(dropped.iter().copied()).min().unwrap();
-                    let before = sent.iter().take_while(|f| f.rtp_timestamp < first).count();
-                    assert_eq!(outcome.vanished, before, "{what}");
-                } else {
-                    // A video frame every packet of which was given up left
-                    // no timestamp to report it by.
-                    assert!(outcome.vanished * 50 <= outcome.sent, "{what}");
+                    assert_eq!(outcome.lost, 0, "{what}: audio reports each lost frame dropped");
                 }
             }
             let now = media.pair.now;
@@ -191,7 +196,7 @@ pub fn with_rtx_five_percent_loss_at_100_ms_loses_no_video_frame() {
         let video = media.transceivers[to].1;
         let (frames, dropped) = media.received(to, video);
         let what = format!("video to {to}");
-        let outcome = outcome(&sent[1 - to].1, &frames, &dropped, &what);
+        let outcome = outcome(&sent[1 - to].1, &frames, &dropped, &media.lost_spans(to, video), &what);
         println!(
             "5% loss, 100 ms one way, {what}: {outcome:?}; {}; dropped {dropped:?}, datagrams dropped {}",
             repair_figures(&media, 1 - to),
@@ -264,7 +269,7 @@ pub fn after_an_outage_a_pli_brings_a_key_frame() {
         let from = 1 - to;
         let (frames, dropped) = media.received(to, video);
         let what = format!("video to {to}");
-        let outcome = outcome(&sent[from].1, &frames, &dropped, &what);
+        let outcome = outcome(&sent[from].1, &frames, &dropped, &media.lost_spans(to, video), &what);
         // The sender's first request after the outage, and the key frame it made.
         let requested = media.pair.peers[from]
             .events
@@ -304,5 +309,7 @@ pub fn after_an_outage_a_pli_brings_a_key_frame() {
             .filter(|f| f.rtp_timestamp >= frames.iter().rfind(|f| f.key_frame).unwrap().rtp_timestamp)
             .collect();
         assert!(after.iter().all(|f| frames.contains(f)), "{what}");
+        // The frames sent into the outage are in the span reported lost.
+        assert!(outcome.lost >= 55 && outcome.vanished == 0, "{what}: {outcome:?}");
     }
 }

@@ -172,6 +172,23 @@ impl Media {
         }
         (frames, dropped)
     }
+
+    /// The spans peer `i` reported frames on `transceiver` lost whole in:
+    /// (after, before) RTP timestamps.
+    pub(super) fn lost_spans(&self, i: usize, transceiver: TransceiverId) -> Vec<(u32, u32)> {
+        self.pair.peers[i]
+            .events
+            .iter()
+            .filter_map(|(_, event)| match event {
+                PeerEvent::MediaFramesLost { transceiver: t, after_rtp_timestamp, before_rtp_timestamp }
+                    if *t == transceiver =>
+                {
+                    Some((*after_rtp_timestamp, *before_rtp_timestamp))
+                }
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 pub(super) const PROFILES: [SrtpProfile; 2] = [SrtpProfile::Aes128CmHmacSha1_80, SrtpProfile::AeadAes128Gcm];

@@ -60,8 +60,8 @@ pub(super) struct InboundStream {
     /// By payload type: a sender may switch codecs mid-stream.
     depacketizers: HashMap<u8, Box<dyn Reassembler>>,
     counters: ReceiveLossCounters,
-    /// The payload type and timestamp of the last audio packet released.
-    last_audio_timestamp: Option<(u8, u32)>,
+    /// The payload type and timestamp of the last packet released.
+    last_released: Option<(u8, u32)>,
     /// Its RTP clock, and the NTP/RTP timestamp pair of its sender's last
     /// SR (RFC 3550 §6.4.1): when each frame was captured, on the sender's
     /// clock, which puts its audio and video on one timeline.
@@ -114,7 +114,7 @@ impl InboundStream {
             key_frames: KeyFrameRequester::new(),
             depacketizers: HashMap::new(),
             counters: ReceiveLossCounters::default(),
-            last_audio_timestamp: None,
+            last_released: None,
             clock_rate: codec.clock_rate.max(1),
             sender_clock: None,
         }
@@ -260,7 +260,7 @@ impl InboundStream {
     /// each is reported dropped with its timestamp.
     fn report_lost_audio(&mut self, item: &Received, lost_before: u64, outputs: &mut Outputs) {
         let last = self
-            .last_audio_timestamp
+            .last_released
             .replace((item.payload_type, item.info.timestamp));
         let Some((payload_type, timestamp)) = last else {
             return;
@@ -281,6 +281,25 @@ impl InboundStream {
         }
     }
 
+    /// A video frame every packet of which was lost leaves no timestamp to
+    /// report it by: packets given up between two timestamps report the
+    /// span between them as lost.
+    fn report_lost_video(&mut self, item: &Received, lost_before: u64, outputs: &mut Outputs) {
+        let last = self
+            .last_released
+            .replace((item.payload_type, item.info.timestamp));
+        let Some((_, after)) = last else {
+            return;
+        };
+        if lost_before > 0 && after != item.info.timestamp {
+            outputs.event(PeerEvent::MediaFramesLost {
+                transceiver: self.transceiver,
+                after_rtp_timestamp: after,
+                before_rtp_timestamp: item.info.timestamp,
+            });
+        }
+    }
+
     /// What the jitter buffer released, in order, through the
     /// depacketizers; how many whole frames came out.
     fn release(&mut self, outputs: &mut Outputs) -> u64 {
@@ -295,8 +314,9 @@ impl InboundStream {
                     continue;
                 }
             };
-            if self.kind == MediaKind::Audio {
-                self.report_lost_audio(&item, lost_before, outputs);
+            match self.kind {
+                MediaKind::Audio => self.report_lost_audio(&item, lost_before, outputs),
+                MediaKind::Video => self.report_lost_video(&item, lost_before, outputs),
             }
             let Some(receiver) = self.depacketizers.get_mut(&item.payload_type) else {
                 continue;
