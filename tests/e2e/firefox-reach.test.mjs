@@ -60,6 +60,20 @@ async function chromiumSide({ ports, sessions, sizes }) {
       pc.close();
     }
   }
+  // The video call: Chromium's end answers with its fake camera and
+  // microphone; Firefox's page encodes VP8 and Opus with its WebCodecs.
+  const { answerEncodedCall } = await import('/tests/e2e/pages/encoded-call.js');
+  const port = { postMessage: (m) => send('media', m), onmessage: null };
+  const call = answerEncodedCall(port, {
+    nativeConfig: window.relayConfig('native', ports), wasmrtcConfig: window.relayConfig('wasmrtc', ports), seconds: 2,
+  });
+  on('media', ({ session, ...data }) => port.onmessage?.({ data }));
+  send('media', { spawn: true });
+  try {
+    out.media = await within(call, 60000, 'the video call');
+  } catch (e) {
+    out.media = { error: String(e.message ?? e) };
+  }
   return out;
 }
 
@@ -74,7 +88,7 @@ if (INSIDE) {
     chromiumArgs: ['--allow-loopback-in-peer-connection'],
   });
 } else {
-  test('Firefox ESR with WebRTC switched off: the classic shim, on the page and in workers, calls native Chromium', { timeout: 150000 }, async (t) => {
+  test('Firefox ESR with WebRTC switched off: the classic shim, on the page and in workers, calls native Chromium; a video call of encoded frames', { timeout: 150000 }, async (t) => {
     if (!existsSync(join(fileURLToPath(new URL('../..', import.meta.url)), 'dist', 'wasmrtc.shim.js'))) {
       const r = spawnSync('node', ['scripts/build-shim.mjs'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: 'inherit' });
       assert.equal(r.status, 0, 'scripts/build-shim.mjs');
@@ -97,6 +111,18 @@ if (INSIDE) {
       assert.equal(s.pairBytes, true, session);
       assert.equal(s.channelState, 'closed', session);
     }
+    const { media } = r;
+    assert.equal(media.error, undefined, `the video call: ${dump}`);
+    for (const kind of ['video', 'audio']) {
+      const s = media.streams[kind];
+      console.log(`# Firefox's ${kind}: ${s.wasmrtcSent} sent, ${s.nativeReceived} through Chromium's transform (${s.nativeMatching} matching); Chromium sent ${s.nativeSent}, Firefox got ${s.wasmrtcReceived} (${s.wasmrtcMatching} matching, ${s.wasmrtcDropped} dropped); inbound ${JSON.stringify(media.inbound[kind])}`);
+      assert.ok(s.nativeReceived >= s.wasmrtcSent * 0.8, `${kind}: Chromium got ${s.nativeReceived} of ${s.wasmrtcSent}`);
+      assert.equal(s.nativeMatching, s.nativeReceived, `${kind}: frame bytes differ`);
+      assert.ok(s.nativeSent > 0 && s.wasmrtcReceived >= s.nativeSent * 0.8, `${kind}: Firefox got ${s.wasmrtcReceived} of ${s.nativeSent}`);
+      assert.equal(s.wasmrtcMatching, s.wasmrtcReceived, `${kind}: frame bytes differ`);
+      assert.equal(s.wasmrtcFirstKey, true);
+    }
+    assert.ok(media.inbound.video.framesDecoded >= media.streams.video.wasmrtcSent * 0.8, JSON.stringify(media.inbound));
     assert.deepEqual(r.pageErrors, [], dump);
   });
 }
