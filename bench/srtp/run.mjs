@@ -7,9 +7,9 @@
 //   WebCrypto AES-GCM — encrypt / decrypt of the same 1200 B payloads with
 //       the 12-byte RTP header as additional data, all of a round's packets
 //       in flight at once, and of one 1 MiB buffer per call (its ceiling)
-//   send_frame — µs per 100 KB VP8 frame (≈ a 1080p frame) through
-//       PeerConnection::send_frame on a connected peer: VP8 packetizing, RTP
-//       headers, SRTP and TURN ChannelData framing
+//   packetize + protect — µs per 100 KB VP8 frame (≈ a 1080p key frame) made
+//       into SRTP packets as the peer's send path makes them before its
+//       pacer: VP8 packetizing, RTP headers with MID and transport-cc, SRTP
 // The native column is the same Rust (src/bin/native.rs), release build.
 // Usage: node bench/srtp/run.mjs [ROUNDS=5]   (builds what it needs)
 import { chromium } from 'playwright-core';
@@ -60,7 +60,7 @@ const failed = await page.evaluate(() => window.benchError ?? null);
 if (failed) throw new Error(`the page did not load the bench: ${failed}`);
 
 const wasm = await page.evaluate(async ({ ROUNDS, PACKETS, FRAMES }) => {
-  const { Srtp, FrameSender } = window.bench;
+  const { Srtp, FramePacketizer } = window.bench;
   /** The best of ROUNDS runs of `work` (returning units done): units/s. */
   const best = async (work) => {
     let top = 0;
@@ -86,7 +86,7 @@ const wasm = await page.evaluate(async ({ ROUNDS, PACKETS, FRAMES }) => {
     }
     out.srtp[name] = { protect: protect / 1e6, unprotect: unprotect / 1e6 };
     srtp.free();
-    const sender = new FrameSender(name);
+    const sender = new FramePacketizer(name);
     out.frame_us[name] = 1e6 / (await best(() => (sender.send(FRAMES), FRAMES)));
     sender.free();
   }
@@ -134,11 +134,11 @@ for (const [name, label] of [['aes-cm', 'AES_CM_128_HMAC_SHA1_80'], ['aes-gcm', 
   }
 }
 console.log('');
-console.log(`| send_frame, 100 KB VP8 frame (best of ${ROUNDS} × ${FRAMES}) | wasm | native | wasm / native | share of a 30 fps frame interval (wasm) |`);
+console.log(`| packetize + protect, 100 KB VP8 frame (best of ${ROUNDS} × ${FRAMES}) | wasm | native | wasm / native | share of a 30 fps frame interval (wasm) |`);
 console.log('|---|---|---|---|---|');
 for (const [name, label] of [['aes-cm', 'AES_CM_128_HMAC_SHA1_80'], ['aes-gcm', 'AEAD_AES_128_GCM']]) {
   const w = wasm.frame_us[name];
   const n = native.frame_us[name];
   console.log(`| ${label} | ${w.toFixed(0)} µs | ${n.toFixed(0)} µs | ${(w / n).toFixed(1)}× | ${((w / 33333) * 100).toFixed(1)} % |`);
 }
-console.log(`(${native.datagrams_per_frame['aes-gcm']} datagrams a frame)`);
+console.log(`(${native.datagrams_per_frame['aes-gcm']} packets a frame)`);

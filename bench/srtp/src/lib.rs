@@ -1,22 +1,19 @@
 //! What media costs the core, measured with its own code: SRTP protect and
 //! unprotect (RFC 3711 with AES_CM_128_HMAC_SHA1_80, RFC 7714 with
 //! AEAD_AES_128_GCM) on 1200-byte RTP payloads, and one 100 KB VP8 frame (a
-//! 1080p frame's size) sent through `PeerConnection::send_frame` on a
-//! connected peer: VP8 packetizing (RFC 7741), RTP headers, SRTP and the TURN
-//! ChannelData framing of the relay tunnel.
+//! 1080p key frame's size) packetized and protected as the peer's send path
+//! does before its pacer: VP8 packetizing (RFC 7741), RTP headers with their
+//! extensions, SRTP. (The pacer then releases the packets one by one on its
+//! timeouts, each through ICE and the TURN framing.)
 //!
 //! The same types are timed by run.mjs in Chromium (through wasm-bindgen)
 //! and by src/bin/native.rs natively; they hold no clock, the caller times
 //! each call.
 
-use std::time::Duration;
-
-use wasmrtc::jsep::{MediaKind, TransceiverId};
-use wasmrtc::peer::Output;
-use wasmrtc::rtp::packet::RtpHeader;
+use wasmrtc::rtp::format::vp8::Vp8Packetizer;
+use wasmrtc::rtp::format::Packetizer;
+use wasmrtc::rtp::packet::{ExtensionElement, HeaderExtension, RtpHeader};
 use wasmrtc::rtp::srtp::{SrtpContext, SrtpProfile};
-use wasmrtc_sim::net::Impairments;
-use wasmrtc_sim::pair::Pair;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -96,50 +93,55 @@ impl Srtp {
     }
 }
 
-/// Peer 0 of a connected pair, with a VP8 sender negotiated and SRTP keyed
-/// with one profile, and a 100 KB frame to send.
+/// One 100 KB VP8 key frame made into SRTP packets as the peer's send
+/// path makes them before its pacer: VP8 payloads of at most 1200 bytes
+/// (RFC 7741), each with an RTP header carrying the MID and transport-cc
+/// extensions (RFC 8285), protected (RFC 3711 / RFC 7714).
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
-pub struct FrameSender {
-    pair: Pair,
-    transceiver: TransceiverId,
-    payload_type: u8,
+pub struct FramePacketizer {
+    packetizer: Vp8Packetizer,
+    srtp: SrtpContext,
+    header: RtpHeader,
     frame: Vec<u8>,
-    rtp_timestamp: u32,
+    packet: Vec<u8>,
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
-impl FrameSender {
-    /// Two peers connected in virtual time (tests/sim), SRTP with `profile`.
+impl FramePacketizer {
+    /// SRTP with `profile` ("aes-cm" or "aes-gcm").
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen(constructor))]
-    pub fn new(profile_name: &str) -> FrameSender {
+    pub fn new(profile_name: &str) -> FramePacketizer {
         let profile = profile(profile_name);
-        let mut pair = Pair::new(1, Impairments::reliable(Duration::from_millis(5)));
-        for peer in &mut pair.peers {
-            peer.pc.set_srtp_profiles(vec![profile]);
-            peer.pc.add_track(MediaKind::Video, "video".into(), vec!["stream".into()]).expect("addTrack");
-        }
-        pair.connect();
-        let state = pair.peers[0].pc.transceivers().into_iter().next().expect("the video transceiver");
-        let payload_type = state.codecs.iter().find(|c| c.name == "VP8").expect("VP8 negotiated").payload_type;
+        let salt = match profile {
+            SrtpProfile::Aes128CmHmacSha1_80 => pattern(14),
+            SrtpProfile::AeadAes128Gcm => pattern(12),
+        };
+        let srtp = SrtpContext::new(profile, &pattern(16), &salt).expect("keys of the profile's lengths");
+        let extension = HeaderExtension::from_elements(vec![
+            ExtensionElement { id: 1, data: b"0".to_vec() },
+            ExtensionElement { id: 3, data: vec![0, 0] },
+        ]);
+        let header = RtpHeader { payload_type: 96, ssrc: 0x1234_5678, extension: Some(extension), ..RtpHeader::default() };
         // A key frame's first bytes (RFC 6386 §9.1), then frame data.
         let mut frame = vec![0x50, 0x2c, 0x01, 0x9d, 0x01, 0x2a, 0x80, 0x07, 0x38, 0x04];
         frame.extend(pattern(FRAME - frame.len()));
-        FrameSender { pair, transceiver: state.id, payload_type, frame, rtp_timestamp: 0 }
+        FramePacketizer { packetizer: Vp8Packetizer::new(1), srtp, header, frame, packet: Vec::with_capacity(PAYLOAD + 64) }
     }
 
-    /// Sends the frame `count` times and takes what peer 0 transmits (it
-    /// goes nowhere); the datagrams sent.
+    /// Packetizes and protects the frame `count` times; the packets made.
     pub fn send(&mut self, count: u32) -> usize {
-        let now = self.pair.now;
-        let pc = &mut self.pair.peers[0].pc;
-        let mut datagrams = 0;
+        let mut packets = 0;
         for _ in 0..count {
-            self.rtp_timestamp = self.rtp_timestamp.wrapping_add(3000);
-            pc.send_frame(now, self.transceiver, self.payload_type, self.rtp_timestamp, &self.frame).expect("sent");
-            while let Some(output) = pc.poll_output() {
-                datagrams += usize::from(matches!(output, Output::Transmit { .. }));
+            self.header.timestamp = self.header.timestamp.wrapping_add(3000);
+            for payload in self.packetizer.packetize(&self.frame, PAYLOAD).expect("a VP8 frame") {
+                self.header.sequence_number = self.header.sequence_number.wrapping_add(1);
+                self.header.marker = payload.marker;
+                self.packet.clear();
+                self.header.write_packet(&payload.data, 0, &mut self.packet).expect("an RTP packet");
+                self.srtp.protect_rtp(&mut self.packet).expect("protected");
+                packets += 1;
             }
         }
-        datagrams
+        packets
     }
 }

@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use srtp_bench::{FrameSender, Srtp};
+use srtp_bench::{FramePacketizer, Srtp};
 
 /// The best of `rounds` runs of `work`, which returns the units it did:
 /// units per second.
@@ -36,7 +36,7 @@ fn main() {
             unprotect = unprotect.max(best(1, || bench.unprotect()));
         }
         srtp.push(format!(r#""{name}":{{"protect":{:.1},"unprotect":{:.1}}}"#, protect / 1e6, unprotect / 1e6));
-        let mut sender = FrameSender::new(name);
+        let mut sender = FramePacketizer::new(name);
         let datagrams = sender.send(1);
         let per_second = best(rounds, || {
             sender.send(frames);
