@@ -134,7 +134,7 @@ impl Congestion {
 
 impl Media {
     /// An RTP packet into the pacer; what it lets go at once is sent.
-    pub(super) fn pace_rtp(&mut self, now: Instant, header: RtpHeader, payload: &[u8]) {
+    pub(super) fn pace_rtp(&mut self, now: Instant, header: RtpHeader, payload: Vec<u8>) {
         let congestion = &mut self.congestion;
         if !congestion.probing && congestion.extension_id.is_some() {
             congestion.probing = true;
@@ -143,10 +143,7 @@ impl Media {
             }
         }
         let size = payload.len() + PACKET_OVERHEAD;
-        let packet = PendingRtp {
-            header,
-            payload: payload.to_vec(),
-        };
+        let packet = PendingRtp { header, payload };
         congestion.pacer.handle_packet(packet, size, now);
         self.send_paced(now);
     }

@@ -24,6 +24,7 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::ops::Range;
 
 use std::time::Duration;
 
@@ -82,10 +83,18 @@ pub struct ReceiveLossCounters {
 }
 
 /// A packet waiting in the jitter buffer: what its depacketizer needs.
+/// The unprotected datagram is kept whole, so its payload is not copied.
 struct Received {
     payload_type: u8,
     info: RtpInfo,
-    payload: Vec<u8>,
+    packet: Vec<u8>,
+    payload: Range<usize>,
+}
+
+/// Where `inner`, a subslice of `outer`, lies in it.
+fn range_in(outer: &[u8], inner: &[u8]) -> Range<usize> {
+    let start = inner.as_ptr() as usize - outer.as_ptr() as usize;
+    start..start + inner.len()
 }
 
 /// Video waits 3.5 RTTs for a gap rather than the default 2.5: a lost
@@ -321,7 +330,7 @@ impl InboundStream {
             let Some(receiver) = self.depacketizers.get_mut(&item.payload_type) else {
                 continue;
             };
-            receiver.push(item.info, &item.payload);
+            receiver.push(item.info, &item.packet[item.payload.clone()]);
             while let Some(output) = receiver.poll_output() {
                 outputs.event(match output {
                     Depacketized::Frame(frame) => {
@@ -467,8 +476,21 @@ impl Media {
         }
         let codec = transceiver.receive_codec(rtp.payload_type)?;
         let round_trip_time = self.round_trip_time_or_default();
+        let (ssrc, payload_type) = (rtp.ssrc, rtp.payload_type);
+        let info = RtpInfo {
+            sequence_number: rtp.sequence_number,
+            timestamp: rtp.timestamp,
+            marker: rtp.marker,
+        };
+        let payload = range_in(&packet, rtp.payload);
         if codec.is_rtx() {
-            return self.receive_rtx(now, &rtp, codec, transceiver, outputs);
+            let received = Received {
+                payload_type,
+                info,
+                packet,
+                payload,
+            };
+            return self.receive_rtx(now, received, codec, transceiver, outputs);
         }
         let stream = self
             .inbound
@@ -478,16 +500,13 @@ impl Media {
         self.reports
             .rtp_received(now, transceiver, codec, &rtp, packet.len());
         let received = Received {
-            payload_type: rtp.payload_type,
-            info: RtpInfo {
-                sequence_number: rtp.sequence_number,
-                timestamp: rtp.timestamp,
-                marker: rtp.marker,
-            },
-            payload: rtp.payload.to_vec(),
+            payload_type,
+            info,
+            packet,
+            payload,
         };
         let frames = stream.handle_packet(now, codec, received, round_trip_time, outputs);
-        self.reports.frames_received(rtp.ssrc, frames);
+        self.reports.frames_received(ssrc, frames);
         Some(())
     }
 
@@ -497,15 +516,16 @@ impl Media {
     fn receive_rtx(
         &mut self,
         now: Instant,
-        rtp: &RtpPacket<'_>,
+        rtx: Received,
         codec: &RtpCodec,
         transceiver: &TransceiverState,
         outputs: &mut Outputs,
     ) -> Option<()> {
-        let Ok((sequence_number, payload)) = rtx::unwrap(rtp.payload) else {
+        let Ok((sequence_number, repaired)) = rtx::unwrap(&rtx.packet[rtx.payload.clone()]) else {
             // Padding to probe the path's bandwidth: nothing to repair.
             return Some(());
         };
+        let payload = range_in(&rtx.packet, repaired);
         let apt = codec.apt()?;
         let original = transceiver.receive_codec(apt)?;
         let round_trip_time = self.round_trip_time_or_default();
@@ -519,10 +539,10 @@ impl Media {
             payload_type: apt,
             info: RtpInfo {
                 sequence_number,
-                timestamp: rtp.timestamp,
-                marker: rtp.marker,
+                ..rtx.info
             },
-            payload: payload.to_vec(),
+            packet: rtx.packet,
+            payload,
         };
         let frames = stream.handle_packet(now, original, received, round_trip_time, outputs);
         self.reports.frames_received(ssrc, frames);

@@ -142,7 +142,7 @@ impl Media {
         }
         for (header, payload) in resends {
             // Without SRTP keys there was nothing to resend in the first place.
-            let _ = self.transmit_rtp(now, header, &payload);
+            let _ = self.transmit_rtp(now, header, payload);
         }
     }
 }

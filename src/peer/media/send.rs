@@ -124,7 +124,7 @@ impl Media {
             };
             self.retransmission
                 .remember(now, transceiver, &header, &payload.data, random);
-            self.transmit_rtp(now, header, &payload.data)?;
+            self.transmit_rtp(now, header, payload.data)?;
         }
         Ok(())
     }
@@ -136,7 +136,7 @@ impl Media {
         &mut self,
         now: Instant,
         header: RtpHeader,
-        payload: &[u8],
+        payload: Vec<u8>,
     ) -> Result<(), RtcError> {
         if self.srtp.is_none() {
             return Err(RtcError::invalid_state(
