@@ -28,21 +28,6 @@ const FEEDBACK_SSRC: u32 = 0x2222;
 const FRAME_INTERVAL: Duration = Duration::from_micros(33_333);
 /// RTP payloads split to this many bytes, plus headers and SRTP's tag.
 const MAX_PACKET: usize = 1200;
-const QUEUE_BYTES: usize = 50_000;
-
-fn capped(bits_per_s: u64) -> Impairments {
-    lossy_capped(bits_per_s, 0.0)
-}
-
-fn lossy_capped(bits_per_s: u64, loss: f64) -> Impairments {
-    Impairments {
-        loss,
-        delay: Duration::from_millis(20),
-        bandwidth: Some(bits_per_s / 8),
-        queue_bytes: QUEUE_BYTES,
-        ..Impairments::PERFECT
-    }
-}
 
 /// One end-to-end loop in virtual time; `trace` holds the target every
 /// 100 ms.
@@ -174,7 +159,7 @@ fn secs(s: u64) -> Instant {
 
 #[test]
 fn bottleneck_of_1_mbit_s_then_300_kbit_s() {
-    let mut link = Link::new(capped(1_000_000));
+    let mut link = Link::new(Impairments::bottleneck(1_000_000, 0.0));
     let drop_at = secs(40);
     link.run_until(drop_at);
     let converged = link
@@ -182,7 +167,7 @@ fn bottleneck_of_1_mbit_s_then_300_kbit_s() {
         .expect("the estimate converges within 20% of 1 Mbit/s");
     let before_drop = link.controller.target_bitrate();
 
-    link.net.set(SENDER, RECEIVER, capped(300_000));
+    link.net.set(SENDER, RECEIVER, Impairments::bottleneck(300_000, 0.0));
     link.run_until(drop_at + Duration::from_secs(10));
     let backed_off = link
         .trace
@@ -213,7 +198,7 @@ fn bottleneck_of_1_mbit_s_then_300_kbit_s() {
 /// target off the bottleneck: the delay-based estimate still leads.
 #[test]
 fn random_loss_of_5_percent_on_a_1_mbit_s_bottleneck() {
-    let mut link = Link::new(lossy_capped(1_000_000, 0.05));
+    let mut link = Link::new(Impairments::bottleneck(1_000_000, 0.05));
     link.run_until(secs(30));
     let settled = link.settled_at(Instant::ZERO, secs(30), (Bitrate::kbps(700), Bitrate::kbps(1200)));
     let stats = link.net.stats();

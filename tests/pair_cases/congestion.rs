@@ -31,23 +31,8 @@ use wasmrtc_sim::net::Impairments;
 use wasmrtc_sim::pair::{Addr, Pair};
 
 const FRAME_INTERVAL: Duration = Duration::from_micros(33_333);
-const QUEUE_BYTES: usize = 50_000;
 /// The controller's start, before any feedback.
 const START_BPS: u64 = 300_000;
-
-fn capped(bits_per_s: u64) -> Impairments {
-    lossy_capped(bits_per_s, 0.0)
-}
-
-fn lossy_capped(bits_per_s: u64, loss: f64) -> Impairments {
-    Impairments {
-        loss,
-        delay: Duration::from_millis(20),
-        bandwidth: Some(bits_per_s / 8),
-        queue_bytes: QUEUE_BYTES,
-        ..Impairments::PERFECT
-    }
-}
 
 /// A VP8 frame (RFC 6386 §9.1) of `len` bytes: the frame tag, and on a key
 /// frame the start code and a 640×480 size.
@@ -101,7 +86,7 @@ impl Call {
     }
 
     fn cap(&mut self, bits_per_s: u64) {
-        self.impair(capped(bits_per_s));
+        self.impair(Impairments::bottleneck(bits_per_s, 0.0));
     }
 
     fn impair(&mut self, impairments: Impairments) {
@@ -267,7 +252,7 @@ pub fn a_100_kb_key_frame_at_the_start_arrives_whole() {
 /// bottleneck: the delay-based estimate still leads.
 pub fn random_loss_of_5_percent_does_not_pull_the_target_off_the_bottleneck() {
     let mut call = Call::new(7);
-    call.impair(lossy_capped(1_000_000, 0.05));
+    call.impair(Impairments::bottleneck(1_000_000, 0.05));
     let t0 = call.pair.now;
     let end = t0 + Duration::from_secs(20);
     call.run_until(end, None);

@@ -65,6 +65,18 @@ impl Impairments {
             ..Impairments::PERFECT
         }
     }
+
+    /// A bottleneck: 20 ms one way, `bits_per_s` with a 50 KB drop-tail
+    /// queue, and `loss` besides (the congestion-control tests' link).
+    pub const fn bottleneck(bits_per_s: u64, loss: f64) -> Impairments {
+        Impairments {
+            loss,
+            delay: Duration::from_millis(20),
+            bandwidth: Some(bits_per_s / 8),
+            queue_bytes: 50_000,
+            ..Impairments::PERFECT
+        }
+    }
 }
 
 /// One datagram leaving the network.
